@@ -1,0 +1,71 @@
+// Realistic outputs per resource type, so everything downstream of a resource runs offline as it would
+// after `pulumi up`. Values are derived from the resource's name and inputs, never random, so two plans
+// of the same program are identical (diffs stay readable).
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+type Inputs = Record<string, any>;
+type OutputFn = (inputs: Inputs, name: string) => Inputs;
+
+/** A stable pseudo-random string of `length` characters from `alphabet`, seeded by `seed`. */
+export function stableString(seed: string, length: number, alphabet: string): string {
+  let out = "";
+  for (let round = 0; out.length < length; round++) {
+    for (const byte of createHash("sha256").update(`${seed}/${round}`).digest()) {
+      if (out.length < length) out += alphabet[byte % alphabet.length];
+    }
+  }
+  return out;
+}
+
+function passwordAlphabet(inputs: Inputs): string {
+  let alphabet = "";
+  if (inputs.lower !== false) alphabet += "abcdefghijklmnopqrstuvwxyz";
+  if (inputs.upper !== false) alphabet += "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  if (inputs.numeric !== false) alphabet += "0123456789";
+  if (inputs.special !== false) alphabet += inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?";
+  return alphabet;
+}
+
+/** Outputs each type adds to its inputs. Types not listed echo their inputs, as most providers do. */
+const typeOutputs: Record<string, OutputFn> = {
+  "random:index/randomPassword:RandomPassword": (inputs, name) => {
+    const result = stableString(`password/${name}`, Number(inputs.length ?? 16), passwordAlphabet(inputs));
+    return { result, bcryptHash: `$2a$10$${stableString(`bcrypt/${name}`, 53, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")}` };
+  },
+  "random:index/randomString:RandomString": (inputs, name) => ({
+    result: stableString(`string/${name}`, Number(inputs.length ?? 16), passwordAlphabet(inputs)),
+  }),
+  "random:index/randomId:RandomId": (inputs, name) => {
+    const bytes = createHash("sha256").update(`id/${name}`).digest().subarray(0, Number(inputs.byteLength ?? 8));
+    return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() };
+  },
+};
+
+/** Types whose id is not the resource name (the engine gives providers a UUID-like id). */
+function mockId(type: string, name: string): string {
+  if (type.startsWith("pulumi:providers:")) return createHash("sha256").update(`provider/${name}`).digest("hex").slice(0, 36);
+  return `${name}-id`;
+}
+
+export interface PlanMocks extends pulumi.runtime.Mocks {}
+
+/**
+ * Mocks for a plan. In `preview` mode new resources get no id and no computed outputs, exactly what
+ * `pulumi preview` sees for resources that do not exist yet.
+ */
+export function planMocks(preview: boolean, calls: Record<string, OutputFn> = {}): PlanMocks {
+  return {
+    newResource(args) {
+      if (!args.custom) return { id: undefined, state: args.inputs };
+      if (preview) return { id: undefined, state: args.inputs };
+      const extra = typeOutputs[args.type]?.(args.inputs, args.name) ?? {};
+      return { id: args.id || mockId(args.type, args.name), state: { ...args.inputs, ...extra } };
+    },
+    call(args) {
+      const fn = calls[args.token];
+      if (!fn) throw new Error(`the offline engine has no mock for invoke ${args.token}; add one to engine/mocks.ts`);
+      return fn(args.inputs, args.token);
+    },
+  };
+}

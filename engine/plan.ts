@@ -1,0 +1,100 @@
+// Plans one stack offline: runs main() under mocks with the stack file's config, validates what it
+// would create, and writes out/<stack>/resources.json and out/<stack>/manifests.yaml.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { ConfigError } from "../modules/config";
+import { PROJECT } from "../modules/config/schema";
+import { main } from "../modules/main";
+import { runProgram, type RecordedResource } from "./harness";
+import { renderedObjects, type RenderedObject } from "./manifests";
+import { loadStackFile, StackFileError } from "./stack-file";
+import { validateObjects } from "./validate";
+import type { Json } from "./serialize";
+
+export interface PlanOptions {
+  /** Project root (holds stacks/). */
+  root: string;
+  /** Where out/<stack>/ goes; default <root>/out. Null writes nothing. */
+  outDir?: string | null;
+  /** Preview semantics (no ids or computed outputs for new resources). */
+  preview?: boolean;
+  /** The program to plan; main() unless a test substitutes a deliberately broken one. */
+  program?: () => Promise<unknown>;
+}
+
+export interface PlanResult {
+  stack: string;
+  ok: boolean;
+  /** One line per problem, each naming where it is and what to do. */
+  problems: string[];
+  /** Config problems (exit 1 before anything was built). */
+  configInvalid: boolean;
+  resources: RecordedResource[];
+  objects: RenderedObject[];
+  outputs: Record<string, Json>;
+}
+
+export async function planStack(stack: string, options: PlanOptions): Promise<PlanResult> {
+  const outDir = options.outDir === undefined ? join(options.root, "out") : options.outDir;
+  const stackOut = outDir === null ? null : join(outDir, stack);
+  // Nothing stale may survive a failed plan: the old files go before anything else happens.
+  if (stackOut) rmSync(stackOut, { recursive: true, force: true });
+
+  const result: PlanResult = { stack, ok: false, problems: [], configInvalid: false, resources: [], objects: [], outputs: {} };
+  try {
+    const file = loadStackFile(options.root, stack);
+    const run = await runProgram(options.program ?? main, {
+      project: PROJECT,
+      stack,
+      config: file.config,
+      secretKeys: file.secretKeys,
+      preview: options.preview,
+    });
+    result.resources = run.resources;
+    result.outputs = run.outputs;
+    result.problems.push(...run.engineErrors);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof StackFileError) {
+      result.configInvalid = true;
+      result.problems.push(...e.message.split("\n"));
+      return result;
+    }
+    throw e;
+  }
+
+  result.objects = renderedObjects(result.resources);
+  result.problems.push(...explicitProviderProblems(result.resources));
+  if (!options.preview) {
+    for (const v of await validateObjects(result.objects)) {
+      result.problems.push(`schema: ${v.object} (${v.urn}): field ${v.field} ${v.message}`);
+    }
+  }
+  result.ok = result.problems.length === 0;
+  if (result.ok && stackOut) writePlan(stackOut, result);
+  return result;
+}
+
+/** Every Kubernetes resource must go through the foundation's provider, never an ambient default one. */
+function explicitProviderProblems(resources: readonly RecordedResource[]): string[] {
+  return resources
+    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:") && r.provider === null)
+    .map((r) => `provider: ${r.urn} uses the default Kubernetes provider; pass the foundation's provider ({ provider })`);
+}
+
+function writePlan(dir: string, plan: PlanResult): void {
+  mkdirSync(dir, { recursive: true });
+  const resources = plan.resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    provider: r.provider,
+    dependsOn: r.dependsOn,
+    protect: r.protect,
+    inputs: r.inputs,
+  }));
+  writeFileSync(join(dir, "resources.json"), `${JSON.stringify(resources, null, 2)}\n`);
+  const docs = plan.objects.map(({ object }) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
+  writeFileSync(join(dir, "manifests.yaml"), docs.map((d) => `---\n${d}`).join(""));
+}

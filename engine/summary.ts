@@ -1,0 +1,44 @@
+// The short report `npm run plan` prints per stack: resources by component and by type, then problems.
+import type { PlanResult } from "./plan";
+import { ROOT_STACK_TYPE } from "./urn";
+
+/** Counts of custom resources under each top-level component, and by type. */
+export function countResources(plan: PlanResult): { byComponent: Map<string, number>; byType: Map<string, number> } {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const topComponent = (urn: string | null): string => {
+    let current = urn ? byUrn.get(urn) : undefined;
+    let top = "(stack)";
+    while (current && current.type !== ROOT_STACK_TYPE) {
+      if (!current.custom) top = `${current.type} ${current.name}`;
+      current = current.parent ? byUrn.get(current.parent) : undefined;
+    }
+    return top;
+  };
+  const byComponent = new Map<string, number>();
+  const byType = new Map<string, number>();
+  for (const r of plan.resources) {
+    if (!r.custom) continue;
+    const component = topComponent(r.parent);
+    byComponent.set(component, (byComponent.get(component) ?? 0) + 1);
+    byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  }
+  return { byComponent, byType };
+}
+
+export function formatSummary(plan: PlanResult): string {
+  const lines: string[] = [];
+  if (plan.configInvalid) {
+    lines.push(`stack ${plan.stack}: invalid configuration`, ...plan.problems.map((p) => `  ${p}`));
+    return lines.join("\n");
+  }
+  const { byComponent, byType } = countResources(plan);
+  const custom = plan.resources.filter((r) => r.custom).length;
+  lines.push(`stack ${plan.stack}: ${custom} resources, ${plan.objects.length} Kubernetes objects`);
+  lines.push("  by component:");
+  for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
+  lines.push("  by type:");
+  for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
+  if (plan.ok) lines.push(`  result: ok`);
+  else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
+  return lines.join("\n");
+}

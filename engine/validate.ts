@@ -1,0 +1,97 @@
+// Validates every rendered Kubernetes object against the OpenAPI schema of the Kubernetes API level we
+// target (kubernetes-models, generated from upstream's OpenAPI), and custom resources against the
+// openAPIV3Schema of the CRD in the same plan that defines them.
+import Ajv, { type ValidateFunction } from "ajv";
+import { releases } from "../modules/versions";
+import { describeObject, type KubernetesObject, type RenderedObject } from "./manifests";
+
+export interface SchemaViolation {
+  urn: string;
+  object: string;
+  /** JSON path of the offending field, e.g. `/spec/template/spec/containers/0/ports/0/containerPort`. */
+  field: string;
+  message: string;
+}
+
+type ModelClass = new (data: unknown) => { validate(): void };
+
+/** kubernetes-models module for an apiVersion: core `v1` is `kubernetes-models/v1`, others by group/version. */
+async function builtInModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  try {
+    const mod = (await import(`kubernetes-models/${apiVersion}`)) as Record<string, unknown>;
+    return mod[kind] as ModelClass | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Metadata rules the API server enforces but the OpenAPI schema does not express. */
+function metadataViolations(o: KubernetesObject): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  const name = o.metadata?.name;
+  // RBAC objects may carry ':' in names (system:...); everything else is a DNS subdomain.
+  const rbac = o.apiVersion.startsWith("rbac.authorization.k8s.io/");
+  if (!name) out.push({ field: "/metadata/name", message: "must be set (the kit never relies on generated names)" });
+  else if (name.length > 253 || (rbac ? /[/%]/.test(name) : !NAME.test(name)))
+    out.push({ field: "/metadata/name", message: `'${name}' is not a valid object name` });
+  for (const [key, value] of Object.entries(o.metadata?.labels ?? {})) {
+    if (!LABEL_NAME.test(key) || key.split("/").pop()!.length > 63)
+      out.push({ field: `/metadata/labels/${key}`, message: "is not a valid label key" });
+    if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
+      out.push({ field: `/metadata/labels/${key}`, message: `value ${JSON.stringify(value)} is not a valid label value` });
+  }
+  return out;
+}
+
+/** Ajv validators for custom resources, from the CRDs in the plan: `group/version/Kind` -> validator. */
+function crdValidators(objects: readonly RenderedObject[]): Map<string, ValidateFunction> {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const validators = new Map<string, ValidateFunction>();
+  for (const { object } of objects) {
+    if (object.kind !== "CustomResourceDefinition") continue;
+    const spec = object.spec as any;
+    for (const version of spec?.versions ?? []) {
+      const schema = version?.schema?.openAPIV3Schema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+      validators.set(`${spec.group}/${version.name}/${spec.names.kind}`, ajv.compile(schema));
+    }
+  }
+  return validators;
+}
+
+export async function validateObjects(objects: readonly RenderedObject[]): Promise<SchemaViolation[]> {
+  const violations: SchemaViolation[] = [];
+  const crds = crdValidators(objects);
+  for (const { urn, object } of objects) {
+    const where = { urn, object: describeObject(object) };
+    for (const v of metadataViolations(object)) violations.push({ ...where, ...v });
+    const Model = await builtInModel(object.apiVersion, object.kind);
+    if (Model) {
+      try {
+        new Model(object).validate();
+      } catch (e) {
+        const errors = (e as { errors?: { instancePath: string; message?: string }[] }).errors;
+        for (const err of errors ?? [{ instancePath: "", message: String(e) }]) {
+          violations.push({ ...where, field: err.instancePath || "/", message: err.message ?? "is invalid" });
+        }
+      }
+      continue;
+    }
+    const crd = crds.get(`${object.apiVersion}/${object.kind}`);
+    if (!crd) {
+      violations.push({
+        ...where,
+        field: "/apiVersion",
+        message: `${object.apiVersion} ${object.kind} is neither in the Kubernetes ${releases.kubernetesApi.version} API nor defined by a CRD in this plan`,
+      });
+      continue;
+    }
+    if (!crd(object)) {
+      for (const err of crd.errors ?? []) violations.push({ ...where, field: err.instancePath || "/", message: err.message ?? "is invalid" });
+    }
+  }
+  return violations;
+}

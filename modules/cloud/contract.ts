@@ -1,0 +1,61 @@
+// The foundation contract: what every target (aws, gcp, existing) hands the workloads. Workload
+// modules take this and nothing else, so they never know which cloud is underneath.
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** How pods authenticate to the object store. */
+export type ObjectStoreAuth =
+  /** Static keys in a Secret in the platform namespace (MinIO, or S3 with keys). */
+  | { readonly kind: "secret"; readonly secretName: string; readonly accessKeyKey: string; readonly secretKeyKey: string }
+  /** An IAM role that pods' service accounts assume (IRSA annotation or EKS Pod Identity). */
+  | { readonly kind: "aws-role"; readonly roleArn: pulumi.Output<string>; readonly mechanism: "irsa" | "pod-identity" }
+  /** A Google service account bound through Workload Identity. */
+  | { readonly kind: "gcp-service-account"; readonly email: pulumi.Output<string> };
+
+export interface ObjectStore {
+  readonly kind: "s3" | "gcs" | "minio";
+  readonly bucket: string;
+  /** `host` or `host:port` that S3-protocol clients dial (MinIO service, S3 regional endpoint, GCS interop). */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Whether clients use TLS. */
+  readonly secure: boolean;
+  readonly auth: ObjectStoreAuth;
+  /** Resources that must exist before anything uses the store. */
+  readonly readyResources: pulumi.Resource[];
+}
+
+export interface Database {
+  readonly host: string;
+  readonly port: number;
+  readonly username: pulumi.Output<string>;
+  /** Always a Pulumi secret. */
+  readonly password: pulumi.Output<string>;
+  /** Secret in the platform namespace with keys `username` and `password` (upstream's `mysql-secret`). */
+  readonly secretName: string;
+  /** Database names KFP uses (created by the foundation, so the KFP user needs no global CREATE). */
+  readonly databases: { readonly pipelines: string; readonly cache: string; readonly metadata: string };
+  readonly readyResources: pulumi.Resource[];
+}
+
+export interface GpuPool {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly taints: { key: string; value: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+  readonly driverVersion: string;
+  /** Highest CUDA version the pinned driver runs. */
+  readonly maxCuda: string;
+}
+
+/** What every foundation returns. */
+export interface Foundation {
+  /** Kubernetes provider for the platform's cluster; every Kubernetes object is created through it. */
+  readonly provider: k8s.Provider;
+  /** The platform namespace, created by the foundation (upstream: `kubeflow`). */
+  readonly namespace: string;
+  /** The namespace resource, for ordering. */
+  readonly namespaceResource: pulumi.Resource;
+  readonly objectStore: ObjectStore;
+  readonly database: Database;
+  readonly gpuPools: readonly GpuPool[];
+}

@@ -1,0 +1,160 @@
+// Turns the flat config map Pulumi hands a program ("ns:key" -> string) into a validated StackConfig,
+// or a ConfigError whose every line names the stack file, the key, what was found and what is allowed.
+import { z } from "zod";
+import { ConfigError, type ConfigProblem } from "./errors";
+import { FOREIGN_NAMESPACES, PROJECT, stackConfigSchema, type StackConfig } from "./schema";
+
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  const?: unknown;
+  [k: string]: unknown;
+};
+
+let inputSchema: JsonSchema | undefined;
+/** The schema as JSON Schema (input side, defaults shown); used for messages and the docs. */
+export function stackConfigJsonSchema(): JsonSchema {
+  inputSchema ??= z.toJSONSchema(stackConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  return inputSchema;
+}
+
+/**
+ * Pulumi passes structured values as JSON text and scalars as their text ("true", "3", "dev").
+ * JSON parsing recovers both; text that is not JSON is a plain string.
+ */
+function decodeValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Validates a whole stack's config map. `file` is the stack file the values came from. */
+export function parseStackConfig(raw: Readonly<Record<string, string>>, file: string): StackConfig {
+  const problems: ConfigProblem[] = [];
+  const ours: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(raw)) {
+    const sep = fullKey.indexOf(":");
+    const namespace = sep < 0 ? PROJECT : fullKey.slice(0, sep);
+    const key = sep < 0 ? fullKey : fullKey.slice(sep + 1);
+    if (namespace === PROJECT) {
+      ours[key] = decodeValue(text);
+    } else if (!(FOREIGN_NAMESPACES as readonly string[]).includes(namespace)) {
+      problems.push({
+        key: fullKey,
+        message: `unknown config namespace '${namespace}'; allowed: ${[PROJECT, ...FOREIGN_NAMESPACES].join(", ")}${suggest(namespace, [PROJECT, ...FOREIGN_NAMESPACES])}`,
+      });
+    }
+  }
+  const result = stackConfigSchema.safeParse(ours, { reportInput: true });
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, ours)));
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return result.data as StackConfig;
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return `${PROJECT}:`;
+  const [top, ...rest] = path;
+  return `${PROJECT}:${String(top)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): ConfigProblem[] {
+  const found = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = allowedKeysAt(issue.path, input);
+      return issue.keys.map((k) => ({
+        key: keyPath([...issue.path, k]),
+        message: `unknown key; allowed here: ${allowed.join(", ")}${suggest(k, allowed)}. Remove or rename it.`,
+      }));
+    }
+    case "invalid_type":
+      return [
+        {
+          key: keyPath(issue.path),
+          message:
+            found === undefined
+              ? `required value is missing; expected ${issue.expected}. Add it to the stack file.`
+              : `found ${show(found)}; expected ${issue.expected}.`,
+        },
+      ];
+    case "invalid_value":
+      return [
+        {
+          key: keyPath(issue.path),
+          message: `found ${show(found)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}.`,
+        },
+      ];
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      if (options && discriminator) {
+        const value = (found as Record<string, unknown> | undefined)?.[discriminator];
+        const path = issue.path[issue.path.length - 1] === discriminator ? issue.path : [...issue.path, discriminator];
+        return [
+          {
+            key: keyPath(path),
+            message: `found ${show(value)}; allowed: ${options.map((o) => JSON.stringify(o)).join(", ")}.`,
+          },
+        ];
+      }
+      return [{ key: keyPath(issue.path), message: `found ${show(found)}; ${issue.message}.` }];
+    }
+    default:
+      return [{ key: keyPath(issue.path), message: `found ${show(found)}; ${issue.message}.` }];
+  }
+}
+
+/** The keys the schema allows at `path`, following discriminated unions by the value in `input`. */
+function allowedKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
+  let node: JsonSchema | undefined = stackConfigJsonSchema();
+  let value: unknown = input;
+  for (const segment of path) {
+    node = pickBranch(node, value)?.properties?.[String(segment)];
+    value = (value as Record<string, unknown> | undefined)?.[String(segment)];
+  }
+  return Object.keys(pickBranch(node, value)?.properties ?? {});
+}
+
+function pickBranch(node: JsonSchema | undefined, value: unknown): JsonSchema | undefined {
+  const branches = node?.oneOf ?? node?.anyOf;
+  if (!branches) return node;
+  return (
+    branches.find((b) =>
+      Object.entries(b.properties ?? {}).some(
+        ([k, p]) => p.const !== undefined && (value as Record<string, unknown> | undefined)?.[k] === p.const,
+      ),
+    ) ?? branches[0]
+  );
+}
+
+/** " (did you mean 'x'?)" when one allowed word is a small edit away from the typo. */
+export function suggest(word: string, allowed: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of allowed) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best ? ` (did you mean '${best}'?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,102 @@
+// The one schema of a stack's configuration (namespace `kfp-platform:` in stacks/Pulumi.<stack>.yaml).
+// It is the only place that knows config keys: every key is typed, defaulted or required, described,
+// and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
+import { z } from "zod";
+import { containerResources, storageQuantity } from "./quantities";
+
+/** The Pulumi project name, and so the namespace of every key this schema owns. */
+export const PROJECT = "kfp-platform";
+
+/** Config namespaces that belong to others (the engine and providers) and are passed through untouched. */
+export const FOREIGN_NAMESPACES = ["pulumi", "kubernetes", "aws", "gcp", "random", "tls"] as const;
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a DNS label: lowercase letters, digits and '-', at most 63");
+
+const bucketName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "expected a bucket name: 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+  );
+
+const existingCluster = z
+  .strictObject({
+    target: z.literal("existing").describe("Deploy into a cluster that already exists (kind, k3d, minikube, or any)."),
+    context: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("kubeconfig context to deploy into; unset uses the kubeconfig's current context."),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Path to the kubeconfig file; unset uses $KUBECONFIG or ~/.kube/config, as kubectl does."),
+    storageClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("StorageClass for the platform's volumes; unset uses the cluster's default StorageClass."),
+  })
+  .describe("Where the platform runs.");
+
+const minioObjectStore = z.strictObject({
+  kind: z.literal("minio").describe("In-cluster MinIO (Deployment `minio`, Service `minio-service`), as upstream KFP runs it."),
+  bucket: bucketName.default("mlpipeline").describe("Bucket holding pipeline artifacts and Argo logs."),
+  storageSize: storageQuantity.default("20Gi").describe("Size of the MinIO volume (PVC `minio-pvc`)."),
+  resources: containerResources({
+    requests: { cpu: "20m", memory: "100Mi" },
+    limits: { memory: "1Gi" },
+  }).describe("MinIO container requests and limits (upstream requests 20m/100Mi and sets no limit)."),
+});
+
+const inClusterDatabase = z.strictObject({
+  kind: z.literal("in-cluster").describe("In-cluster MySQL 8.4 (Deployment and Service `mysql`), as upstream KFP runs it."),
+  storageSize: storageQuantity.default("20Gi").describe("Size of the MySQL volume (PVC `mysql-pv-claim`)."),
+  resources: containerResources({
+    requests: { cpu: "100m", memory: "800Mi" },
+    limits: { memory: "2Gi" },
+  }).describe("MySQL container requests and limits (upstream requests 100m/800Mi and sets no limit)."),
+});
+
+export const stackConfigSchema = z
+  .strictObject({
+    environment: z
+      .enum(["dev", "staging", "prod"])
+      .describe("Environment class: sets policy enforcement and what safety the stack must have (prod needs backups)."),
+    cluster: z.discriminatedUnion("target", [existingCluster]).describe("Where the platform runs."),
+    objectStore: z
+      .discriminatedUnion("kind", [minioObjectStore])
+      .prefault({ kind: "minio" })
+      .describe("Object store for the pipeline root, Argo artifacts and logs."),
+    database: z
+      .discriminatedUnion("kind", [inClusterDatabase])
+      .prefault({ kind: "in-cluster" })
+      .describe("MySQL for KFP runs, the cache and ML Metadata."),
+    platformNamespace: dnsLabel
+      .default("kubeflow")
+      .describe(
+        "Namespace of the KFP control plane and its data services. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names.",
+      ),
+    protectData: z
+      .boolean()
+      .optional()
+      .describe("Mark stateful resources (volumes, databases, buckets) `protect`ed against deletion; defaults to true in prod."),
+  })
+  .superRefine((config, ctx) => {
+    if (config.environment === "prod" && config.database.kind === "in-cluster") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["database", "kind"],
+        input: config.database.kind,
+        message:
+          "prod needs database backups and the in-cluster MySQL has none; use environment dev or staging for an in-cluster database",
+      });
+    }
+  })
+  .transform((config) => ({ ...config, protectData: config.protectData ?? config.environment === "prod" }));
+
+/** A validated stack configuration, defaults applied. */
+export type StackConfig = z.output<typeof stackConfigSchema>;

@@ -1,0 +1,140 @@
+// In-cluster MinIO under upstream KFP's names (Deployment `minio`, Service `minio-service`, PVC
+// `minio-pvc`, Secret `mlpipeline-minio-artifact`), from a pullable pinned image, with generated keys
+// instead of upstream's minio/minio123, the artifact bucket created up front, limits and probes.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { ContainerResources } from "../config/quantities";
+import type { ObjectStore } from "../cloud/contract";
+import { imageRef } from "../images";
+import { objectMeta, selectorLabels } from "../k8s/metadata";
+import { persistentVolumeClaim } from "../k8s/volume";
+
+export interface InClusterMinioArgs {
+  /** Namespace to run in (upstream: `kubeflow`). */
+  readonly namespace: string;
+  readonly provider: k8s.Provider;
+  /** Artifact bucket (upstream: `mlpipeline`). */
+  readonly bucket: string;
+  readonly storageSize: string;
+  /** StorageClass for the data volume; unset uses the cluster default. */
+  readonly storageClass?: string;
+  readonly resources: ContainerResources;
+  /** Protect the data volume from `pulumi destroy` and replacement. */
+  readonly protectData: boolean;
+}
+
+const PORT = 9000;
+const SERVICE = "minio-service";
+const KEY_SECRET = "mlpipeline-minio-artifact";
+/** Region KFP's launcher assumes for `minio://` roots. */
+const MINIO_REGION = "minio";
+
+export class InClusterMinio extends pulumi.ComponentResource {
+  /** The object store as the foundation contract describes it. */
+  readonly objectStore: ObjectStore;
+
+  constructor(name: string, args: InClusterMinioArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:data:InClusterMinio", name, {}, opts);
+    const { namespace, provider } = args;
+    const k8sOpts = { parent: this, provider };
+    const labels = selectorLabels({ app: "minio" });
+
+    const key = (suffix: string, length: number) =>
+      new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this }).result;
+    const keySecret = new k8s.core.v1.Secret(
+      `${name}-keys`,
+      {
+        metadata: objectMeta(KEY_SECRET, namespace),
+        type: "Opaque",
+        stringData: { accesskey: key("access-key", 20), secretkey: key("secret-key", 40) },
+      },
+      k8sOpts,
+    );
+    const claim = persistentVolumeClaim(`${name}-volume`, {
+      name: "minio-pvc",
+      namespace,
+      size: args.storageSize,
+      storageClass: args.storageClass,
+      protect: args.protectData,
+      opts: k8sOpts,
+    });
+
+    const securityContext = {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      runAsUser: 1000,
+      runAsGroup: 0,
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+    };
+    const dataMount = { name: "data", mountPath: "/data", subPath: "minio" };
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: objectMeta("minio", namespace),
+        spec: {
+          replicas: 1,
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
+              initContainers: [
+                {
+                  // In single-disk mode a bucket is a top-level directory: creating it here means the
+                  // bucket exists before KFP's API server or Argo first write to it.
+                  name: "create-bucket",
+                  image: imageRef("minio"),
+                  command: ["/bin/sh", "-c", `mkdir -p "/data/${args.bucket}"`],
+                  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                  securityContext,
+                  volumeMounts: [dataMount],
+                },
+              ],
+              containers: [
+                {
+                  name: "minio",
+                  image: imageRef("minio"),
+                  args: ["server", "/data"],
+                  env: [
+                    { name: "MINIO_ACCESS_KEY", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "accesskey" } } },
+                    { name: "MINIO_SECRET_KEY", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "secretkey" } } },
+                  ],
+                  ports: [{ name: "http", containerPort: PORT }],
+                  resources: args.resources,
+                  securityContext,
+                  livenessProbe: { httpGet: { path: "/minio/health/live", port: PORT }, periodSeconds: 20, timeoutSeconds: 5 },
+                  readinessProbe: { httpGet: { path: "/minio/health/ready", port: PORT }, periodSeconds: 10, timeoutSeconds: 5 },
+                  volumeMounts: [dataMount],
+                },
+              ],
+              volumes: [{ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }],
+            },
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: [keySecret] },
+    );
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: objectMeta(SERVICE, namespace),
+        spec: { selector: labels, ports: [{ name: "http", port: PORT, targetPort: PORT, protocol: "TCP" }] },
+      },
+      k8sOpts,
+    );
+
+    this.objectStore = {
+      kind: "minio",
+      bucket: args.bucket,
+      endpoint: `${SERVICE}.${namespace}:${PORT}`,
+      region: MINIO_REGION,
+      secure: false,
+      auth: { kind: "secret", secretName: KEY_SECRET, accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
+      readyResources: [deployment, service, keySecret],
+    };
+    this.registerOutputs({ endpoint: this.objectStore.endpoint, bucket: args.bucket });
+  }
+}

@@ -1,0 +1,173 @@
+// In-cluster MySQL 8.4 under upstream KFP's names (Deployment/Service/ServiceAccount `mysql`, PVC
+// `mysql-pv-claim`, Secret `mysql-secret`), hardened: generated credentials instead of root with an
+// empty password, a dedicated KFP user owning only KFP's databases, limits, and probes.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { ContainerResources } from "../config/quantities";
+import type { Database } from "../cloud/contract";
+import { imageRef } from "../images";
+import { objectMeta, selectorLabels } from "../k8s/metadata";
+import { persistentVolumeClaim } from "../k8s/volume";
+import { kfpDatabaseInitSql } from "./mysql-init";
+
+export interface InClusterMysqlArgs {
+  /** Namespace to run in (upstream: `kubeflow`). */
+  readonly namespace: string;
+  readonly provider: k8s.Provider;
+  readonly storageSize: string;
+  /** StorageClass for the data volume; unset uses the cluster default. */
+  readonly storageClass?: string;
+  readonly resources: ContainerResources;
+  /** Protect the data volume from `pulumi destroy` and replacement. */
+  readonly protectData: boolean;
+}
+
+/** The KFP user and database names; upstream's database names, our own user instead of root. */
+export const KFP_DB_USER = "kfp";
+export const KFP_DATABASES = { pipelines: "mlpipeline", cache: "cachedb", metadata: "metadb" } as const;
+const PORT = 3306;
+const SERVICE = "mysql";
+const KFP_SECRET = "mysql-secret";
+const ROOT_SECRET = "mysql-root-credentials";
+
+export class InClusterMysql extends pulumi.ComponentResource {
+  /** The database as the foundation contract describes it. */
+  readonly database: Database;
+
+  constructor(name: string, args: InClusterMysqlArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:data:InClusterMysql", name, {}, opts);
+    const { namespace, provider } = args;
+    const k8sOpts = { parent: this, provider };
+    const labels = selectorLabels({ app: "mysql" });
+
+    // Alphanumeric only: the password ends up in DSNs and command-line flags (MLMD) unescaped.
+    const password = (suffix: string) =>
+      new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this }).result;
+    const kfpPassword = password("kfp-password");
+
+    const kfpSecret = new k8s.core.v1.Secret(
+      `${name}-kfp-credentials`,
+      {
+        metadata: objectMeta(KFP_SECRET, namespace),
+        type: "Opaque",
+        stringData: { username: KFP_DB_USER, password: kfpPassword },
+      },
+      k8sOpts,
+    );
+    const rootSecret = new k8s.core.v1.Secret(
+      `${name}-root-credentials`,
+      { metadata: objectMeta(ROOT_SECRET, namespace), type: "Opaque", stringData: { password: password("root-password") } },
+      k8sOpts,
+    );
+    const initScripts = new k8s.core.v1.ConfigMap(
+      `${name}-initdb`,
+      {
+        metadata: objectMeta("mysql-initdb", namespace, { app: "mysql" }),
+        data: { "10-kfp-databases.sql": kfpDatabaseInitSql(KFP_DB_USER, Object.values(KFP_DATABASES)) },
+      },
+      k8sOpts,
+    );
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      { metadata: objectMeta("mysql", namespace) },
+      k8sOpts,
+    );
+    const claim = persistentVolumeClaim(`${name}-volume`, {
+      name: "mysql-pv-claim",
+      namespace,
+      size: args.storageSize,
+      storageClass: args.storageClass,
+      protect: args.protectData,
+      opts: k8sOpts,
+    });
+
+    const fromSecret = (secret: string, key: string) => ({ secretKeyRef: { name: secret, key } });
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: objectMeta("mysql", namespace),
+        spec: {
+          replicas: 1,
+          // One writer on a ReadWriteOnce volume: the old pod must stop before the new one starts.
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: serviceAccount.metadata.name,
+              securityContext: { fsGroup: 999, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: "mysql",
+                  image: imageRef("mysql"),
+                  args: [
+                    "--datadir",
+                    "/var/lib/mysql",
+                    // ML Metadata's client authenticates with mysql_native_password (upstream KFP's setting).
+                    "--authentication-policy=mysql_native_password",
+                    "--mysql-native-password=ON",
+                    "--disable-log-bin",
+                  ],
+                  env: [
+                    { name: "MYSQL_ROOT_PASSWORD", valueFrom: fromSecret(ROOT_SECRET, "password") },
+                    { name: "MYSQL_USER", valueFrom: fromSecret(KFP_SECRET, "username") },
+                    { name: "MYSQL_PASSWORD", valueFrom: fromSecret(KFP_SECRET, "password") },
+                  ],
+                  ports: [{ name: "mysql", containerPort: PORT }],
+                  resources: args.resources,
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ["ALL"] },
+                    runAsUser: 999,
+                    runAsGroup: 999,
+                    runAsNonRoot: true,
+                  },
+                  // First start initialises the data directory on a socket-only server; give it time.
+                  startupProbe: { tcpSocket: { port: PORT }, periodSeconds: 5, failureThreshold: 60 },
+                  livenessProbe: { tcpSocket: { port: PORT }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                  // Ready only once the KFP user can log in over TCP, i.e. initialisation has finished.
+                  readinessProbe: {
+                    exec: {
+                      command: ["sh", "-c", 'MYSQL_PWD="$MYSQL_PASSWORD" mysql -h 127.0.0.1 -u "$MYSQL_USER" -e "SELECT 1"'],
+                    },
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                  },
+                  volumeMounts: [
+                    { name: "mysql-persistent-storage", mountPath: "/var/lib/mysql" },
+                    { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "mysql-persistent-storage", persistentVolumeClaim: { claimName: claim.metadata.name } },
+                { name: "initdb", configMap: { name: initScripts.metadata.name } },
+              ],
+            },
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: [kfpSecret, rootSecret] },
+    );
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: objectMeta(SERVICE, namespace),
+        spec: { selector: labels, ports: [{ port: PORT, targetPort: PORT, protocol: "TCP" }] },
+      },
+      k8sOpts,
+    );
+
+    this.database = {
+      host: SERVICE,
+      port: PORT,
+      username: pulumi.output(KFP_DB_USER),
+      password: pulumi.secret(kfpPassword),
+      secretName: KFP_SECRET,
+      databases: KFP_DATABASES,
+      readyResources: [deployment, service, kfpSecret],
+    };
+    this.registerOutputs({ host: this.database.host, port: this.database.port, secretName: KFP_SECRET });
+  }
+}

@@ -1,0 +1,34 @@
+// The program: config -> foundation -> workloads -> outputs. The Pulumi CLI (through index.ts) and
+// the offline engine both call main().
+import { loadStackConfig, type StackConfig } from "./config";
+import type { Foundation } from "./cloud/contract";
+import { ExistingCluster } from "./cloud/existing";
+
+/** Builds the foundation the stack's `cluster.target` names. */
+function createFoundation(config: StackConfig): Foundation {
+  switch (config.cluster.target) {
+    case "existing":
+      return new ExistingCluster("platform", {
+        cluster: config.cluster,
+        namespace: config.platformNamespace,
+        objectStore: config.objectStore,
+        database: config.database,
+        protectData: config.protectData,
+      });
+  }
+}
+
+export async function main() {
+  const config = loadStackConfig();
+  const foundation = createFoundation(config);
+  return {
+    environment: config.environment,
+    namespace: foundation.namespace,
+    objectStore: {
+      kind: foundation.objectStore.kind,
+      bucket: foundation.objectStore.bucket,
+      endpoint: foundation.objectStore.endpoint,
+    },
+    database: { host: foundation.database.host, port: foundation.database.port },
+  };
+}

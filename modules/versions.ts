@@ -1,0 +1,84 @@
+// The one table of pinned versions and images. Modules and policies read it; nothing else spells a
+// version. Each pin carries a one-line reason so a reviewer can tell a deliberate pin from a stale one.
+
+/** A container image pinned to an exact tag. */
+export interface ImagePin {
+  /** Fully qualified repository, registry host included (no implicit docker.io). */
+  readonly repository: string;
+  readonly tag: string;
+  /** Optional content digest (`sha256:...`); when set, the image reference is `repo:tag@digest`. */
+  readonly digest?: string;
+  readonly why: string;
+}
+
+/** Release lines the platform is built and tested for. */
+export const releases = {
+  kfp: { version: "2.14.0", why: "Standalone KFP backend release this kit reproduces object by object." },
+  argo: { version: "v3.6.7", why: "The Argo Workflows release KFP 2.14.0 ships (third-party/argo refs at tag 2.14.0)." },
+  kubernetesApi: {
+    version: "1.34",
+    why: "API level rendered objects are validated against (kubernetes-models 5.1.0 schemas; EKS and GKE both offer 1.34).",
+  },
+} as const;
+
+/**
+ * KFP backend versions that must never be deployed, with the reason. 2.14.1 and 2.14.2 were SDK-only
+ * releases; 2.14.3 changed only the K8s-native API path and still points at the unpullable MinIO image.
+ */
+export const refusedKfpVersions: Readonly<Record<string, string>> = {
+  "2.14.1": "no such backend release: 2.14.1 exists only as an SDK tag, so its images do not exist",
+  "2.14.2": "no such backend release: 2.14.2 exists only as an SDK tag, so its images do not exist",
+  "2.14.3": "2.14.3 is not the pinned release: its manifests still reference the unpullable gcr.io MinIO image and it was never validated with this kit",
+};
+
+const kfp = (component: string, why: string): ImagePin => ({
+  repository: `ghcr.io/kubeflow/${component}`,
+  tag: releases.kfp.version,
+  why,
+});
+
+export const images = {
+  // --- data services of the `existing` foundation -------------------------------------------------
+  mysql: {
+    repository: "docker.io/library/mysql",
+    tag: "8.4.6",
+    why: "MySQL 8.4 LTS as upstream KFP runs it (upstream floats `mysql:8.4`; we pin the patch so rebuilds are identical).",
+  },
+  minio: {
+    repository: "docker.io/minio/minio",
+    tag: "RELEASE.2019-08-14T20-37-41Z",
+    why: "Same MinIO build KFP 2.14.x was tested with, from Docker Hub: upstream's gcr.io/ml-pipeline/minio image can no longer be pulled (KFP 2.14.4 made this same switch).",
+  },
+
+  // --- KFP 2.14.0 control plane ------------------------------------------------------------------
+  kfpApiServer: kfp("kfp-api-server", "KFP API server, pinned to the KFP release."),
+  kfpPersistenceAgent: kfp("kfp-persistence-agent", "Syncs Argo workflow status into the KFP DB."),
+  kfpScheduledWorkflow: kfp("kfp-scheduled-workflow-controller", "Recurring-run controller."),
+  kfpFrontend: kfp("kfp-frontend", "KFP UI."),
+  kfpViewerCrd: kfp("kfp-viewer-crd-controller", "Tensorboard viewer controller."),
+  kfpVisualizationServer: kfp("kfp-visualization-server", "Python visualization server."),
+  kfpCacheServer: kfp("kfp-cache-server", "Cache mutating webhook server."),
+  kfpMetadataWriter: kfp("kfp-metadata-writer", "Writes run metadata to MLMD."),
+  kfpMetadataEnvoy: kfp("kfp-metadata-envoy", "gRPC-web proxy in front of MLMD for the UI."),
+  kfpDriver: kfp("kfp-driver", "v2 driver, started in every pipeline step (V2_DRIVER_IMAGE)."),
+  kfpLauncher: kfp("kfp-launcher", "v2 launcher, started in every pipeline step (V2_LAUNCHER_IMAGE)."),
+  mlmdServer: {
+    repository: "gcr.io/tfx-oss-public/ml_metadata_store_server",
+    tag: "1.14.0",
+    why: "ML Metadata server version KFP 2.14.0 deploys (still pullable as of Nov 2025, kubeflow/pipelines#12422).",
+  },
+
+  // --- Argo Workflows v3.6.7 -----------------------------------------------------------------------
+  argoWorkflowController: {
+    repository: "quay.io/argoproj/workflow-controller",
+    tag: releases.argo.version,
+    why: "Argo controller at the version KFP 2.14.0 ships.",
+  },
+  argoExec: {
+    repository: "quay.io/argoproj/argoexec",
+    tag: releases.argo.version,
+    why: "Argo executor (init/wait containers of every step); must match the controller.",
+  },
+} as const satisfies Record<string, ImagePin>;
+
+export type ImageName = keyof typeof images;
