@@ -35,3 +35,20 @@ export function describeObject(o: KubernetesObject): string {
   const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : "";
   return `${o.kind} ${ns}${o.metadata?.name ?? "(unnamed)"}`;
 }
+
+/** Apply order kubectl and kustomize use, so manifests.yaml reads (and applies) top-down. */
+const KIND_ORDER = [
+  "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount", "PodSecurityPolicy",
+  "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints", "Service",
+  "LimitRange", "PriorityClass", "PersistentVolume", "PersistentVolumeClaim", "Deployment", "StatefulSet",
+  "CronJob", "PodDisruptionBudget", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+];
+
+/** Objects sorted by kind (apply order, unknown kinds last), then namespace and name: stable across runs. */
+export function inApplyOrder(objects: readonly RenderedObject[]): RenderedObject[] {
+  const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
+  const key = (o: KubernetesObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
+  return [...objects].sort(
+    (a, b) => rank(a.object.kind) - rank(b.object.kind) || a.object.kind.localeCompare(b.object.kind) || key(a.object).localeCompare(key(b.object)),
+  );
+}

@@ -7,7 +7,7 @@ import { ConfigError } from "../modules/config";
 import { PROJECT } from "../modules/config/schema";
 import { main } from "../modules/main";
 import { runProgram, type RecordedResource } from "./harness";
-import { renderedObjects, type RenderedObject } from "./manifests";
+import { inApplyOrder, renderedObjects, type RenderedObject } from "./manifests";
 import { loadStackFile, StackFileError } from "./stack-file";
 import { validateObjects } from "./validate";
 import type { Json } from "./serialize";
@@ -63,7 +63,9 @@ export async function planStack(stack: string, options: PlanOptions): Promise<Pl
     throw e;
   }
 
-  result.objects = renderedObjects(result.resources);
+  // Registration order depends on promise timing; sorted output keeps plans and their diffs stable.
+  result.resources.sort((a, b) => a.urn.localeCompare(b.urn));
+  result.objects = inApplyOrder(renderedObjects(result.resources));
   result.problems.push(...explicitProviderProblems(result.resources));
   if (!options.preview) {
     for (const v of await validateObjects(result.objects)) {

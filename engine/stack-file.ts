@@ -41,11 +41,11 @@ export function loadStackFile(root: string, stack: string): StackFile {
   }
   let doc: unknown;
   try {
-    doc = parse(readFileSync(path, "utf8"), { prettyErrors: false, uniqueKeys: true });
+    doc = parse(readFileSync(path, "utf8"), { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "unknown position";
-      throw new StackFileError(`${file}: malformed YAML at ${where}: ${e.message.split("\n")[0]}. Fix the YAML syntax there.`);
+      throw new StackFileError(`${file}: malformed YAML at ${where}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}. Fix the YAML syntax there.`);
     }
     throw e;
   }

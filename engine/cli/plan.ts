@@ -1,4 +1,4 @@
-// npm run plan -- [--preview] [--out DIR] [stack...]
+// npm run plan -- [--preview] [--out DIR] [--root DIR] [stack...]
 // Plans the named stacks (every stack when none is named) offline and writes out/<stack>/.
 // Exit 0: every stack valid; 1: invalid config or a failed check; 2: bad usage.
 import { resolve } from "node:path";
@@ -6,10 +6,10 @@ import { planStack } from "../plan";
 import { listStacks } from "../stack-file";
 import { formatSummary } from "../summary";
 
-const USAGE = "usage: npm run plan -- [--preview] [--out DIR] [stack...]";
+const USAGE = "usage: npm run plan -- [--preview] [--out DIR] [--root DIR] [stack...]";
 
 async function run(argv: string[]): Promise<number> {
-  const root = resolve(__dirname, "../..");
+  let root = resolve(__dirname, "../..");
   let preview = false;
   let outDir: string | undefined;
   const stacks: string[] = [];
@@ -17,6 +17,7 @@ async function run(argv: string[]): Promise<number> {
     const arg = argv[i];
     if (arg === "--preview") preview = true;
     else if (arg === "--out" && argv[i + 1]) outDir = resolve(argv[++i]);
+    else if (arg === "--root" && argv[i + 1]) root = resolve(argv[++i]);
     else if (arg === "-h" || arg === "--help") {
       console.log(USAGE);
       return 0;

@@ -67,50 +67,40 @@ function show(value: unknown): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): ConfigProblem[] {
-  const found = (issue as { input?: unknown }).input;
+  if (issue.code === "unrecognized_keys") {
+    const allowed = allowedKeysAt(issue.path, input);
+    return issue.keys.map((k) => ({
+      key: keyPath([...issue.path, k]),
+      message: `unknown key; allowed here: ${allowed.join(", ")}${suggest(k, allowed)}. Remove or rename it.`,
+    }));
+  }
+  let path = issue.path;
+  let found = (issue as { input?: unknown }).input;
+  let expectation: string;
   switch (issue.code) {
-    case "unrecognized_keys": {
-      const allowed = allowedKeysAt(issue.path, input);
-      return issue.keys.map((k) => ({
-        key: keyPath([...issue.path, k]),
-        message: `unknown key; allowed here: ${allowed.join(", ")}${suggest(k, allowed)}. Remove or rename it.`,
-      }));
-    }
     case "invalid_type":
-      return [
-        {
-          key: keyPath(issue.path),
-          message:
-            found === undefined
-              ? `required value is missing; expected ${issue.expected}. Add it to the stack file.`
-              : `found ${show(found)}; expected ${issue.expected}.`,
-        },
-      ];
+      expectation = `expected ${issue.expected}`;
+      break;
     case "invalid_value":
-      return [
-        {
-          key: keyPath(issue.path),
-          message: `found ${show(found)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}.`,
-        },
-      ];
+      expectation = `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      break;
     case "invalid_union": {
-      const options = (issue as { options?: unknown[] }).options;
-      const discriminator = (issue as { discriminator?: string }).discriminator;
+      const { options, discriminator } = issue as { options?: unknown[]; discriminator?: string };
       if (options && discriminator) {
-        const value = (found as Record<string, unknown> | undefined)?.[discriminator];
-        const path = issue.path[issue.path.length - 1] === discriminator ? issue.path : [...issue.path, discriminator];
-        return [
-          {
-            key: keyPath(path),
-            message: `found ${show(value)}; allowed: ${options.map((o) => JSON.stringify(o)).join(", ")}.`,
-          },
-        ];
-      }
-      return [{ key: keyPath(issue.path), message: `found ${show(found)}; ${issue.message}.` }];
+        found = (found as Record<string, unknown> | undefined)?.[discriminator];
+        if (path[path.length - 1] !== discriminator) path = [...path, discriminator];
+        expectation = `allowed: ${options.map((o) => JSON.stringify(o)).join(", ")}`;
+      } else expectation = issue.message;
+      break;
     }
     default:
-      return [{ key: keyPath(issue.path), message: `found ${show(found)}; ${issue.message}.` }];
+      expectation = issue.message;
   }
+  const message =
+    found === undefined
+      ? `required value is missing; ${expectation}. Add it to the stack file.`
+      : `found ${show(found)}; ${expectation}.`;
+  return [{ key: keyPath(path), message }];
 }
 
 /** The keys the schema allows at `path`, following discriminated unions by the value in `input`. */

@@ -22,6 +22,8 @@ export interface InClusterMinioArgs {
   readonly resources: ContainerResources;
   /** Protect the data volume from `pulumi destroy` and replacement. */
   readonly protectData: boolean;
+  /** Resources every child waits for (the namespace): a component's own dependsOn does not reach its children. */
+  readonly dependsOn?: pulumi.Resource[];
 }
 
 const PORT = 9000;
@@ -37,7 +39,7 @@ export class InClusterMinio extends pulumi.ComponentResource {
   constructor(name: string, args: InClusterMinioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:data:InClusterMinio", name, {}, opts);
     const { namespace, provider } = args;
-    const k8sOpts = { parent: this, provider };
+    const k8sOpts = { parent: this, provider, dependsOn: args.dependsOn ?? [] };
     const labels = selectorLabels({ app: "minio" });
 
     const key = (suffix: string, length: number) =>
@@ -115,7 +117,7 @@ export class InClusterMinio extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [keySecret] },
+      { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, keySecret] },
     );
     const service = new k8s.core.v1.Service(
       `${name}-service`,

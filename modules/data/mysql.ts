@@ -21,6 +21,8 @@ export interface InClusterMysqlArgs {
   readonly resources: ContainerResources;
   /** Protect the data volume from `pulumi destroy` and replacement. */
   readonly protectData: boolean;
+  /** Resources every child waits for (the namespace): a component's own dependsOn does not reach its children. */
+  readonly dependsOn?: pulumi.Resource[];
 }
 
 /** The KFP user and database names; upstream's database names, our own user instead of root. */
@@ -38,7 +40,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
   constructor(name: string, args: InClusterMysqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:data:InClusterMysql", name, {}, opts);
     const { namespace, provider } = args;
-    const k8sOpts = { parent: this, provider };
+    const k8sOpts = { parent: this, provider, dependsOn: args.dependsOn ?? [] };
     const labels = selectorLabels({ app: "mysql" });
 
     // Alphanumeric only: the password ends up in DSNs and command-line flags (MLMD) unescaped.
@@ -148,7 +150,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [kfpSecret, rootSecret] },
+      { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, kfpSecret, rootSecret] },
     );
     const service = new k8s.core.v1.Service(
       `${name}-service`,

@@ -54,7 +54,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
       { parent: this, provider: this.provider, protect: args.protectData },
     );
 
-    const dataOpts = { parent: this, dependsOn: [this.namespaceResource] };
+    const dataOpts = { parent: this };
+    const dependsOn = [this.namespaceResource];
     const minio = new InClusterMinio(
       `${name}-minio`,
       {
@@ -65,6 +66,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
         storageClass: cluster.storageClass,
         resources: args.objectStore.resources,
         protectData: args.protectData,
+        dependsOn,
       },
       dataOpts,
     );
@@ -77,6 +79,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
         storageClass: cluster.storageClass,
         resources: args.database.resources,
         protectData: args.protectData,
+        dependsOn,
       },
       dataOpts,
     );

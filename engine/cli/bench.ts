@@ -1,0 +1,35 @@
+// npm run bench: plans every example stack, each in a fresh process as a user's `npm run plan -- <stack>`
+// would, then all stacks together in one process, and reports wall time and peak memory (max RSS).
+// Targets (issue #2): every stack together under 10 s and under 1 GiB on a 2-core machine.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { listStacks } from "../stack-file";
+
+const root = resolve(__dirname, "../..");
+const out = mkdtempSync(join(tmpdir(), "kfp-bench-"));
+
+/** Runs the plan CLI in a fresh process: wall time measured here, peak RSS reported by the child itself. */
+function measure(stacks: string[]): { seconds: number; peakMiB: number; status: number | null } {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "-e", `process.on("exit", () => process.stderr.write("\\nmaxrss " + process.resourceUsage().maxRSS + "\\n")); process.argv.splice(1, 0, "plan"); require(${JSON.stringify(join(root, "engine/cli/plan.ts"))});`, "--", "--out", out, ...stacks],
+    { cwd: root, encoding: "utf8" },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const kib = Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds, peakMiB: kib / 1024, status: r.status };
+}
+
+const stacks = listStacks(root);
+console.log(`node ${process.version}, ${stacks.length} stacks`);
+console.log("stack                wall (s)   peak RSS (MiB)   exit");
+for (const stack of stacks) {
+  const m = measure([stack]);
+  console.log(`${stack.padEnd(20)} ${m.seconds.toFixed(2).padStart(8)}   ${m.peakMiB.toFixed(0).padStart(14)}   ${m.status}`);
+}
+const all = measure(stacks);
+console.log(`${"(all together)".padEnd(20)} ${all.seconds.toFixed(2).padStart(8)}   ${all.peakMiB.toFixed(0).padStart(14)}   ${all.status}`);
+console.log(`targets: all stacks < 10 s: ${all.seconds < 10 ? "met" : "MISSED"}; < 1024 MiB: ${all.peakMiB < 1024 ? "met" : "MISSED"}`);

@@ -1,0 +1,109 @@
+// The stack config schema: defaults, cross-field rules, and one clear line per bad input.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError } from "../modules/config";
+import { parseStackConfig } from "../modules/config/parse";
+
+const FILE = "stacks/Pulumi.test.yaml";
+const base = { "kfp-platform:environment": "dev", "kfp-platform:cluster": JSON.stringify({ target: "existing" }) };
+
+function problems(raw: Record<string, string>): string[] {
+  try {
+    parseStackConfig(raw, FILE);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e.message.split("\n");
+  }
+  assert.fail("config was accepted");
+}
+
+describe("stack config", () => {
+  it("fills every default for a minimal stack", () => {
+    const c = parseStackConfig(base, FILE);
+    assert.equal(c.platformNamespace, "kubeflow");
+    assert.deepEqual(c.objectStore, {
+      kind: "minio",
+      bucket: "mlpipeline",
+      storageSize: "20Gi",
+      resources: { requests: { cpu: "20m", memory: "100Mi" }, limits: { memory: "1Gi" } },
+    });
+    assert.equal(c.database.kind, "in-cluster");
+    assert.equal(c.protectData, false);
+  });
+
+  it("lets a stack override one nested value and keeps the other defaults", () => {
+    const c = parseStackConfig(
+      { ...base, "kfp-platform:database": JSON.stringify({ kind: "in-cluster", resources: { limits: { memory: "4Gi" } } }) },
+      FILE,
+    );
+    assert.deepEqual(c.database.resources, { requests: { cpu: "100m", memory: "800Mi" }, limits: { memory: "4Gi" } });
+  });
+
+  it("passes provider and engine namespaces through", () => {
+    const c = parseStackConfig({ ...base, "pulumi:disable-default-providers": '["kubernetes"]', "aws:region": "eu-west-1" }, FILE);
+    assert.equal(c.environment, "dev");
+  });
+
+  it("names file, key and a suggestion for a misspelt key", () => {
+    const lines = problems({ ...base, "kfp-platform:cluster": JSON.stringify({ target: "existing", contxt: "kind-kfp" }) });
+    assert.deepEqual(lines, [
+      `${FILE}: kfp-platform:cluster.contxt: unknown key; allowed here: target, context, kubeconfig, storageClass (did you mean 'context'?). Remove or rename it.`,
+    ]);
+  });
+
+  it("rejects a misspelt top-level key", () => {
+    const lines = problems({ ...base, "kfp-platform:objectstore": JSON.stringify({ kind: "minio" }) });
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^stacks\/Pulumi\.test\.yaml: kfp-platform:objectstore: unknown key; .*did you mean 'objectStore'/);
+  });
+
+  it("reports a wrong type with what was found", () => {
+    const lines = problems({ ...base, "kfp-platform:objectStore": JSON.stringify({ kind: "minio", bucket: 42 }) });
+    assert.deepEqual(lines, [`${FILE}: kfp-platform:objectStore.bucket: found 42; expected string.`]);
+  });
+
+  it("reports a missing required value", () => {
+    const lines = problems({ "kfp-platform:cluster": JSON.stringify({ target: "existing" }) });
+    assert.deepEqual(lines, [`${FILE}: kfp-platform:environment: required value is missing; allowed: \"dev\", \"staging\", \"prod\". Add it to the stack file.`]);
+  });
+
+  it("lists the allowed values of an enum and of a union tag", () => {
+    assert.deepEqual(problems({ ...base, "kfp-platform:environment": "qa" }), [
+      `${FILE}: kfp-platform:environment: found "qa"; allowed: "dev", "staging", "prod".`,
+    ]);
+    assert.deepEqual(problems({ ...base, "kfp-platform:cluster": JSON.stringify({ target: "eks" }) }), [
+      `${FILE}: kfp-platform:cluster.target: found "eks"; allowed: "existing".`,
+    ]);
+  });
+
+  it("rejects malformed quantities and a limit below its request", () => {
+    const lines = problems({
+      ...base,
+      "kfp-platform:database": JSON.stringify({
+        kind: "in-cluster",
+        storageSize: "20GB",
+        resources: { requests: { memory: "3Gi" }, limits: { memory: "2Gi" } },
+      }),
+    });
+    assert.deepEqual(lines, [
+      `${FILE}: kfp-platform:database.storageSize: found "20GB"; expected a storage size such as "20Gi".`,
+      `${FILE}: kfp-platform:database.resources.limits.memory: found "2Gi"; the memory limit must be at least the request (3Gi).`,
+    ]);
+  });
+
+  it("requires backups in prod, which the in-cluster database cannot give", () => {
+    const lines = problems({ ...base, "kfp-platform:environment": "prod" });
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /kfp-platform:database\.kind: found "in-cluster"; prod needs database backups/);
+  });
+
+  it("rejects an unknown config namespace with a suggestion", () => {
+    const lines = problems({ ...base, "kfp-platfrom:environment": "dev" });
+    assert.match(lines[0], /kfp-platfrom:environment: unknown config namespace 'kfp-platfrom'.*did you mean 'kfp-platform'/);
+  });
+
+  it("reports every problem at once, not just the first", () => {
+    const lines = problems({ "kfp-platform:environment": "qa", "kfp-platform:cluster": JSON.stringify({ target: "existing", x: 1 }) });
+    assert.equal(lines.length, 2);
+  });
+});

@@ -1,0 +1,49 @@
+// Shared test helpers: temp project roots with hand-written stack files, and the plan CLI as a user runs it.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { KubernetesObject } from "../engine/manifests";
+import type { PlanResult } from "../engine/plan";
+
+export const REPO_ROOT = resolve(__dirname, "..");
+
+/** A throwaway project root whose stacks/ holds the given stack files (name -> YAML text). */
+export function tempRoot(stacks: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "kfp-platform-test-"));
+  mkdirSync(join(root, "stacks"));
+  for (const [name, text] of Object.entries(stacks)) writeFileSync(join(root, "stacks", `Pulumi.${name}.yaml`), text);
+  return root;
+}
+
+/** Runs `npm run plan -- <args>` the way a user would (same Node, tsx loader) and captures the result. */
+export function runPlanCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "engine/cli/plan.ts"), ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A minimal valid stack file; `extra` lines are appended under `config:`. */
+export function stackYaml(extra = "", environment = "dev"): string {
+  return `config:\n  kfp-platform:environment: ${environment}\n  kfp-platform:cluster:\n    target: existing\n${extra}`;
+}
+
+/** The rendered object of a kind and name. */
+export function findObject(plan: PlanResult, kind: string, name: string): KubernetesObject | undefined {
+  return plan.objects.map((o) => o.object).find((o) => o.kind === kind && o.metadata.name === name);
+}
+
+/** Every container (init containers too) of every workload object, with where it is. */
+export function containersOf(plan: PlanResult): { owner: string; container: any }[] {
+  const out: { owner: string; container: any }[] = [];
+  for (const { object } of plan.objects) {
+    const podSpec = (object as any).spec?.template?.spec ?? (object as any).spec?.jobTemplate?.spec?.template?.spec;
+    for (const c of [...(podSpec?.initContainers ?? []), ...(podSpec?.containers ?? [])]) {
+      out.push({ owner: `${object.kind} ${object.metadata.name}`, container: c });
+    }
+  }
+  return out;
+}
