@@ -63,7 +63,10 @@ export async function runProgram(program: () => Promise<unknown>, options: RunOp
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
     register(req, (err: unknown, resp: any) => {
-      if (err || !resp) return callback(err, resp);
+      if (err || !resp) {
+        engineErrors.push(`registration of ${req.getType()} ${req.getName()} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return callback(err, resp);
+      }
       const urn: string = resp.getUrn();
       if (seen.has(urn)) engineErrors.push(`duplicate resource URN ${urn}: two resources share type and name`);
       seen.add(urn);
@@ -98,6 +101,12 @@ export async function runProgram(program: () => Promise<unknown>, options: RunOp
     });
   };
 
+  // A failure inside an apply or during serialization surfaces only as an unhandled rejection; the
+  // real engine fails the update for it, so the plan must fail too.
+  const asyncErrors: unknown[] = [];
+  const onRejection = (reason: unknown) => asyncErrors.push(reason);
+  process.on("unhandledRejection", onRejection);
+
   let programError: unknown;
   let stackOutputs: unknown;
   try {
@@ -114,7 +123,12 @@ export async function runProgram(program: () => Promise<unknown>, options: RunOp
   }
   // Drains every registration still in flight, including those made inside applies.
   await pulumi.runtime.disconnect();
+  await new Promise((r) => setImmediate(r));
+  process.off("unhandledRejection", onRejection);
   if (programError) throw programError;
+  for (const reason of new Set(asyncErrors.map((e) => (e instanceof Error ? e.message : String(e))))) {
+    engineErrors.push(`program error: ${reason}`);
+  }
 
   const stackResource = resources.find((r) => r.type === ROOT_STACK_TYPE);
   return {

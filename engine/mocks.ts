@@ -27,6 +27,12 @@ function passwordAlphabet(inputs: Inputs): string {
   return alphabet;
 }
 
+/** A PEM block with stable, well-formed base64 content (not a usable key or certificate). */
+function pem(label: string, seed: string): string {
+  const body = Buffer.from(stableString(seed, 600, "abcdefghijklmnopqrstuvwxyz0123456789")).toString("base64");
+  return `-----BEGIN ${label}-----\n${body.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
+}
+
 /** Outputs each type adds to its inputs. Types not listed echo their inputs, as most providers do. */
 const typeOutputs: Record<string, OutputFn> = {
   "random:index/randomPassword:RandomPassword": (inputs, name) => {
@@ -36,6 +42,15 @@ const typeOutputs: Record<string, OutputFn> = {
   "random:index/randomString:RandomString": (inputs, name) => ({
     result: stableString(`string/${name}`, Number(inputs.length ?? 16), passwordAlphabet(inputs)),
   }),
+  "tls:index/privateKey:PrivateKey": (_inputs, name) => ({
+    privateKeyPem: pem("RSA PRIVATE KEY", `key/${name}`),
+    privateKeyPemPkcs8: pem("PRIVATE KEY", `key8/${name}`),
+    publicKeyPem: pem("PUBLIC KEY", `pub/${name}`),
+    publicKeyFingerprintSha256: `SHA256:${stableString(`fp/${name}`, 43, "ABCDEFabcdef0123456789+/")}`,
+  }),
+  "tls:index/selfSignedCert:SelfSignedCert": (_inputs, name) => ({ certPem: pem("CERTIFICATE", `ca/${name}`), readyForRenewal: false }),
+  "tls:index/certRequest:CertRequest": (_inputs, name) => ({ certRequestPem: pem("CERTIFICATE REQUEST", `csr/${name}`) }),
+  "tls:index/locallySignedCert:LocallySignedCert": (_inputs, name) => ({ certPem: pem("CERTIFICATE", `cert/${name}`), readyForRenewal: false }),
   "random:index/randomId:RandomId": (inputs, name) => {
     const bytes = createHash("sha256").update(`id/${name}`).digest().subarray(0, Number(inputs.byteLength ?? 8));
     return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() };

@@ -3,9 +3,11 @@
 import { loadStackConfig, type StackConfig } from "./config";
 import type { Foundation } from "./cloud/contract";
 import { ExistingCluster } from "./cloud/existing";
+import { ImageResolver } from "./images";
+import { KubeflowPipelines } from "./kfp";
 
 /** Builds the foundation the stack's `cluster.target` names. */
-function createFoundation(config: StackConfig): Foundation {
+function createFoundation(config: StackConfig, images: ImageResolver): Foundation {
   switch (config.cluster.target) {
     case "existing":
       return new ExistingCluster("platform", {
@@ -14,13 +16,16 @@ function createFoundation(config: StackConfig): Foundation {
         objectStore: config.objectStore,
         database: config.database,
         protectData: config.protectData,
+        images,
       });
   }
 }
 
 export async function main() {
   const config = loadStackConfig();
-  const foundation = createFoundation(config);
+  const images = new ImageResolver(config.images);
+  const foundation = createFoundation(config, images);
+  const kfp = new KubeflowPipelines("kfp", { foundation, settings: config.kfp, images });
   return {
     environment: config.environment,
     namespace: foundation.namespace,
@@ -30,5 +35,6 @@ export async function main() {
       endpoint: foundation.objectStore.endpoint,
     },
     database: { host: foundation.database.host, port: foundation.database.port },
+    kfp: { api: kfp.apiEndpoint, ui: kfp.uiService, pipelineRoot: kfp.pipelineRoot },
   };
 }

@@ -58,6 +58,7 @@ export const images = {
   kfpViewerCrd: kfp("kfp-viewer-crd-controller", "Tensorboard viewer controller."),
   kfpVisualizationServer: kfp("kfp-visualization-server", "Python visualization server."),
   kfpCacheServer: kfp("kfp-cache-server", "Cache mutating webhook server."),
+  kfpCacheDeployer: kfp("kfp-cache-deployer", "Upstream's runtime certificate issuer for the cache webhook (kept at zero replicas)."),
   kfpMetadataWriter: kfp("kfp-metadata-writer", "Writes run metadata to MLMD."),
   kfpMetadataEnvoy: kfp("kfp-metadata-envoy", "gRPC-web proxy in front of MLMD for the UI."),
   kfpDriver: kfp("kfp-driver", "v2 driver, started in every pipeline step (V2_DRIVER_IMAGE)."),
@@ -74,6 +75,11 @@ export const images = {
     tag: releases.argo.version,
     why: "Argo controller at the version KFP 2.14.0 ships.",
   },
+  cacheImage: {
+    repository: "ghcr.io/containerd/busybox",
+    tag: "1.36",
+    why: "Image the cache webhook swaps into cached steps; upstream leaves it untagged (latest), we pin containerd's test busybox.",
+  },
   argoExec: {
     repository: "quay.io/argoproj/argoexec",
     tag: releases.argo.version,
@@ -82,3 +88,14 @@ export const images = {
 } as const satisfies Record<string, ImagePin>;
 
 export type ImageName = keyof typeof images;
+export const IMAGE_NAMES = Object.keys(images) as [ImageName, ...ImageName[]];
+
+/**
+ * Resources KFP 2.14.0 hard-codes for the driver and launcher containers it adds to every pipeline step
+ * (backend/src/v2/compiler/argocompiler/argo.go); not configurable. The launcher sets no memory request,
+ * so namespaces with a memory quota need a LimitRange default for it.
+ */
+export const kfpStepOverhead = {
+  driver: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  launcher: { requests: { cpu: "100m" }, limits: { cpu: "500m", memory: "128Mi" } },
+} as const;

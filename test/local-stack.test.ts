@@ -108,10 +108,12 @@ describe("local stack", () => {
     );
   });
 
-  it("does not protect data in dev, and orders data services after their namespace", () => {
+  it("does not protect data in dev, and orders every namespaced object after its namespace", () => {
     assert.ok(plan.resources.every((r) => !r.protect));
     const ns = plan.resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
-    for (const r of plan.resources.filter((x) => x.type.startsWith("kubernetes:") && x !== ns)) {
+    const namespaced = plan.resources.filter((x) => x.type.startsWith("kubernetes:") && (x.inputs.metadata as any)?.namespace);
+    assert.ok(namespaced.length > 50);
+    for (const r of namespaced) {
       assert.ok(r.dependsOn.includes(ns.urn), `${r.urn} waits for the namespace`);
     }
   });

@@ -34,7 +34,7 @@ export interface Database {
   /** Secret in the platform namespace with keys `username` and `password` (upstream's `mysql-secret`). */
   readonly secretName: string;
   /** Database names KFP uses (created by the foundation, so the KFP user needs no global CREATE). */
-  readonly databases: { readonly pipelines: string; readonly cache: string; readonly metadata: string };
+  readonly databases: { readonly pipelines: string; readonly cache: string; readonly metadata: string; readonly workflows: string };
   readonly readyResources: pulumi.Resource[];
 }
 

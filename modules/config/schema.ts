@@ -2,6 +2,8 @@
 // It is the only place that knows config keys: every key is typed, defaulted or required, described,
 // and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
 import { z } from "zod";
+import { IMAGE_NAMES } from "../versions";
+import { kfpSettings } from "./kfp";
 import { containerResources, storageQuantity } from "./quantities";
 
 /** The Pulumi project name, and so the namespace of every key this schema owns. */
@@ -61,6 +63,20 @@ const inClusterDatabase = z.strictObject({
   }).describe("MySQL container requests and limits (upstream requests 100m/800Mi and sets no limit)."),
 });
 
+const imageSettings = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, 'expected a registry host with optional port and path, such as "registry.internal:5000/mirror"')
+      .optional()
+      .describe("Private mirror: every image's registry host is replaced by this (air-gapped installs). `npm run images` lists what to mirror."),
+    digests: z
+      .partialRecord(z.enum(IMAGE_NAMES), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected a digest "sha256:<64 hex>"'))
+      .default({})
+      .describe("Content digests by image name (names as in modules/versions.ts): the pull is pinned to those bytes."),
+  })
+  .prefault({});
+
 export const stackConfigSchema = z
   .strictObject({
     environment: z
@@ -80,6 +96,8 @@ export const stackConfigSchema = z
       .describe(
         "Namespace of the KFP control plane and its data services. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names.",
       ),
+    images: imageSettings.describe("Where images are pulled from."),
+    kfp: kfpSettings.describe("Kubeflow Pipelines and Argo Workflows."),
     protectData: z
       .boolean()
       .optional()

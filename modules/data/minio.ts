@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ContainerResources } from "../config/quantities";
 import type { ObjectStore } from "../cloud/contract";
-import { imageRef } from "../images";
+import type { ImageResolver } from "../images";
 import { objectMeta, selectorLabels } from "../k8s/metadata";
 import { persistentVolumeClaim } from "../k8s/volume";
 
@@ -14,6 +14,7 @@ export interface InClusterMinioArgs {
   /** Namespace to run in (upstream: `kubeflow`). */
   readonly namespace: string;
   readonly provider: k8s.Provider;
+  readonly images: ImageResolver;
   /** Artifact bucket (upstream: `mlpipeline`). */
   readonly bucket: string;
   readonly storageSize: string;
@@ -74,7 +75,7 @@ export class InClusterMinio extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: objectMeta("minio", namespace),
+        metadata: objectMeta("minio", namespace, { app: "minio" }),
         spec: {
           replicas: 1,
           strategy: { type: "Recreate" },
@@ -88,7 +89,7 @@ export class InClusterMinio extends pulumi.ComponentResource {
                   // In single-disk mode a bucket is a top-level directory: creating it here means the
                   // bucket exists before KFP's API server or Argo first write to it.
                   name: "create-bucket",
-                  image: imageRef("minio"),
+                  image: args.images.ref("minio"),
                   command: ["/bin/sh", "-c", `mkdir -p "/data/${args.bucket}"`],
                   resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
                   securityContext,
@@ -98,7 +99,7 @@ export class InClusterMinio extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "minio",
-                  image: imageRef("minio"),
+                  image: args.images.ref("minio"),
                   args: ["server", "/data"],
                   env: [
                     { name: "MINIO_ACCESS_KEY", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "accesskey" } } },

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ContainerResources } from "../config/quantities";
 import type { Database } from "../cloud/contract";
-import { imageRef } from "../images";
+import type { ImageResolver } from "../images";
 import { objectMeta, selectorLabels } from "../k8s/metadata";
 import { persistentVolumeClaim } from "../k8s/volume";
 import { kfpDatabaseInitSql } from "./mysql-init";
@@ -15,6 +15,7 @@ export interface InClusterMysqlArgs {
   /** Namespace to run in (upstream: `kubeflow`). */
   readonly namespace: string;
   readonly provider: k8s.Provider;
+  readonly images: ImageResolver;
   readonly storageSize: string;
   /** StorageClass for the data volume; unset uses the cluster default. */
   readonly storageClass?: string;
@@ -27,7 +28,8 @@ export interface InClusterMysqlArgs {
 
 /** The KFP user and database names; upstream's database names, our own user instead of root. */
 export const KFP_DB_USER = "kfp";
-export const KFP_DATABASES = { pipelines: "mlpipeline", cache: "cachedb", metadata: "metadb" } as const;
+/** Upstream's three databases, plus one for Argo's workflow archive and offloaded node status. */
+export const KFP_DATABASES = { pipelines: "mlpipeline", cache: "cachedb", metadata: "metadb", workflows: "argo" } as const;
 const PORT = 3306;
 const SERVICE = "mysql";
 const KFP_SECRET = "mysql-secret";
@@ -88,7 +90,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: objectMeta("mysql", namespace),
+        metadata: objectMeta("mysql", namespace, { app: "mysql" }),
         spec: {
           replicas: 1,
           // One writer on a ReadWriteOnce volume: the old pod must stop before the new one starts.
@@ -102,7 +104,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "mysql",
-                  image: imageRef("mysql"),
+                  image: args.images.ref("mysql"),
                   args: [
                     "--datadir",
                     "/var/lib/mysql",

@@ -1,4 +1,5 @@
 // Labels and metadata shared by every Kubernetes object the kit creates.
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Upstream KFP puts this label on every object and in every selector; keeping it lets a kit-managed
  *  install adopt (and be compared with) a kustomize-installed one. Selectors are immutable: never change it. */
@@ -20,7 +21,7 @@ export function objectMeta(
   name: string,
   namespace: string | undefined,
   labels: Record<string, string> = {},
-  annotations?: Record<string, string>,
+  annotations?: Record<string, pulumi.Input<string>>,
 ) {
   return {
     name,

@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
+import type { ImageResolver } from "../../images";
 import { InClusterMinio } from "../../data/minio";
 import { InClusterMysql } from "../../data/mysql";
 import { objectMeta } from "../../k8s/metadata";
@@ -17,6 +18,7 @@ export interface ExistingClusterArgs {
   readonly objectStore: StackConfig["objectStore"];
   readonly database: StackConfig["database"];
   readonly protectData: boolean;
+  readonly images: ImageResolver;
 }
 
 export class ExistingCluster extends pulumi.ComponentResource implements Foundation {
@@ -61,6 +63,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
       {
         namespace: args.namespace,
         provider: this.provider,
+        images: args.images,
         bucket: args.objectStore.bucket,
         storageSize: args.objectStore.storageSize,
         storageClass: cluster.storageClass,
@@ -75,6 +78,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
       {
         namespace: args.namespace,
         provider: this.provider,
+        images: args.images,
         storageSize: args.database.storageSize,
         storageClass: cluster.storageClass,
         resources: args.database.resources,

@@ -1,0 +1,102 @@
+// Config of the KFP control plane and Argo: sizes of every container and the scale knobs. Part of the
+// one stack schema (schema.ts). Defaults fit a laptop cluster; docs/scaling.md has the prod arithmetic.
+import { z } from "zod";
+import { containerResources, type ContainerResources } from "./quantities";
+
+const size = (cpu: string, memory: string, limit: string): ContainerResources => ({
+  requests: { cpu, memory },
+  limits: { memory: limit },
+});
+
+/** Default sizes: upstream's requests where it sets any (it sets no limits), measured-sensible otherwise. */
+const COMPONENT_SIZES = {
+  apiServer: ["KFP API server (Deployment ml-pipeline).", size("250m", "500Mi", "1Gi")],
+  persistenceAgent: ["Persistence agent.", size("120m", "500Mi", "1Gi")],
+  scheduledWorkflow: ["Recurring-run controller.", size("50m", "100Mi", "512Mi")],
+  ui: ["KFP UI (Deployment ml-pipeline-ui).", size("10m", "70Mi", "512Mi")],
+  viewerCrd: ["Tensorboard viewer controller.", size("10m", "50Mi", "256Mi")],
+  visualizationServer: ["Visualization server.", size("30m", "500Mi", "1Gi")],
+  cacheServer: ["Cache webhook server.", size("50m", "100Mi", "512Mi")],
+  cacheDeployer: ["Upstream cache deployer (scaled to zero; the kit issues the webhook certificate).", size("10m", "32Mi", "128Mi")],
+  metadataWriter: ["Metadata writer.", size("50m", "100Mi", "512Mi")],
+  metadataEnvoy: ["Envoy in front of ML Metadata.", size("50m", "64Mi", "256Mi")],
+  metadataGrpc: ["ML Metadata gRPC server.", size("100m", "200Mi", "1Gi")],
+  workflowController: ["Argo workflow controller.", size("100m", "500Mi", "2Gi")],
+} as const;
+
+export type KfpComponent = keyof typeof COMPONENT_SIZES;
+
+const componentResources = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(COMPONENT_SIZES).map(([name, [description, defaults]]) => [name, containerResources(defaults).describe(description)]),
+    ) as { [K in KfpComponent]: ReturnType<typeof containerResources> },
+  )
+  .prefault({});
+
+const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/, 'expected a Go duration such as "30s", "5m" or "1h30m"');
+const ttl = z.string().regex(/^[0-9]+(s|m|h|d)$/, 'expected an Argo TTL such as "12h" or "7d"');
+const count = (min: number, def: number, description: string) => z.number().int().min(min).default(def).describe(description);
+
+const argoSettings = z
+  .strictObject({
+    parallelism: count(0, 100, "Most workflows (pipeline runs) running at once in the controller; 0 is unlimited. Extra runs wait Pending instead of loading etcd."),
+    namespaceParallelism: count(0, 0, "Most running workflows per namespace; 0 is unlimited."),
+    workflowWorkers: count(1, 32, "Controller `--workflow-workers` (reconcile concurrency; upstream 32)."),
+    podCleanupWorkers: count(1, 4, "Controller `--pod-cleanup-workers` (upstream 4)."),
+    qps: count(1, 20, "Controller Kubernetes client `--qps` (upstream 20)."),
+    burst: count(1, 30, "Controller Kubernetes client `--burst` (upstream 30)."),
+    executor: containerResources(size("10m", "64Mi", "512Mi")).describe(
+      "Argo executor (init and wait containers of every step): set here so namespace quotas admit pipeline pods.",
+    ),
+    mainContainer: containerResources(size("100m", "256Mi", "2Gi")).describe(
+      "Default for a step's main container when the pipeline sets none (KFP components without set_cpu/memory_*).",
+    ),
+    podGC: z
+      .strictObject({
+        strategy: z
+          .enum(["OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess"])
+          .default("OnPodSuccess")
+          .describe("When step pods are deleted. Logs stay readable: Argo archives them to the object store."),
+        deleteDelayDuration: duration.default("5m").describe("How long a finished pod lingers before deletion (for debugging)."),
+      })
+      .prefault({})
+      .describe("Default pod garbage collection of every workflow (workflowDefaults.spec.podGC)."),
+    secondsAfterCompletion: count(60, 86400, "Workflow TTL (workflowDefaults.spec.ttlStrategy): finished Workflow objects leave etcd after this."),
+    nodeStatusOffload: z.boolean().default(true).describe("Keep large node status in MySQL instead of the Workflow object in etcd."),
+    archive: z.boolean().default(true).describe("Archive finished workflows to MySQL."),
+    archiveTTL: ttl.default("7d").describe("How long archived workflows are kept."),
+  })
+  .prefault({});
+
+export const kfpSettings = z
+  .strictObject({
+    resources: componentResources.describe("Requests and limits of every KFP and Argo control-plane container."),
+    argo: argoSettings.describe("Argo Workflows controller settings (scale and defaults of every run)."),
+    persistenceAgent: z
+      .strictObject({
+        ttlSecondsAfterWorkflowFinish: count(60, 86400, "Persistence agent TTL_SECONDS_AFTER_WORKFLOW_FINISH (upstream 86400)."),
+        numWorkers: count(1, 2, "Persistence agent NUM_WORKERS (upstream 2)."),
+      })
+      .prefault({}),
+    pipelineRootPath: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'expected a relative path such as "v2/artifacts"')
+      .default("v2/artifacts")
+      .describe("Path under the artifact bucket for the default pipeline root (upstream minio://mlpipeline/v2/artifacts)."),
+    cronScheduleTimezone: z.string().min(1).default("UTC").describe("Time zone of recurring-run cron schedules."),
+  })
+  .prefault({})
+  .superRefine((kfp, ctx) => {
+    // Argo must not delete a finished Workflow before the persistence agent has recorded it.
+    if (kfp.argo.secondsAfterCompletion < kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["argo", "secondsAfterCompletion"],
+        input: kfp.argo.secondsAfterCompletion,
+        message: `must be at least persistenceAgent.ttlSecondsAfterWorkflowFinish (${kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish}) so runs are recorded before their Workflow is deleted`,
+      });
+    }
+  });
+
+export type KfpSettings = z.output<typeof kfpSettings>;

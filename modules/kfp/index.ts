@@ -1,0 +1,98 @@
+// Standalone Kubeflow Pipelines 2.14.0 with Argo Workflows v3.6.7: every object upstream's
+// cluster-scoped-resources and env/platform-agnostic create (the data services come from the
+// foundation), wired to whatever object store and database the foundation provides.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Foundation } from "../cloud/contract";
+import type { KfpSettings } from "../config/kfp";
+import type { ImageResolver } from "../images";
+import { objectMeta } from "../k8s/metadata";
+import { createArgo } from "./argo";
+import { createCacheWebhookCertificate, registerCacheWebhook } from "./cache-webhook";
+import { createConfigMaps } from "./config-maps";
+import { CACHE_SERVICE, createControlPlane } from "./control-plane";
+import { crdSpec, KFP_CRDS } from "./crds";
+import { objectStoreWiring } from "./object-store";
+import { childOptions } from "./options";
+import { createCacheDeployerClusterRbac, createNamespacedRbac } from "./rbac";
+
+export interface KubeflowPipelinesArgs {
+  /** Cluster, namespace, object store and database, whichever target filled them. */
+  readonly foundation: Foundation;
+  readonly settings: KfpSettings;
+  readonly images: ImageResolver;
+}
+
+/** Service accounts that touch the object store: the API server, the UI, and pipeline pods. */
+const STORE_CLIENTS = ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"];
+
+export class KubeflowPipelines extends pulumi.ComponentResource {
+  /** In-cluster address of the API (gRPC 8887, HTTP 8888) and of the UI (Service port 80). */
+  readonly apiEndpoint: string;
+  readonly uiService: string;
+  readonly pipelineRoot: string;
+
+  constructor(name: string, args: KubeflowPipelinesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:kfp:KubeflowPipelines", name, {}, opts);
+    const { foundation, settings, images } = args;
+    const namespace = foundation.namespace;
+    const clusterScoped = childOptions(this, foundation.provider, []);
+    const crds = KFP_CRDS.map(
+      (fact) =>
+        new k8s.apiextensions.v1.CustomResourceDefinition(
+          `${name}-crd-${fact.plural}`,
+          { metadata: objectMeta(`${fact.plural}.${fact.group}`, undefined), spec: crdSpec(fact) },
+          clusterScoped(),
+        ),
+    );
+    // Namespaced objects wait for the namespace.
+    const inNamespace = childOptions(this, foundation.provider, [foundation.namespaceResource]);
+    const wiring = objectStoreWiring(foundation.objectStore, settings.pipelineRootPath);
+
+    createCacheDeployerClusterRbac(`${name}-cache-deployer`, namespace, inNamespace());
+    createNamespacedRbac(`${name}-rbac`, { namespace, serviceAccountAnnotations: storeIdentity(foundation), opts: inNamespace() });
+    const configMaps = createConfigMaps(`${name}-config`, {
+      namespace,
+      database: foundation.database,
+      bucket: foundation.objectStore.bucket,
+      wiring,
+      images,
+      cronScheduleTimezone: settings.cronScheduleTimezone,
+      opts: inNamespace,
+    });
+
+    const certificate = createCacheWebhookCertificate(`${name}-cache-webhook`, { namespace, service: CACHE_SERVICE, opts: inNamespace });
+    const dataReady = [...foundation.database.readyResources, ...foundation.objectStore.readyResources, ...configMaps, ...crds];
+    const controlPlane = createControlPlane(
+      name,
+      { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace },
+      dataReady,
+      certificate.secret,
+    );
+    const webhook = registerCacheWebhook(`${name}-cache-webhook`, {
+      namespace,
+      service: CACHE_SERVICE,
+      opts: inNamespace,
+      caCertPem: certificate.caCertPem,
+      server: controlPlane.cacheServer,
+    });
+    createArgo(`${name}-argo`, { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace }, [webhook, ...dataReady]);
+
+    this.apiEndpoint = `ml-pipeline.${namespace}:8887`;
+    this.uiService = `ml-pipeline-ui.${namespace}`;
+    this.pipelineRoot = wiring.pipelineRoot;
+    this.registerOutputs({ apiEndpoint: this.apiEndpoint, uiService: this.uiService, pipelineRoot: this.pipelineRoot });
+  }
+}
+
+/** IRSA: the object-store clients' service accounts carry the role to assume. Pod Identity and keys need nothing here. */
+function storeIdentity(foundation: Foundation): Record<string, Record<string, pulumi.Input<string>>> {
+  const auth = foundation.objectStore.auth;
+  if (auth.kind === "aws-role" && auth.mechanism === "irsa") {
+    return Object.fromEntries(STORE_CLIENTS.map((sa) => [sa, { "eks.amazonaws.com/role-arn": auth.roleArn }]));
+  }
+  if (auth.kind === "gcp-service-account") {
+    return Object.fromEntries(STORE_CLIENTS.map((sa) => [sa, { "iam.gke.io/gcp-service-account": auth.email }]));
+  }
+  return {};
+}

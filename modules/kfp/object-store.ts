@@ -1,0 +1,95 @@
+// Everything KFP and Argo need to reach the object store, derived from the foundation's contract:
+// the pipeline root and launcher providers (v2 artifacts), Argo's artifact repository (logs, v1
+// artifacts), the API server's OBJECTSTORECONFIG_* env and the UI's env. Nothing here is hard-coded.
+import type { ObjectStore } from "../cloud/contract";
+import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
+
+/** Where Argo writes logs and artifacts; the UI must use the same format to find archived logs. */
+export const ARGO_KEY_FORMAT =
+  "artifacts/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}";
+
+export interface ObjectStoreWiring {
+  /** `defaultPipelineRoot` of ConfigMap kfp-launcher, e.g. `minio://mlpipeline/v2/artifacts`. */
+  pipelineRoot: string;
+  /** `providers` of ConfigMap kfp-launcher (how the launcher opens a session to that root). */
+  launcherProviders: Record<string, unknown>;
+  /** `artifactRepository` of the Argo controller ConfigMap. */
+  artifactRepository: Record<string, unknown>;
+  apiServerEnv: EnvVar[];
+  uiEnv: EnvVar[];
+}
+
+function splitEndpoint(endpoint: string): { host: string; port: string } {
+  const [host, port] = endpoint.split(":");
+  return { host, port: port ?? "" };
+}
+
+export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string): ObjectStoreWiring {
+  const { host, port } = splitEndpoint(store.endpoint);
+  const scheme = store.kind === "gcs" ? "gs" : store.kind;
+  const pipelineRoot = `${scheme}://${store.bucket}/${pipelineRootPath}`;
+  const keys = store.auth.kind === "secret" ? store.auth : undefined;
+
+  const credentials = keys
+    ? { fromEnv: false, secretRef: { secretName: keys.secretName, accessKeyKey: keys.accessKeyKey, secretKeyKey: keys.secretKeyKey } }
+    : { fromEnv: true };
+  const launcherProviders =
+    store.kind === "gcs"
+      ? { gs: { default: { credentials: { fromEnv: true } } } }
+      : {
+          [store.kind]: {
+            default: { endpoint: store.endpoint, region: store.region, disableSSL: !store.secure, forcePathStyle: true, credentials },
+          },
+        };
+
+  const artifactRepository = {
+    archiveLogs: true,
+    s3: {
+      endpoint: store.endpoint,
+      bucket: store.bucket,
+      region: store.region,
+      insecure: !store.secure,
+      keyFormat: ARGO_KEY_FORMAT,
+      ...(keys
+        ? { accessKeySecret: { name: keys.secretName, key: keys.accessKeyKey }, secretKeySecret: { name: keys.secretName, key: keys.secretKeyKey } }
+        : { useSDKCreds: true }),
+    },
+  };
+
+  const apiServerEnv: EnvVar[] = [
+    literal("OBJECTSTORECONFIG_HOST", host),
+    literal("OBJECTSTORECONFIG_PORT", port),
+    literal("OBJECTSTORECONFIG_REGION", store.region),
+    literal("OBJECTSTORECONFIG_SECURE", String(store.secure)),
+    fromInstallConfig("OBJECTSTORECONFIG_BUCKETNAME", "bucketName"),
+    ...(keys
+      ? [
+          fromSecret("OBJECTSTORECONFIG_ACCESSKEY", keys.secretName, keys.accessKeyKey),
+          fromSecret("OBJECTSTORECONFIG_SECRETACCESSKEY", keys.secretName, keys.secretKeyKey),
+        ]
+      : []),
+  ];
+
+  const archive = [literal("ARGO_ARCHIVE_LOGS", "true"), literal("ARGO_ARCHIVE_BUCKETNAME", store.bucket), literal("ARGO_KEYFORMAT", ARGO_KEY_FORMAT)];
+  const uiEnv: EnvVar[] =
+    store.kind === "minio"
+      ? [
+          literal("ARGO_ARCHIVE_ARTIFACTORY", "minio"),
+          ...archive,
+          literal("MINIO_HOST", host.split(".")[0]),
+          literal("MINIO_PORT", port),
+          fromField("MINIO_NAMESPACE", "metadata.namespace"),
+          literal("MINIO_SSL", String(store.secure)),
+          ...(keys ? [fromSecret("MINIO_ACCESS_KEY", keys.secretName, keys.accessKeyKey), fromSecret("MINIO_SECRET_KEY", keys.secretName, keys.secretKeyKey)] : []),
+        ]
+      : [
+          literal("ARGO_ARCHIVE_ARTIFACTORY", "s3"),
+          ...archive,
+          literal("AWS_REGION", store.region),
+          literal("AWS_S3_ENDPOINT", host),
+          literal("AWS_SSL", String(store.secure)),
+          ...(keys ? [fromSecret("AWS_ACCESS_KEY_ID", keys.secretName, keys.accessKeyKey), fromSecret("AWS_SECRET_ACCESS_KEY", keys.secretName, keys.secretKeyKey)] : []),
+        ];
+
+  return { pipelineRoot, launcherProviders, artifactRepository, apiServerEnv, uiEnv };
+}

@@ -1,0 +1,12 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Options for a child of a workload component: its parent, the cluster's provider, and what it must
+ * wait for. A component's own dependsOn does not reach its children, so every child gets the base
+ * dependencies (the namespace) plus the ones named here.
+ */
+export type ChildOptions = (...after: pulumi.Resource[]) => pulumi.CustomResourceOptions;
+
+export function childOptions(parent: pulumi.Resource, provider: pulumi.ProviderResource, base: pulumi.Resource[]): ChildOptions {
+  return (...after) => ({ parent, provider, dependsOn: [...base, ...after] });
+}

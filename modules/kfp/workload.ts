@@ -1,0 +1,93 @@
+// One Deployment in upstream KFP's shape: selector = application-crd-id + the component's own label,
+// the same labels on the pods, and the hardening every KFP container gets.
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ContainerResources } from "../config/quantities";
+import { objectMeta, selectorLabels } from "../k8s/metadata";
+
+type Container = k8s.types.input.core.v1.Container;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/** Upstream's container hardening for KFP images (they run as uid 1000). */
+export const KFP_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  runAsGroup: 0,
+  runAsNonRoot: true,
+  runAsUser: 1000,
+};
+export const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: { type: "RuntimeDefault" } };
+
+export interface WorkloadSpec {
+  /** Deployment name (upstream's). */
+  readonly name: string;
+  /** The component's own selector label, e.g. `{ app: "ml-pipeline" }`. */
+  readonly select: Record<string, string>;
+  readonly container: Omit<Container, "resources">;
+  readonly resources: ContainerResources;
+  readonly replicas?: number;
+  readonly recreate?: boolean;
+  /** Upstream marks most control-plane pods evictable by the cluster autoscaler. */
+  readonly safeToEvict?: boolean;
+  readonly podLabels?: Record<string, string>;
+  /** Labels of the Deployment object itself when upstream's differ from the selector. */
+  readonly labels?: Record<string, string>;
+  readonly pod?: Omit<PodSpec, "containers">;
+}
+
+export function kfpDeployment(resourceName: string, namespace: string, spec: WorkloadSpec, opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
+  const selector = selectorLabels(spec.select);
+  return new k8s.apps.v1.Deployment(
+    resourceName,
+    {
+      metadata: objectMeta(spec.name, namespace, spec.labels ?? spec.select),
+      spec: {
+        replicas: spec.replicas ?? 1,
+        ...(spec.recreate ? { strategy: { type: "Recreate" } } : {}),
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: { ...selector, ...spec.podLabels },
+            ...(spec.safeToEvict ? { annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "true" } } : {}),
+          },
+          spec: {
+            securityContext: RUNTIME_DEFAULT_SECCOMP,
+            ...spec.pod,
+            containers: [{ ...spec.container, resources: spec.resources }],
+          },
+        },
+      },
+    },
+    opts,
+  );
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+}
+
+/** A ClusterIP Service selecting a component's pods, with upstream's name, ports and labels. */
+export function kfpService(
+  resourceName: string,
+  namespace: string,
+  name: string,
+  select: Record<string, string>,
+  ports: ServicePort[],
+  opts: pulumi.CustomResourceOptions,
+  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(
+    resourceName,
+    {
+      metadata: objectMeta(name, namespace, extra.labels ?? {}, extra.annotations),
+      spec: {
+        type: "ClusterIP",
+        selector: selectorLabels(select),
+        ports: ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" })),
+      },
+    },
+    opts,
+  );
+}
