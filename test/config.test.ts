@@ -106,4 +106,27 @@ describe("stack config", () => {
     const lines = problems({ "kfp-platform:environment": "qa", "kfp-platform:cluster": JSON.stringify({ target: "existing", x: 1 }) });
     assert.equal(lines.length, 2);
   });
+
+  it("checks KFP and image settings: digests by known image name, a valid registry, Argo TTL vs the persistence agent", () => {
+    const lines = problems({
+      ...base,
+      "kfp-platform:images": JSON.stringify({ registry: "https://mirror", digests: { kfpApiServr: "sha256:x" } }),
+      "kfp-platform:kfp": JSON.stringify({ argo: { secondsAfterCompletion: 600 } }),
+    });
+    assert.equal(lines.length, 3, lines.join("\n"));
+    assert.match(lines.find((l) => l.includes("registry"))!, /kfp-platform:images\.registry: found "https:\/\/mirror"; expected a registry host/);
+    assert.match(lines.find((l) => l.includes("digests"))!, /kfp-platform:images\.digests\.kfpApiServr: unknown key; allowed here: mysql, .*\(did you mean .kfpApiServer.\?\)/);
+    assert.match(
+      lines.find((l) => l.includes("secondsAfterCompletion"))!,
+      /kfp-platform:kfp\.argo\.secondsAfterCompletion: found 600; must be at least persistenceAgent\.ttlSecondsAfterWorkflowFinish \(86400\)/,
+    );
+  });
+
+  it("defaults every KFP component's resources and Argo's scale knobs", () => {
+    const c = parseStackConfig(base, FILE);
+    assert.deepEqual(c.kfp.resources.apiServer, { requests: { cpu: "250m", memory: "500Mi" }, limits: { memory: "1Gi" } });
+    assert.equal(c.kfp.argo.parallelism, 100);
+    assert.equal(c.kfp.argo.podGC.strategy, "OnPodSuccess");
+    assert.deepEqual(c.images, { digests: {} });
+  });
 });

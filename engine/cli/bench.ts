@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { capacityOf } from "../capacity";
+import { planStack } from "../plan";
 import { listStacks } from "../stack-file";
 
 const root = resolve(__dirname, "../..");
@@ -33,3 +35,15 @@ for (const stack of stacks) {
 const all = measure(stacks);
 console.log(`${"(all together)".padEnd(20)} ${all.seconds.toFixed(2).padStart(8)}   ${all.peakMiB.toFixed(0).padStart(14)}   ${all.status}`);
 console.log(`targets: all stacks < 10 s: ${all.seconds < 10 ? "met" : "MISSED"}; < 1024 MiB: ${all.peakMiB < 1024 ? "met" : "MISSED"}`);
+
+// What each stack's control plane asks of its cluster (target for local: a 4-CPU, 8 GiB laptop cluster
+// with room for a run).
+void (async () => {
+  console.log("\nstack                cpu requests   memory requests   memory limits   pods");
+  for (const stack of stacks) {
+    const plan = await planStack(stack, { root, outDir: null });
+    const c = capacityOf(plan.objects);
+    const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+    console.log(`${stack.padEnd(20)} ${c.cpuRequest.toFixed(2).padStart(12)}   ${gib(c.memoryRequest).padStart(15)}   ${gib(c.memoryLimit).padStart(13)}   ${c.pods}`);
+  }
+})();

@@ -111,7 +111,10 @@ function allowedKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
     node = pickBranch(node, value)?.properties?.[String(segment)];
     value = (value as Record<string, unknown> | undefined)?.[String(segment)];
   }
-  return Object.keys(pickBranch(node, value)?.properties ?? {});
+  const here = pickBranch(node, value);
+  // Maps keyed by an enum (image digests) list their allowed keys as propertyNames.
+  const names = (here?.propertyNames as { enum?: string[] } | undefined)?.enum ?? [];
+  return [...Object.keys(here?.properties ?? {}), ...names];
 }
 
 function pickBranch(node: JsonSchema | undefined, value: unknown): JsonSchema | undefined {
