@@ -38,6 +38,17 @@ function planWith(objectStore: ObjectStore, database: Database, images = new Ima
   });
 }
 
+/** In-cluster MinIO as the existing foundation describes it, with the given key secret. */
+const minioStore = (secretName: string, accessKeyKey: string, secretKeyKey: string): ObjectStore => ({
+  kind: "minio",
+  bucket: "mlpipeline",
+  endpoint: "minio-service.kubeflow:9000",
+  region: "minio",
+  secure: false,
+  auth: { kind: "secret", secretName, accessKeyKey, secretKeyKey },
+  readyResources: [],
+});
+
 const container = (plan: PlanResult, deployment: string) => (findObject(plan, "Deployment", deployment) as any).spec.template.spec.containers[0];
 const envOf = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 const data = (plan: PlanResult, name: string) => (findObject(plan, "ConfigMap", name) as any).data;
@@ -119,18 +130,7 @@ describe("KFP wiring from the foundation contract", () => {
   });
 
   it("MinIO with keys wires the secret everywhere a key is needed", async () => {
-    const plan = await planWith(
-      {
-        kind: "minio",
-        bucket: "mlpipeline",
-        endpoint: "minio-service.kubeflow:9000",
-        region: "minio",
-        secure: false,
-        auth: { kind: "secret", secretName: "mlpipeline-minio-artifact", accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
-        readyResources: [],
-      },
-      externalDb(),
-    );
+    const plan = await planWith(minioStore("mlpipeline-minio-artifact", "accesskey", "secretkey"), externalDb());
     const api = envOf(container(plan, "ml-pipeline"));
     assert.deepEqual(api.OBJECTSTORECONFIG_ACCESSKEY, { secretKeyRef: { name: "mlpipeline-minio-artifact", key: "accesskey" } });
     assert.equal(api.OBJECTSTORECONFIG_HOST, "minio-service.kubeflow");
@@ -152,15 +152,7 @@ describe("KFP wiring from the foundation contract", () => {
   it("rewrites every image, runtime images included, to a private mirror and pins digests", async () => {
     const digest = `sha256:${"a".repeat(64)}`;
     const plan = await planWith(
-      {
-        kind: "minio",
-        bucket: "mlpipeline",
-        endpoint: "minio-service.kubeflow:9000",
-        region: "minio",
-        secure: false,
-        auth: { kind: "secret", secretName: "k", accessKeyKey: "a", secretKeyKey: "s" },
-        readyResources: [],
-      },
+      minioStore("k", "a", "s"),
       externalDb(),
       new ImageResolver({ registry: "registry.internal:5000/mirror", digests: { kfpApiServer: digest } }),
     );

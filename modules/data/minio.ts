@@ -4,27 +4,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ContainerResources } from "../config/quantities";
 import type { ObjectStore } from "../cloud/contract";
-import type { ImageResolver } from "../images";
 import { objectMeta, selectorLabels } from "../k8s/metadata";
 import { persistentVolumeClaim } from "../k8s/volume";
+import type { DataServiceArgs } from "./args";
 
-export interface InClusterMinioArgs {
-  /** Namespace to run in (upstream: `kubeflow`). */
-  readonly namespace: string;
-  readonly provider: k8s.Provider;
-  readonly images: ImageResolver;
+export interface InClusterMinioArgs extends DataServiceArgs {
   /** Artifact bucket (upstream: `mlpipeline`). */
   readonly bucket: string;
-  readonly storageSize: string;
-  /** StorageClass for the data volume; unset uses the cluster default. */
-  readonly storageClass?: string;
-  readonly resources: ContainerResources;
-  /** Protect the data volume from `pulumi destroy` and replacement. */
-  readonly protectData: boolean;
-  /** Resources every child waits for (the namespace): a component's own dependsOn does not reach its children. */
-  readonly dependsOn?: pulumi.Resource[];
 }
 
 const PORT = 9000;

@@ -4,27 +4,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ContainerResources } from "../config/quantities";
 import type { Database } from "../cloud/contract";
-import type { ImageResolver } from "../images";
 import { objectMeta, selectorLabels } from "../k8s/metadata";
 import { persistentVolumeClaim } from "../k8s/volume";
+import type { DataServiceArgs } from "./args";
 import { kfpDatabaseInitSql } from "./mysql-init";
 
-export interface InClusterMysqlArgs {
-  /** Namespace to run in (upstream: `kubeflow`). */
-  readonly namespace: string;
-  readonly provider: k8s.Provider;
-  readonly images: ImageResolver;
-  readonly storageSize: string;
-  /** StorageClass for the data volume; unset uses the cluster default. */
-  readonly storageClass?: string;
-  readonly resources: ContainerResources;
-  /** Protect the data volume from `pulumi destroy` and replacement. */
-  readonly protectData: boolean;
-  /** Resources every child waits for (the namespace): a component's own dependsOn does not reach its children. */
-  readonly dependsOn?: pulumi.Resource[];
-}
+export type InClusterMysqlArgs = DataServiceArgs;
 
 /** The KFP user and database names; upstream's database names, our own user instead of root. */
 export const KFP_DB_USER = "kfp";

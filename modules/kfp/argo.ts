@@ -6,10 +6,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import type { Database } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
-import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
 import type { ObjectStoreWiring } from "./object-store";
-import type { ChildOptions } from "./options";
+import type { ChildOptions, KfpPartArgs } from "./options";
 import { kfpDeployment } from "./workload";
 
 export const CONTROLLER_CONFIG = "workflow-controller-configmap";
@@ -47,14 +46,7 @@ export function controllerConfig(settings: KfpSettings["argo"], database: Databa
   };
 }
 
-export interface ArgoArgs {
-  readonly namespace: string;
-  readonly settings: KfpSettings;
-  readonly database: Database;
-  readonly wiring: ObjectStoreWiring;
-  readonly images: ImageResolver;
-  readonly opts: ChildOptions;
-}
+export type ArgoArgs = KfpPartArgs;
 
 /** The controller ConfigMap, its PriorityClass and Deployment; `after` are what runs must wait for. */
 export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<ChildOptions>) {

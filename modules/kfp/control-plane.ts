@@ -3,26 +3,15 @@
 // object-store and database settings from the foundation contract.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Database } from "../cloud/contract";
-import type { KfpSettings } from "../config/kfp";
-import type { ImageResolver } from "../images";
 import { METADATA_GRPC_PORT, METADATA_GRPC_SERVICE } from "./config-maps";
 import { fromField, fromInstallConfig, fromSecret, literal } from "./env";
-import type { ObjectStoreWiring } from "./object-store";
-import type { ChildOptions } from "./options";
+import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
 import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "./workload";
 
 export const CACHE_SERVICE = "cache-server";
 
-export interface ControlPlaneArgs {
-  readonly namespace: string;
-  readonly settings: KfpSettings;
-  readonly database: Database;
-  readonly wiring: ObjectStoreWiring;
-  readonly images: ImageResolver;
-  readonly opts: ChildOptions;
-}
+export type ControlPlaneArgs = KfpPartArgs;
 
 const healthz = (port: number, path = "/apis/v1beta1/healthz") => ({
   httpGet: { path, port },

@@ -1,4 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { Database } from "../cloud/contract";
+import type { KfpSettings } from "../config/kfp";
+import type { ImageResolver } from "../images";
+import type { ObjectStoreWiring } from "./object-store";
 
 /**
  * Options for a child of a workload component: its parent, the cluster's provider, and what it must
@@ -9,4 +13,14 @@ export type ChildOptions = (...after: pulumi.Resource[]) => pulumi.CustomResourc
 
 export function childOptions(parent: pulumi.Resource, provider: pulumi.ProviderResource, base: pulumi.Resource[]): ChildOptions {
   return (...after) => ({ parent, provider, dependsOn: [...base, ...after] });
+}
+
+/** What every part of the KFP component is built from. */
+export interface KfpPartArgs {
+  readonly namespace: string;
+  readonly settings: KfpSettings;
+  readonly database: Database;
+  readonly wiring: ObjectStoreWiring;
+  readonly images: ImageResolver;
+  readonly opts: ChildOptions;
 }
