@@ -1,0 +1,71 @@
+// Compares two offline plans of a stack (out/<stack>/resources.json) resource by resource, for
+// pull-request comments: what a merge would add, remove or change, down to the changed input paths.
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  protect?: boolean;
+  inputs: unknown;
+}
+
+export interface ResourceChange {
+  urn: string;
+  type: string;
+  /** Changed input paths such as `spec.template.spec.containers[0].image`, with old and new values. */
+  paths: { path: string; before: unknown; after: unknown }[];
+}
+
+export interface PlanDiff {
+  added: PlannedResource[];
+  removed: PlannedResource[];
+  changed: ResourceChange[];
+}
+
+function changedPaths(before: unknown, after: unknown, path: string, out: ResourceChange["paths"]): void {
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  const isObject = (v: unknown) => v !== null && typeof v === "object";
+  if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
+    const keys = new Set([...Object.keys(before as object), ...Object.keys(after as object)]);
+    for (const key of [...keys].sort()) {
+      const child = Array.isArray(before) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      changedPaths((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key], child, out);
+    }
+    return;
+  }
+  out.push({ path, before, after });
+}
+
+export function diffPlans(before: readonly PlannedResource[], after: readonly PlannedResource[]): PlanDiff {
+  const old = new Map(before.map((r) => [r.urn, r]));
+  const now = new Map(after.map((r) => [r.urn, r]));
+  const diff: PlanDiff = { added: [], removed: [], changed: [] };
+  for (const r of after) if (!old.has(r.urn)) diff.added.push(r);
+  for (const r of before) if (!now.has(r.urn)) diff.removed.push(r);
+  for (const r of after) {
+    const previous = old.get(r.urn);
+    if (!previous) continue;
+    const paths: ResourceChange["paths"] = [];
+    changedPaths(previous.inputs, r.inputs, "", paths);
+    if (previous.protect !== r.protect) paths.push({ path: "(protect)", before: previous.protect, after: r.protect });
+    if (paths.length > 0) diff.changed.push({ urn: r.urn, type: r.type, paths });
+  }
+  return diff;
+}
+
+const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v).slice(0, 80));
+const short = (urn: string) => urn.split("::").slice(2).join("::");
+
+/** Markdown for a pull-request comment. Removals come first: they are what loses data. */
+export function formatDiff(stack: string, diff: PlanDiff, maxPaths = 8): string {
+  const lines = [`### Stack \`${stack}\`: +${diff.added.length} ~${diff.changed.length} -${diff.removed.length}`];
+  if (diff.added.length + diff.changed.length + diff.removed.length === 0) return `${lines[0]}\n\nNo changes.`;
+  for (const r of diff.removed) lines.push(`- **delete** \`${short(r.urn)}\`${r.protect ? " (protected: the update will fail)" : ""}`);
+  for (const r of diff.added) lines.push(`- **create** \`${short(r.urn)}\``);
+  for (const c of diff.changed) {
+    lines.push(`- **update** \`${short(c.urn)}\``);
+    for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
+    if (c.paths.length > maxPaths) lines.push(`  - … ${c.paths.length - maxPaths} more`);
+  }
+  return lines.join("\n");
+}
