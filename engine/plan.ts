@@ -8,6 +8,8 @@ import { PROJECT } from "../modules/config/schema";
 import { main } from "../modules/main";
 import { runProgram, type RecordedResource } from "./harness";
 import { inApplyOrder, renderedObjects, type RenderedObject } from "./manifests";
+import { checkPolicies, type PolicyCheck } from "./policy";
+import { PolicyConfigError } from "./policy-config";
 import { loadStackFile, StackFileError } from "./stack-file";
 import { validateObjects } from "./validate";
 import type { Json } from "./serialize";
@@ -21,6 +23,8 @@ export interface PlanOptions {
   preview?: boolean;
   /** The program to plan; main() unless a test substitutes a deliberately broken one. */
   program?: () => Promise<unknown>;
+  /** Policy config: dev | staging | prod or a file; default the stack's environment. False skips the pack. */
+  policyConfig?: string | false;
 }
 
 export interface PlanResult {
@@ -33,6 +37,8 @@ export interface PlanResult {
   resources: RecordedResource[];
   objects: RenderedObject[];
   outputs: Record<string, Json>;
+  /** The policy pack's verdict (absent when the program did not run or policies were skipped). */
+  policy?: PolicyCheck;
 }
 
 export async function planStack(stack: string, options: PlanOptions): Promise<PlanResult> {
@@ -42,8 +48,10 @@ export async function planStack(stack: string, options: PlanOptions): Promise<Pl
   if (stackOut) rmSync(stackOut, { recursive: true, force: true });
 
   const result: PlanResult = { stack, ok: false, problems: [], configInvalid: false, resources: [], objects: [], outputs: {} };
+  let stackConfig: Record<string, string> = {};
   try {
     const file = loadStackFile(options.root, stack);
+    stackConfig = file.config;
     const run = await runProgram(options.program ?? main, {
       project: PROJECT,
       stack,
@@ -72,6 +80,7 @@ export async function planStack(stack: string, options: PlanOptions): Promise<Pl
       result.problems.push(`schema: ${v.object} (${v.urn}): field ${v.field} ${v.message}`);
     }
   }
+  if (options.policyConfig !== false) result.problems.push(...(await policyProblems(result, stackConfig, options)));
   result.ok = result.problems.length === 0;
   if (result.ok && stackOut) writePlan(stackOut, result);
   return result;
@@ -82,6 +91,24 @@ function explicitProviderProblems(resources: readonly RecordedResource[]): strin
   return resources
     .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:") && r.provider === null)
     .map((r) => `provider: ${r.urn} uses the default Kubernetes provider; pass the foundation's provider ({ provider })`);
+}
+
+/** Runs the policy pack; mandatory violations (and a broken policy config) are problems. */
+async function policyProblems(plan: PlanResult, stackConfig: Record<string, string>, options: PlanOptions): Promise<string[]> {
+  try {
+    plan.policy = await checkPolicies({
+      stack: plan.stack,
+      resources: plan.resources,
+      outputs: plan.outputs,
+      stackConfig,
+      preview: options.preview ?? false,
+      config: options.policyConfig || undefined,
+    });
+  } catch (e) {
+    if (e instanceof PolicyConfigError) return e.message.split("\n").map((line) => `policy config: ${line}`);
+    throw e;
+  }
+  return plan.policy.diagnostics.filter((d) => d.level === "mandatory").map((d) => `policy ${d.policy}: ${d.urn}: ${d.message}`);
 }
 
 function writePlan(dir: string, plan: PlanResult): void {

@@ -38,7 +38,18 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
+  lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
   return lines.join("\n");
+}
+
+/** The pack's verdict: counts, then each advisory violation (mandatory ones are listed as problems). */
+function policyLines(plan: PlanResult): string[] {
+  if (!plan.policy) return [];
+  const { pack, configFile, diagnostics } = plan.policy;
+  const count = (level: string) => diagnostics.filter((d) => d.level === level).length;
+  const lines = [`  policies: ${pack} with ${configFile}: ${count("mandatory")} mandatory, ${count("advisory")} advisory violations`];
+  for (const d of diagnostics.filter((x) => x.level === "advisory")) lines.push(`    advisory ${d.policy}: ${d.urn}`, `      ${d.message}`);
+  return lines;
 }

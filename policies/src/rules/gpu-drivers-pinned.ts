@@ -1,0 +1,54 @@
+// The NVIDIA driver decides which CUDA versions pipeline images can use, so it changes only when someone
+// changes a pin: on EKS the AMI release carries one driver build, on GKE the node version picks it (and
+// auto-upgrade would move it), and the GPU Operator installs whatever driver.version says.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { knobs, stringList } from "../lib/config";
+import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
+import { helmChartOf } from "../lib/helm";
+import { reporter } from "../lib/report";
+
+const NAME = "gpu-drivers-pinned";
+
+const config = knobs({
+  eksGpuAmiTypes: GPU_KNOBS.eksGpuAmiTypes,
+  gkeDriverVersions: stringList(
+    "Accepted gpuDriverInstallationConfig.gpuDriverVersion values (with the node version pinned and auto-upgrade off, each maps to one driver; INSTALLATION_DISABLED leaves it to the GPU Operator).",
+    ["DEFAULT", "LATEST", "INSTALLATION_DISABLED"],
+  ),
+});
+
+/** A GKE node version that names one build (`1.33.5-gke.1080000`), not a prefix that floats. */
+const GKE_EXACT_VERSION = /^\d+\.\d+\.\d+-gke\.\d+$/;
+
+export const gpuDriversPinned: ResourceValidationPolicy = {
+  name: NAME,
+  description: "GPU node pools and the GPU Operator must pin the NVIDIA driver: EKS version and releaseVersion; GKE node version, driver setting and no auto-upgrade; Operator driver.version.",
+  severity: "high",
+  configSchema: config.configSchema,
+  validateResource: (args, report) => {
+    const { eksGpuAmiTypes, gkeDriverVersions } = config.read(args);
+    const violation = reporter(NAME, args, report);
+    const pool = gpuPoolOf(args.type, args.props, eksGpuAmiTypes);
+    if (pool?.cloud === "eks") {
+      const { version, releaseVersion, amiType } = pool.props;
+      if (!version) violation(`GPU node group (${amiType}) does not pin the Kubernetes version`, "set version (e.g. \"1.34\")");
+      if (!releaseVersion) violation(`GPU node group (${amiType}) does not pin releaseVersion, so each new AMI release brings a new NVIDIA driver`, "set releaseVersion to the AMI release whose driver you tested");
+    } else if (pool?.cloud === "gke") {
+      const { version, management } = pool.props;
+      if (!version || !GKE_EXACT_VERSION.test(version)) violation(`GPU node pool version ${version ?? "(unset)"} is not one exact GKE build, and the node version selects the driver`, "set version to an exact build such as 1.33.5-gke.1080000");
+      if (management?.autoUpgrade !== false) violation("GPU node pool auto-upgrades, which replaces the driver with the new node version's", "set management.autoUpgrade to false and upgrade deliberately");
+      for (const accelerator of pool.accelerators) {
+        const setting = accelerator.gpuDriverInstallationConfig?.gpuDriverVersion;
+        if (!gkeDriverVersions.includes(setting)) {
+          violation(`accelerator ${accelerator.type} has gpuDriverVersion ${setting ?? "(unset)"}`, `set gpuDriverInstallationConfig.gpuDriverVersion to one of ${gkeDriverVersions.join(", ")}`);
+        }
+      }
+    } else {
+      const helm = helmChartOf(args.type, args.props);
+      const driver = helm?.values.driver;
+      if (helm && /(^|\/)gpu-operator$/.test(helm.chart) && driver?.enabled !== false && !driver?.version) {
+        violation("the GPU Operator installs its driver without values.driver.version, so the chart's default driver changes with every chart release", "set values.driver.version to the driver you tested (or driver.enabled: false where the node image ships the driver)");
+      }
+    }
+  },
+};

@@ -1,0 +1,46 @@
+// Every image a cluster pulls has an explicit, non-floating tag from an allowed registry, so a rebuild
+// pulls the same bits and an air-gapped mirror knows what to carry.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { images } from "../../../modules/versions";
+import { knobs, stringList } from "../lib/config";
+import { parsedImageUses } from "../lib/images";
+import { reporter } from "../lib/report";
+
+const NAME = "images-pinned";
+
+/** The registries the versions table pulls from: the allow-list unless config names a mirror. */
+const TABLE_REGISTRIES = [...new Set(Object.values(images).map((pin) => pin.repository.split("/")[0]))].sort();
+
+const config = knobs({
+  allowedRegistries: stringList("Registry hosts images may come from (a private mirror replaces the list).", TABLE_REGISTRIES),
+  floatingTags: stringList("Tags that move and so pin nothing.", ["latest", "stable", "main", "master", "edge", "nightly", "dev"]),
+  requireExplicitRegistry: {
+    type: "boolean",
+    description: "Refuse references that leave the registry implied (Docker Hub).",
+    default: true,
+  },
+});
+
+export const imagesPinned: ResourceValidationPolicy = {
+  name: NAME,
+  description: "Images must name their registry (from the allow-list) and an exact tag; no latest, no missing tag.",
+  severity: "high",
+  configSchema: config.configSchema,
+  validateResource: (args, report) => {
+    const { allowedRegistries, floatingTags, requireExplicitRegistry } = config.read(args);
+    const violation = reporter(NAME, args, report);
+    for (const { image, ...use } of parsedImageUses(args.type, args.props)) {
+      const at = `${use.where} ${use.ref}`;
+      if (!image) {
+        violation(`${at} is not a valid image reference`, "write registry/repository:tag");
+        continue;
+      }
+      if (image.tag === undefined && image.digest === undefined) violation(`${at} has no tag, so it pulls whatever latest is today`, "pin an exact version tag from modules/versions.ts");
+      else if (image.tag !== undefined && floatingTags.includes(image.tag)) violation(`${at} uses the floating tag ${image.tag}`, "pin an exact version tag from modules/versions.ts");
+      if (requireExplicitRegistry && !image.explicitRegistry) violation(`${at} leaves the registry implied`, `spell it out (docker.io/${image.path})`);
+      else if (!allowedRegistries.includes(image.registry)) {
+        violation(`${at} comes from ${image.registry}, which is not an allowed registry (${allowedRegistries.join(", ")})`, "pull it through an allowed registry or add the registry to images-pinned.allowedRegistries in the policy config");
+      }
+    }
+  },
+};
