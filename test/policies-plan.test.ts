@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { planStack, type PlanResult } from "../engine/plan";
 import { listStacks } from "../engine/stack-file";
 import { formatSummary } from "../engine/summary";
@@ -130,6 +131,22 @@ describe("policies in the plan", () => {
     assert.ok(plan.ok, plan.problems.join("\n"));
     assert.deepEqual(plan.policy!.diagnostics.map((d) => `${d.level} ${d.policy}`), ["advisory gpu-drivers-pinned", "advisory gpu-drivers-pinned"]);
     assert.match(formatSummary(plan), /\n {4}advisory gpu-drivers-pinned: urn:pulumi:dev::kfp-platform::aws:eks\/nodeGroup:NodeGroup::gpu\n {6}\[gpu-drivers-pinned\]/);
+  });
+
+  it("in preview, reports a policy that meets an unknown value as advisory, as the engine does", async () => {
+    const plan = await planStack("prod", {
+      root: prodRoot,
+      outDir: null,
+      preview: true,
+      program: async () => {
+        const tag = new random.RandomString("tag", { length: 8, special: false });
+        new k8s.apps.v1.Deployment("web", pod(tag.result.apply((t) => `ghcr.io/example/app:${t}`) as unknown as string, sized), { provider: new k8s.Provider("k8s", {}) });
+        return { environment: "prod" };
+      },
+    });
+    assert.deepEqual(policyProblems(plan), []);
+    const unknown = plan.policy!.diagnostics.filter((d) => /during preview/.test(d.message));
+    assert.ok(unknown.some((d) => d.policy === "images-pinned" && d.level === "advisory" && d.urn.endsWith("::web")), JSON.stringify(plan.policy!.diagnostics));
   });
 
   it("fails `local` when the versions table unpins KFP or Argo", async () => {
