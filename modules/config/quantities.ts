@@ -5,14 +5,15 @@ const SUFFIX: Record<string, number> = {
   "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
-const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(?:[eE]([-+]?\d+))?([a-zA-Z]*)$/;
 
-/** Parses a Kubernetes quantity ("250m", "1.5", "512Mi") to a plain number; undefined when malformed. */
-export function parseQuantity(text: string | number): number | undefined {
-  if (typeof text === "number") return Number.isFinite(text) ? text : undefined;
-  const match = QUANTITY.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * SUFFIX[match[2] ?? ""];
+/** Parses a Kubernetes quantity ("250m", "1.5", "512Mi", "1e3") to a plain number; undefined when absent or malformed. */
+export function parseQuantity(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string") return undefined;
+  const match = QUANTITY.exec(value.trim());
+  if (!match || !(match[3] in SUFFIX)) return undefined;
+  return Number(match[1]) * 10 ** Number(match[2] ?? 0) * SUFFIX[match[3]];
 }
 
 export const cpuQuantity = z
