@@ -5,7 +5,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ObjectStore } from "../cloud/contract";
-import { objectMeta, selectorLabels } from "../k8s/metadata";
+import { fromSecret } from "../k8s/env";
+import { objectMeta } from "../k8s/metadata";
+import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
 
@@ -28,7 +30,6 @@ export class InClusterMinio extends pulumi.ComponentResource {
     super("kfp-platform:data:InClusterMinio", name, {}, opts);
     const { namespace, provider } = args;
     const k8sOpts = { parent: this, provider, dependsOn: args.dependsOn ?? [] };
-    const labels = selectorLabels({ app: "minio" });
 
     const key = (suffix: string, length: number) =>
       new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this }).result;
@@ -59,62 +60,48 @@ export class InClusterMinio extends pulumi.ComponentResource {
       seccompProfile: { type: "RuntimeDefault" },
     };
     const dataMount = { name: "data", mountPath: "/data", subPath: "minio" };
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = kfpDeployment(
       `${name}-deployment`,
+      namespace,
       {
-        metadata: objectMeta("minio", namespace, { app: "minio" }),
-        spec: {
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
-              initContainers: [
-                {
-                  // In single-disk mode a bucket is a top-level directory: creating it here means the
-                  // bucket exists before KFP's API server or Argo first write to it.
-                  name: "create-bucket",
-                  image: args.images.ref("minio"),
-                  command: ["/bin/sh", "-c", `mkdir -p "/data/${args.bucket}"`],
-                  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-                  securityContext,
-                  volumeMounts: [dataMount],
-                },
-              ],
-              containers: [
-                {
-                  name: "minio",
-                  image: args.images.ref("minio"),
-                  args: ["server", "/data"],
-                  env: [
-                    { name: "MINIO_ACCESS_KEY", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "accesskey" } } },
-                    { name: "MINIO_SECRET_KEY", valueFrom: { secretKeyRef: { name: KEY_SECRET, key: "secretkey" } } },
-                  ],
-                  ports: [{ name: "http", containerPort: PORT }],
-                  resources: args.resources,
-                  securityContext,
-                  livenessProbe: { httpGet: { path: "/minio/health/live", port: PORT }, periodSeconds: 20, timeoutSeconds: 5 },
-                  readinessProbe: { httpGet: { path: "/minio/health/ready", port: PORT }, periodSeconds: 10, timeoutSeconds: 5 },
-                  volumeMounts: [dataMount],
-                },
-              ],
-              volumes: [{ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }],
-            },
+        name: "minio",
+        select: { app: "minio" },
+        recreate: true,
+        resources: args.resources,
+        pod: {
+          securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
+          volumes: [{ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }],
+        },
+        initContainers: [
+          {
+            // In single-disk mode a bucket is a top-level directory: creating it here means the
+            // bucket exists before KFP's API server or Argo first write to it.
+            name: "create-bucket",
+            image: args.images.ref("minio"),
+            command: ["/bin/sh", "-c", `mkdir -p "/data/${args.bucket}"`],
+            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+            securityContext,
+            volumeMounts: [dataMount],
           },
+        ],
+        container: {
+          name: "minio",
+          image: args.images.ref("minio"),
+          args: ["server", "/data"],
+          env: [
+            fromSecret("MINIO_ACCESS_KEY", KEY_SECRET, "accesskey"),
+            fromSecret("MINIO_SECRET_KEY", KEY_SECRET, "secretkey"),
+          ],
+          ports: [{ name: "http", containerPort: PORT }],
+          securityContext,
+          livenessProbe: { httpGet: { path: "/minio/health/live", port: PORT }, periodSeconds: 20, timeoutSeconds: 5 },
+          readinessProbe: { httpGet: { path: "/minio/health/ready", port: PORT }, periodSeconds: 10, timeoutSeconds: 5 },
+          volumeMounts: [dataMount],
         },
       },
       { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, keySecret] },
     );
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: objectMeta(SERVICE, namespace),
-        spec: { selector: labels, ports: [{ name: "http", port: PORT, targetPort: PORT, protocol: "TCP" }] },
-      },
-      k8sOpts,
-    );
+    const service = kfpService(`${name}-service`, namespace, SERVICE, { app: "minio" }, [{ name: "http", port: PORT }], k8sOpts);
 
     this.objectStore = {
       kind: "minio",

@@ -5,7 +5,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Database } from "../cloud/contract";
-import { objectMeta, selectorLabels } from "../k8s/metadata";
+import { fromSecret } from "../k8s/env";
+import { objectMeta } from "../k8s/metadata";
+import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
 import { kfpDatabaseInitSql } from "./mysql-init";
@@ -29,7 +31,6 @@ export class InClusterMysql extends pulumi.ComponentResource {
     super("kfp-platform:data:InClusterMysql", name, {}, opts);
     const { namespace, provider } = args;
     const k8sOpts = { parent: this, provider, dependsOn: args.dependsOn ?? [] };
-    const labels = selectorLabels({ app: "mysql" });
 
     // Alphanumeric only: the password ends up in DSNs and command-line flags (MLMD) unescaped.
     const password = (suffix: string) =>
@@ -72,82 +73,59 @@ export class InClusterMysql extends pulumi.ComponentResource {
       opts: k8sOpts,
     });
 
-    const fromSecret = (secret: string, key: string) => ({ secretKeyRef: { name: secret, key } });
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = kfpDeployment(
       `${name}-deployment`,
+      namespace,
       {
-        metadata: objectMeta("mysql", namespace, { app: "mysql" }),
-        spec: {
-          replicas: 1,
-          // One writer on a ReadWriteOnce volume: the old pod must stop before the new one starts.
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: serviceAccount.metadata.name,
-              securityContext: { fsGroup: 999, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
-              containers: [
-                {
-                  name: "mysql",
-                  image: args.images.ref("mysql"),
-                  args: [
-                    "--datadir",
-                    "/var/lib/mysql",
-                    // ML Metadata's client authenticates with mysql_native_password (upstream KFP's setting).
-                    "--authentication-policy=mysql_native_password",
-                    "--mysql-native-password=ON",
-                    "--disable-log-bin",
-                  ],
-                  env: [
-                    { name: "MYSQL_ROOT_PASSWORD", valueFrom: fromSecret(ROOT_SECRET, "password") },
-                    { name: "MYSQL_USER", valueFrom: fromSecret(KFP_SECRET, "username") },
-                    { name: "MYSQL_PASSWORD", valueFrom: fromSecret(KFP_SECRET, "password") },
-                  ],
-                  ports: [{ name: "mysql", containerPort: PORT }],
-                  resources: args.resources,
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    capabilities: { drop: ["ALL"] },
-                    runAsUser: 999,
-                    runAsGroup: 999,
-                    runAsNonRoot: true,
-                  },
-                  // First start initialises the data directory on a socket-only server; give it time.
-                  startupProbe: { tcpSocket: { port: PORT }, periodSeconds: 5, failureThreshold: 60 },
-                  livenessProbe: { tcpSocket: { port: PORT }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-                  // Ready only once the KFP user can log in over TCP, i.e. initialisation has finished.
-                  readinessProbe: {
-                    exec: {
-                      command: ["sh", "-c", 'MYSQL_PWD="$MYSQL_PASSWORD" mysql -h 127.0.0.1 -u "$MYSQL_USER" -e "SELECT 1"'],
-                    },
-                    periodSeconds: 10,
-                    timeoutSeconds: 5,
-                  },
-                  volumeMounts: [
-                    { name: "mysql-persistent-storage", mountPath: "/var/lib/mysql" },
-                    { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: "mysql-persistent-storage", persistentVolumeClaim: { claimName: claim.metadata.name } },
-                { name: "initdb", configMap: { name: initScripts.metadata.name } },
-              ],
-            },
+        name: "mysql",
+        select: { app: "mysql" },
+        // One writer on a ReadWriteOnce volume: the old pod must stop before the new one starts.
+        recreate: true,
+        resources: args.resources,
+        pod: {
+          serviceAccountName: serviceAccount.metadata.name,
+          securityContext: { fsGroup: 999, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
+          volumes: [
+            { name: "mysql-persistent-storage", persistentVolumeClaim: { claimName: claim.metadata.name } },
+            { name: "initdb", configMap: { name: initScripts.metadata.name } },
+          ],
+        },
+        container: {
+          name: "mysql",
+          image: args.images.ref("mysql"),
+          args: [
+            "--datadir",
+            "/var/lib/mysql",
+            // ML Metadata's client authenticates with mysql_native_password (upstream KFP's setting).
+            "--authentication-policy=mysql_native_password",
+            "--mysql-native-password=ON",
+            "--disable-log-bin",
+          ],
+          env: [
+            fromSecret("MYSQL_ROOT_PASSWORD", ROOT_SECRET, "password"),
+            fromSecret("MYSQL_USER", KFP_SECRET, "username"),
+            fromSecret("MYSQL_PASSWORD", KFP_SECRET, "password"),
+          ],
+          ports: [{ name: "mysql", containerPort: PORT }],
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsUser: 999, runAsGroup: 999, runAsNonRoot: true },
+          // First start initialises the data directory on a socket-only server; give it time.
+          startupProbe: { tcpSocket: { port: PORT }, periodSeconds: 5, failureThreshold: 60 },
+          livenessProbe: { tcpSocket: { port: PORT }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+          // Ready only once the KFP user can log in over TCP, i.e. initialisation has finished.
+          readinessProbe: {
+            exec: { command: ["sh", "-c", 'MYSQL_PWD="$MYSQL_PASSWORD" mysql -h 127.0.0.1 -u "$MYSQL_USER" -e "SELECT 1"'] },
+            periodSeconds: 10,
+            timeoutSeconds: 5,
           },
+          volumeMounts: [
+            { name: "mysql-persistent-storage", mountPath: "/var/lib/mysql" },
+            { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+          ],
         },
       },
       { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, kfpSecret, rootSecret] },
     );
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: objectMeta(SERVICE, namespace),
-        spec: { selector: labels, ports: [{ port: PORT, targetPort: PORT, protocol: "TCP" }] },
-      },
-      k8sOpts,
-    );
+    const service = kfpService(`${name}-service`, namespace, SERVICE, { app: "mysql" }, [{ port: PORT }], k8sOpts);
 
     this.database = {
       host: SERVICE,

@@ -9,7 +9,7 @@ import type { KfpSettings } from "../config/kfp";
 import { objectMeta } from "../k8s/metadata";
 import type { ObjectStoreWiring } from "./object-store";
 import type { ChildOptions, KfpPartArgs } from "./options";
-import { kfpDeployment } from "./workload";
+import { kfpDeployment } from "../k8s/workload";
 
 export const CONTROLLER_CONFIG = "workflow-controller-configmap";
 const PRIORITY_CLASS = "workflow-controller";

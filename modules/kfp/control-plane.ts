@@ -7,7 +7,7 @@ import { METADATA_GRPC_PORT, METADATA_GRPC_SERVICE } from "./config-maps";
 import { fromField, fromInstallConfig, fromSecret, literal } from "./env";
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
-import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "./workload";
+import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "../k8s/workload";
 
 export const CACHE_SERVICE = "cache-server";
 

@@ -1,13 +1,9 @@
-// Container env entries in upstream KFP's four shapes: literal, ConfigMap key, Secret key, pod field.
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+// KFP's env conventions: most settings come from the install-wide ConfigMap.
+import { type EnvVar, fromConfigMap } from "../k8s/env";
 
-export type EnvVar = k8s.types.input.core.v1.EnvVar;
+export { type EnvVar, fromField, fromSecret, literal } from "../k8s/env";
 
 /** Upstream's install-wide ConfigMap that most components read settings from. */
 export const INSTALL_CONFIG = "pipeline-install-config";
 
-export const literal = (name: string, value: pulumi.Input<string>): EnvVar => ({ name, value });
-export const fromInstallConfig = (name: string, key: string): EnvVar => ({ name, valueFrom: { configMapKeyRef: { name: INSTALL_CONFIG, key } } });
-export const fromSecret = (name: string, secret: string, key: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-export const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+export const fromInstallConfig = (name: string, key: string): EnvVar => fromConfigMap(name, INSTALL_CONFIG, key);

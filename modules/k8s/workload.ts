@@ -1,9 +1,9 @@
-// One Deployment in upstream KFP's shape: selector = application-crd-id + the component's own label,
-// the same labels on the pods, and the hardening every KFP container gets.
+// Deployments and Services in upstream KFP's shape, for the control plane and the data services alike:
+// selector = application-crd-id + the component's own label, the same labels on the pods.
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../config/quantities";
-import { objectMeta, selectorLabels } from "../k8s/metadata";
+import { objectMeta, selectorLabels } from "./metadata";
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -19,6 +19,8 @@ export const KFP_CONTAINER_SECURITY = {
 export const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: { type: "RuntimeDefault" } };
 
 export interface WorkloadSpec {
+  /** Init containers, each with its own resources. */
+  readonly initContainers?: Container[];
   /** Deployment name (upstream's). */
   readonly name: string;
   /** The component's own selector label, e.g. `{ app: "ml-pipeline" }`. */
@@ -53,6 +55,7 @@ export function kfpDeployment(resourceName: string, namespace: string, spec: Wor
           spec: {
             securityContext: RUNTIME_DEFAULT_SECCOMP,
             ...spec.pod,
+            ...(spec.initContainers ? { initContainers: spec.initContainers } : {}),
             containers: [{ ...spec.container, resources: spec.resources }],
           },
         },
