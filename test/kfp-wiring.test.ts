@@ -123,6 +123,9 @@ describe("KFP wiring from the foundation contract", () => {
     assert.deepEqual(plan.problems, []);
     assert.equal(data(plan, "kfp-launcher").defaultPipelineRoot, "gs://acme-kfp/v2/artifacts");
     assert.deepEqual(parse(data(plan, "kfp-launcher").providers), { gs: { default: { credentials: { fromEnv: true } } } });
+    const repo = parse(data(plan, "workflow-controller-configmap").artifactRepository);
+    assert.deepEqual(Object.keys(repo).sort(), ["archiveLogs", "gcs"], "Argo uses its native GCS client with the pod's identity");
+    assert.equal(repo.gcs.bucket, "acme-kfp");
     assert.equal(
       (findObject(plan, "ServiceAccount", "pipeline-runner") as any).metadata.annotations["iam.gke.io/gcp-service-account"],
       "kfp@acme.iam.gserviceaccount.com",

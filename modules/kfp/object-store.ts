@@ -42,19 +42,24 @@ export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string):
           },
         };
 
-  const artifactRepository = {
-    archiveLogs: true,
-    s3: {
-      endpoint: store.endpoint,
-      bucket: store.bucket,
-      region: store.region,
-      insecure: !store.secure,
-      keyFormat: ARGO_KEY_FORMAT,
-      ...(keys
-        ? { accessKeySecret: { name: keys.secretName, key: keys.accessKeyKey }, secretKeySecret: { name: keys.secretName, key: keys.secretKeyKey } }
-        : { useSDKCreds: true }),
-    },
-  };
+  // GCS with Workload Identity: Argo's native GCS client uses the pod's identity (no key secret).
+  // Everything else speaks S3: MinIO and S3 with keys, or S3 with the SDK's credential chain (IRSA).
+  const artifactRepository =
+    store.kind === "gcs" && !keys
+      ? { archiveLogs: true, gcs: { bucket: store.bucket, keyFormat: ARGO_KEY_FORMAT } }
+      : {
+          archiveLogs: true,
+          s3: {
+            endpoint: store.endpoint,
+            bucket: store.bucket,
+            region: store.region,
+            insecure: !store.secure,
+            keyFormat: ARGO_KEY_FORMAT,
+            ...(keys
+              ? { accessKeySecret: { name: keys.secretName, key: keys.accessKeyKey }, secretKeySecret: { name: keys.secretName, key: keys.secretKeyKey } }
+              : { useSDKCreds: true }),
+          },
+        };
 
   const apiServerEnv: EnvVar[] = [
     literal("OBJECTSTORECONFIG_HOST", host),
