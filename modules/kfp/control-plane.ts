@@ -4,7 +4,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { METADATA_GRPC_PORT, METADATA_GRPC_SERVICE } from "./config-maps";
-import { fromField, fromInstallConfig, fromSecret, literal } from "./env";
+import type { ContainerResources } from "../config/quantities";
+import type { ImageName } from "../versions";
+import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
 import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "../k8s/workload";
@@ -98,44 +100,29 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
     { name: "grpc", port: 8887 },
   ], { annotations: { "prometheus.io/port": "8888", "prometheus.io/scheme": "http", "prometheus.io/scrape": "true" } });
 
-  const persistenceToken = apiToken("persistenceagent-sa-token");
-  deployment("persistence-agent", {
-    name: "ml-pipeline-persistenceagent",
-    select: { app: "ml-pipeline-persistenceagent" },
-    safeToEvict: true,
-    resources: r.persistenceAgent,
-    pod: { serviceAccountName: "ml-pipeline-persistenceagent", securityContext: RUNTIME_DEFAULT_SECCOMP, volumes: [persistenceToken.volume] },
-    container: {
-      name: "ml-pipeline-persistenceagent",
-      image: images.ref("kfpPersistenceAgent"),
-      imagePullPolicy: "IfNotPresent",
-      env: [
-        fromField("NAMESPACE", "metadata.namespace"),
-        literal("TTL_SECONDS_AFTER_WORKFLOW_FINISH", String(settings.persistenceAgent.ttlSecondsAfterWorkflowFinish)),
-        literal("NUM_WORKERS", String(settings.persistenceAgent.numWorkers)),
-        literal("LOG_LEVEL", "info"),
-      ],
-      securityContext: KFP_CONTAINER_SECURITY,
-      volumeMounts: [persistenceToken.mount],
-    },
-  }, apiServer);
-
-  const scheduleToken = apiToken("scheduledworkflow-sa-token");
-  deployment("scheduled-workflow", {
-    name: "ml-pipeline-scheduledworkflow",
-    select: { app: "ml-pipeline-scheduledworkflow" },
-    safeToEvict: true,
-    resources: r.scheduledWorkflow,
-    pod: { serviceAccountName: "ml-pipeline-scheduledworkflow", securityContext: RUNTIME_DEFAULT_SECCOMP, volumes: [scheduleToken.volume] },
-    container: {
-      name: "ml-pipeline-scheduledworkflow",
-      image: images.ref("kfpScheduledWorkflow"),
-      imagePullPolicy: "IfNotPresent",
-      env: [literal("LOG_LEVEL", "info"), fromField("NAMESPACE", "metadata.namespace"), fromInstallConfig("CRON_SCHEDULE_TIMEZONE", "cronScheduleTimezone")],
-      securityContext: KFP_CONTAINER_SECURITY,
-      volumeMounts: [scheduleToken.mount],
-    },
-  }, apiServer);
+  // The two controllers that call the KFP API with a projected token: name = SA = container = app label.
+  const apiClient = (resource: string, name: string, image: ImageName, resources: ContainerResources, env: EnvVar[], token: string) => {
+    const { volume, mount } = apiToken(token);
+    deployment(resource, {
+      name,
+      select: { app: name },
+      safeToEvict: true,
+      resources,
+      pod: { serviceAccountName: name, securityContext: RUNTIME_DEFAULT_SECCOMP, volumes: [volume] },
+      container: { name, image: images.ref(image), imagePullPolicy: "IfNotPresent", env, securityContext: KFP_CONTAINER_SECURITY, volumeMounts: [mount] },
+    }, apiServer);
+  };
+  apiClient("persistence-agent", "ml-pipeline-persistenceagent", "kfpPersistenceAgent", r.persistenceAgent, [
+    fromField("NAMESPACE", "metadata.namespace"),
+    literal("TTL_SECONDS_AFTER_WORKFLOW_FINISH", String(settings.persistenceAgent.ttlSecondsAfterWorkflowFinish)),
+    literal("NUM_WORKERS", String(settings.persistenceAgent.numWorkers)),
+    literal("LOG_LEVEL", "info"),
+  ], "persistenceagent-sa-token");
+  apiClient("scheduled-workflow", "ml-pipeline-scheduledworkflow", "kfpScheduledWorkflow", r.scheduledWorkflow, [
+    literal("LOG_LEVEL", "info"),
+    fromField("NAMESPACE", "metadata.namespace"),
+    fromInstallConfig("CRON_SCHEDULE_TIMEZONE", "cronScheduleTimezone"),
+  ], "scheduledworkflow-sa-token");
 
   deployment("ui", {
     name: "ml-pipeline-ui",
