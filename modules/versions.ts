@@ -99,3 +99,41 @@ export const kfpStepOverhead = {
   driver: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
   launcher: { requests: { cpu: "100m" }, limits: { cpu: "500m", memory: "128Mi" } },
 } as const;
+
+/**
+ * Lowest Linux x86_64 driver that runs each CUDA toolkit with full features (CUDA release notes, table
+ * "CUDA Toolkit and Corresponding Driver Versions", GA releases). Newer drivers run older CUDA.
+ */
+export const cudaDriverFloors: Readonly<Record<string, string>> = {
+  "11.8": "520.61.05",
+  "12.0": "525.60.13",
+  "12.1": "530.30.02",
+  "12.2": "535.54.03",
+  "12.3": "545.23.06",
+  "12.4": "550.54.14",
+  "12.5": "555.42.02",
+  "12.6": "560.28.03",
+  "12.8": "570.26",
+  "12.9": "575.51.03",
+  "13.0": "580.65.06",
+  "13.1": "590.44.01",
+};
+
+/**
+ * The NVIDIA driver each EKS AL2023_x86_64_NVIDIA AMI release bakes in, by release date (the suffix of a
+ * node group's releaseVersion, e.g. 1.34.9-20260714), from amazon-eks-ami CHANGELOG.md. Add a release
+ * here before pinning it, so its CUDA range is known.
+ */
+export const eksNvidiaAmiDrivers: Readonly<Record<string, string>> = {
+  "20260714": "580.159.03",
+  "20260610": "580.159.03",
+  "20260505": "580.126.09",
+  "20260120": "580.126.09",
+  "20251120": "580.105.08",
+  "20251023": "580.95.05",
+  "20251016": "570.195.03",
+  "20251002": "570.195.03",
+  "20250920": "570.172.08",
+  "20250807": "570.172.08",
+  "20250715": "575.57.08",
+};

@@ -6,6 +6,7 @@ import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
 import { helmChartOf } from "../lib/helm";
 import { reporter } from "../lib/report";
+import { CUDA_LABEL, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, compareVersions, maxCudaForDriver } from "../../../modules/gpu/cuda";
 
 const NAME = "gpu-drivers-pinned";
 
@@ -33,6 +34,13 @@ export const gpuDriversPinned: ResourceValidationPolicy = {
       const { version, releaseVersion, amiType } = pool.props;
       if (!version) violation(`GPU node group (${amiType}) does not pin the Kubernetes version`, "set version (e.g. \"1.34\")");
       if (!releaseVersion) violation(`GPU node group (${amiType}) does not pin releaseVersion, so each new AMI release brings a new NVIDIA driver`, "set releaseVersion to the AMI release whose driver you tested");
+      const cuda = pool.props.labels?.[CUDA_LABEL];
+      if (cuda && releaseVersion && amiType === EKS_DRIVER_TABLE_AMI) {
+        const driver = eksDriverForRelease(releaseVersion);
+        const maxCuda = driver && maxCudaForDriver(driver);
+        if (!driver) violation(`releaseVersion ${releaseVersion} is not in the kit's AMI driver table, so CUDA ${cuda} cannot be checked against its driver`, "add the release and its driver (amazon-eks-ami CHANGELOG) to eksNvidiaAmiDrivers in modules/versions.ts");
+        else if (!maxCuda || compareVersions(cuda, maxCuda) > 0) violation(`the pool declares CUDA ${cuda} (label ${CUDA_LABEL}) but AMI release ${releaseVersion} ships driver ${driver}, which runs CUDA up to ${maxCuda ?? "none in the table"}`, "pin a newer releaseVersion or declare the CUDA version the driver runs");
+      }
     } else if (pool?.cloud === "gke") {
       const { version, management } = pool.props;
       if (!version || !GKE_EXACT_VERSION.test(version)) violation(`GPU node pool version ${version ?? "(unset)"} is not one exact GKE build, and the node version selects the driver`, "set version to an exact build such as 1.33.5-gke.1080000");
