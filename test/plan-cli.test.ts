@@ -60,6 +60,12 @@ describe("plan CLI", () => {
     assertCleanFailure(r, /stacks\/Pulumi\.broken\.yaml: malformed YAML at line \d+, column \d+/);
   });
 
+  it("judges a stack with the policy config named on the command line", () => {
+    const r = runPlanCli(["--policy-config", "prod", "local"]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /policies: kfp-platform@\S+ with policies\/config\/prod\.json: 0 mandatory/);
+  });
+
   it("exits 2 on bad usage", () => {
     const r = runPlanCli(["--frobnicate"]);
     assert.equal(r.status, 2);
