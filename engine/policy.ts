@@ -2,14 +2,13 @@
 // file a user passes to `pulumi preview --policy-pack-config`), run over the recorded stack.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { PROJECT } from "../modules/config/schema";
+import { ENVIRONMENTS, PROJECT } from "../modules/config/schema";
 import type { RecordedResource } from "./harness";
 import { parsePolicyPackConfig, PolicyConfigError, reconcilePolicyPackConfig } from "./policy-config";
 import { loadPolicyPack, type PolicyDiagnostic } from "./policy-runner";
 import type { Json } from "./serialize";
 
 export const POLICY_PACK_DIR = resolve(__dirname, "../policies");
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
 export interface PolicyCheck {
   pack: string;

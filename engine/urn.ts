@@ -14,8 +14,3 @@ export function engineUrn(stack: string, project: string, type: string, name: st
   }
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
-
-/** The resource type a URN names (last segment of its qualified type). */
-export function urnType(urn: string): string {
-  return urn.split("::")[2].split("$").pop() ?? "";
-}

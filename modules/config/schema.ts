@@ -12,6 +12,9 @@ export const PROJECT = "kfp-platform";
 /** Config namespaces that belong to others (the engine and providers) and are passed through untouched. */
 export const FOREIGN_NAMESPACES = ["pulumi", "kubernetes", "aws", "gcp", "random", "tls"] as const;
 
+/** Environment classes; each has a policy config in policies/config/<environment>.json. */
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+
 const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a DNS label: lowercase letters, digits and '-', at most 63");
@@ -80,7 +83,7 @@ const imageSettings = z
 export const stackConfigSchema = z
   .strictObject({
     environment: z
-      .enum(["dev", "staging", "prod"])
+      .enum(ENVIRONMENTS)
       .describe("Environment class: sets policy enforcement and what safety the stack must have (prod needs backups)."),
     cluster: z.discriminatedUnion("target", [existingCluster]).describe("Where the platform runs."),
     objectStore: z

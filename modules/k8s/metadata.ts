@@ -5,9 +5,12 @@ import type * as pulumi from "@pulumi/pulumi";
  *  install adopt (and be compared with) a kustomize-installed one. Selectors are immutable: never change it. */
 export const KFP_APP_LABEL = { "application-crd-id": "kubeflow-pipelines" } as const;
 
+/** The label (and value) that marks an object as part of the kit; policies recognise the kit's objects by it. */
+export const PART_OF_LABEL = { key: "app.kubernetes.io/part-of", value: "kfp-platform" } as const;
+
 /** Labels that mark an object as ours without touching any selector. */
 const OWNERSHIP_LABELS = {
-  "app.kubernetes.io/part-of": "kfp-platform",
+  [PART_OF_LABEL.key]: PART_OF_LABEL.value,
   "app.kubernetes.io/managed-by": "pulumi",
 } as const;
 

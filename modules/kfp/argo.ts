@@ -7,11 +7,11 @@ import { stringify } from "yaml";
 import type { Database } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
 import { objectMeta } from "../k8s/metadata";
+import { CONTROLLER_CONFIG } from "./names";
 import type { ObjectStoreWiring } from "./object-store";
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { kfpDeployment } from "../k8s/workload";
 
-export const CONTROLLER_CONFIG = "workflow-controller-configmap";
 const PRIORITY_CLASS = "workflow-controller";
 
 /** The controller ConfigMap's keys, each a YAML document, as Argo reads them. */

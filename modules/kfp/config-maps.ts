@@ -7,10 +7,10 @@ import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
 import { releases } from "../versions";
 import { INSTALL_CONFIG } from "./env";
+import { LAUNCHER_CONFIG } from "./names";
 import type { ObjectStoreWiring } from "./object-store";
 import type { ChildOptions } from "./options";
 
-export const LAUNCHER_CONFIG = "kfp-launcher";
 export const METADATA_GRPC_SERVICE = "metadata-grpc-service";
 export const METADATA_GRPC_PORT = 8080;
 

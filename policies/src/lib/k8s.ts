@@ -36,10 +36,7 @@ export function containersOf(spec: Props): ContainerAt[] {
   return [...list(spec.initContainers, "init container"), ...list(spec.containers, "container")];
 }
 
-/** Argo's controller ConfigMap: its `executor` and `mainContainer` keys set pipeline-pod defaults. */
-export const ARGO_CONFIGMAP = "workflow-controller-configmap";
-/** KFP's pipeline-root ConfigMap, read by the driver and launcher in each run namespace. */
-export const KFP_LAUNCHER_CONFIGMAP = "kfp-launcher";
+export { CONTROLLER_CONFIG as ARGO_CONFIGMAP, LAUNCHER_CONFIG as KFP_LAUNCHER_CONFIGMAP } from "../../../modules/kfp/names";
 
 export function isConfigMap(type: string, props: Props, name: string): boolean {
   return type === CONFIG_MAP && props.metadata?.name === name;

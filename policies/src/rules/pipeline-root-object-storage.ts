@@ -1,13 +1,12 @@
 // Pipeline artifacts live in object storage: KFP's launcher, UI and Argo all speak s3/gs/minio, while an
 // NFS or hostPath volume ties runs to one node or one file server and escapes the store's backups.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { PART_OF_LABEL } from "../../../modules/k8s/metadata";
 import { knobs, stringList } from "../lib/config";
 import { ARGO_CONFIGMAP, isConfigMap, KFP_LAUNCHER_CONFIGMAP, labelsOf, podSpecOf, PV, yamlValue } from "../lib/k8s";
 import { reporter, type Props } from "../lib/report";
 
 const NAME = "pipeline-root-object-storage";
-/** The label every object the kit creates carries (modules/k8s/metadata.ts). */
-const KIT_LABEL = ["app.kubernetes.io/part-of", "kfp-platform"];
 /** Argo artifact repository kinds that are object stores (MinIO speaks s3). */
 const OBJECT_STORE_REPOSITORIES = ["s3", "gcs"];
 
@@ -26,7 +25,7 @@ export const pipelineRootObjectStorage: ResourceValidationPolicy = {
     const violation = reporter(NAME, args, report);
     const props: Props = args.props;
     const spec = podSpecOf(args.type, props);
-    const inPlatform = (namespace: unknown) => platformNamespaces.includes(namespace as string) || labelsOf(props)[KIT_LABEL[0]] === KIT_LABEL[1];
+    const inPlatform = (namespace: unknown) => platformNamespaces.includes(namespace as string) || labelsOf(props)[PART_OF_LABEL.key] === PART_OF_LABEL.value;
     if (spec && inPlatform(props.metadata?.namespace)) {
       for (const volume of Array.isArray(spec.volumes) ? spec.volumes : []) {
         const kind = volume?.nfs ? "nfs" : volume?.hostPath ? "hostPath" : undefined;
