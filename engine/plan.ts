@@ -12,6 +12,7 @@ import { checkPolicies, type PolicyCheck } from "./policy";
 import { PolicyConfigError } from "./policy-config";
 import { loadStackFile, StackFileError } from "./stack-file";
 import { validateObjects } from "./validate";
+import { apiServerViolations } from "./apiserver";
 import type { Json } from "./serialize";
 
 export interface PlanOptions {
@@ -78,6 +79,9 @@ export async function planStack(stack: string, options: PlanOptions): Promise<Pl
   if (!options.preview) {
     for (const v of await validateObjects(result.objects)) {
       result.problems.push(`schema: ${v.object} (${v.urn}): field ${v.field} ${v.message}`);
+    }
+    for (const v of apiServerViolations(result.objects)) {
+      result.problems.push(`api-server: ${v.object} (${v.urn}): ${v.field}: ${v.message}`);
     }
   }
   if (options.policyConfig !== false) result.problems.push(...(await policyProblems(result, stackConfig, options)));

@@ -3,7 +3,7 @@
 // openAPIV3Schema of the CRD in the same plan that defines them.
 import Ajv, { type ValidateFunction } from "ajv";
 import { releases } from "../modules/versions";
-import { describeObject, type KubernetesObject, type RenderedObject } from "./manifests";
+import { describeObject, type RenderedObject } from "./manifests";
 
 export interface SchemaViolation {
   urn: string;
@@ -23,28 +23,6 @@ async function builtInModel(apiVersion: string, kind: string): Promise<ModelClas
   } catch {
     return undefined;
   }
-}
-
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/** Metadata rules the API server enforces but the OpenAPI schema does not express. */
-function metadataViolations(o: KubernetesObject): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  const name = o.metadata?.name;
-  // RBAC objects may carry ':' in names (system:...); everything else is a DNS subdomain.
-  const rbac = o.apiVersion.startsWith("rbac.authorization.k8s.io/");
-  if (!name) out.push({ field: "/metadata/name", message: "must be set (the kit never relies on generated names)" });
-  else if (name.length > 253 || (rbac ? /[/%]/.test(name) : !NAME.test(name)))
-    out.push({ field: "/metadata/name", message: `'${name}' is not a valid object name` });
-  for (const [key, value] of Object.entries(o.metadata?.labels ?? {})) {
-    if (!LABEL_NAME.test(key) || key.split("/").pop()!.length > 63)
-      out.push({ field: `/metadata/labels/${key}`, message: "is not a valid label key" });
-    if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
-      out.push({ field: `/metadata/labels/${key}`, message: `value ${JSON.stringify(value)} is not a valid label value` });
-  }
-  return out;
 }
 
 /** Ajv validators for custom resources, from the CRDs in the plan: `group/version/Kind` -> validator. */
@@ -67,7 +45,6 @@ export async function validateObjects(objects: readonly RenderedObject[]): Promi
   const crds = crdValidators(objects);
   for (const { urn, object } of objects) {
     const where = { urn, object: describeObject(object) };
-    for (const v of metadataViolations(object)) violations.push({ ...where, ...v });
     const Model = await builtInModel(object.apiVersion, object.kind);
     if (Model) {
       try {

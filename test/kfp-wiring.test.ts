@@ -195,7 +195,7 @@ describe("cache webhook and ordering", () => {
     const urnOf = (kind: string, name: string) => plan.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name)!.urn;
     const deps = (kind: string, name: string) => plan.resources.find((r) => r.urn === urnOf(kind, name))!.dependsOn;
     const api = deps("Deployment", "ml-pipeline");
-    for (const [kind, name] of [["Deployment", "mysql"], ["Deployment", "minio"], ["Secret", "mysql-secret"], ["CustomResourceDefinition", "workflows.argoproj.io"], ["ConfigMap", "pipeline-install-config"]]) {
+    for (const [kind, name] of [["Job", "mysql-bootstrap"], ["Deployment", "minio"], ["Secret", "mysql-secret"], ["CustomResourceDefinition", "workflows.argoproj.io"], ["ConfigMap", "pipeline-install-config"]]) {
       assert.ok(api.includes(urnOf(kind, name)), `ml-pipeline waits for ${kind} ${name}`);
     }
     assert.ok(deps("Deployment", "cache-server").includes(urnOf("Secret", "webhook-server-tls")));

@@ -65,17 +65,33 @@ describe("local stack", () => {
     }
   });
 
-  it("runs MySQL with a generated KFP user instead of root with an empty password", () => {
+  it("runs MySQL with a generated root password; the KFP user and databases come from the bootstrap Job", () => {
     const mysql = containersOf(plan).find((c) => c.owner === "Deployment mysql")!.container;
     const env = Object.fromEntries(mysql.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef ?? e.value]));
-    assert.equal(env.MYSQL_ALLOW_EMPTY_PASSWORD, undefined);
-    assert.deepEqual(env.MYSQL_USER, { name: "mysql-secret", key: "username" });
-    assert.deepEqual(env.MYSQL_PASSWORD, { name: "mysql-secret", key: "password" });
-    assert.deepEqual(env.MYSQL_ROOT_PASSWORD, { name: "mysql-root-credentials", key: "password" });
+    assert.deepEqual(env, { MYSQL_ROOT_PASSWORD: { name: "mysql-root-credentials", key: "password" } });
     assert.ok(mysql.args.includes("--authentication-policy=mysql_native_password"));
-    assert.ok(mysql.readinessProbe && mysql.livenessProbe && mysql.startupProbe);
-    const init = findObject(plan, "ConfigMap", "mysql-initdb") as any;
-    for (const db of ["mlpipeline", "cachedb", "metadb"]) assert.match(init.data["10-kfp-databases.sql"], new RegExp(`CREATE DATABASE IF NOT EXISTS \`${db}\``));
+    assert.ok(!mysql.volumeMounts.some((m: any) => m.mountPath === "/docker-entrypoint-initdb.d"), "no init scripts: they never run on an existing volume");
+    const job = findObject(plan, "Job", "mysql-bootstrap") as any;
+    const jobEnv = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef ?? e.value]));
+    assert.deepEqual(jobEnv.ADMIN_USER, { name: "mysql-root-credentials", key: "username" });
+    assert.deepEqual(jobEnv.KFP_PASSWORD, { name: "mysql-secret", key: "password" });
+    assert.equal(jobEnv.DB_HOST, "mysql");
+  });
+
+  it("gives MySQL 30 minutes to start (crash recovery) before liveness may restart it", () => {
+    const mysql = containersOf(plan).find((c) => c.owner === "Deployment mysql")!.container;
+    const { periodSeconds, failureThreshold } = mysql.startupProbe;
+    assert.ok(periodSeconds * failureThreshold >= 1800, `startup budget ${periodSeconds * failureThreshold}s`);
+    assert.ok(mysql.readinessProbe && mysql.livenessProbe);
+  });
+
+  it("starts every database client only after the bootstrap Job, which waits for MySQL", () => {
+    const urnOf = (name: string) => plan.resources.find((r) => r.name === name)!.urn;
+    const job = plan.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+    assert.ok(job.dependsOn.includes(urnOf("platform-mysql-deployment")));
+    for (const client of ["kfp-api-server", "kfp-cache-server", "kfp-metadata-grpc", "kfp-argo-controller"]) {
+      assert.ok(urnOf(client) && plan.resources.find((r) => r.name === client)!.dependsOn.includes(job.urn), `${client} waits for the bootstrap Job`);
+    }
   });
 
   it("never writes a generated credential in plain text", () => {

@@ -10,7 +10,7 @@ import { objectMeta } from "../k8s/metadata";
 import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
-import { kfpDatabaseInitSql } from "./mysql-init";
+import { MysqlBootstrap } from "./mysql-bootstrap";
 
 export type InClusterMysqlArgs = DataServiceArgs;
 
@@ -48,15 +48,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
     );
     const rootSecret = new k8s.core.v1.Secret(
       `${name}-root-credentials`,
-      { metadata: objectMeta(ROOT_SECRET, namespace), type: "Opaque", stringData: { password: password("root-password") } },
-      k8sOpts,
-    );
-    const initScripts = new k8s.core.v1.ConfigMap(
-      `${name}-initdb`,
-      {
-        metadata: objectMeta("mysql-initdb", namespace, { app: "mysql" }),
-        data: { "10-kfp-databases.sql": kfpDatabaseInitSql(KFP_DB_USER, Object.values(KFP_DATABASES)) },
-      },
+      { metadata: objectMeta(ROOT_SECRET, namespace), type: "Opaque", stringData: { username: "root", password: password("root-password") } },
       k8sOpts,
     );
     const serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -85,10 +77,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
         pod: {
           serviceAccountName: serviceAccount.metadata.name,
           securityContext: { fsGroup: 999, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
-          volumes: [
-            { name: "mysql-persistent-storage", persistentVolumeClaim: { claimName: claim.metadata.name } },
-            { name: "initdb", configMap: { name: initScripts.metadata.name } },
-          ],
+          volumes: [{ name: "mysql-persistent-storage", persistentVolumeClaim: { claimName: claim.metadata.name } }],
         },
         container: {
           name: "mysql",
@@ -101,31 +90,43 @@ export class InClusterMysql extends pulumi.ComponentResource {
             "--mysql-native-password=ON",
             "--disable-log-bin",
           ],
-          env: [
-            fromSecret("MYSQL_ROOT_PASSWORD", ROOT_SECRET, "password"),
-            fromSecret("MYSQL_USER", KFP_SECRET, "username"),
-            fromSecret("MYSQL_PASSWORD", KFP_SECRET, "password"),
-          ],
+          // Only root is created by the image; the KFP user and databases come from the bootstrap Job.
+          env: [fromSecret("MYSQL_ROOT_PASSWORD", ROOT_SECRET, "password")],
           ports: [{ name: "mysql", containerPort: PORT }],
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsUser: 999, runAsGroup: 999, runAsNonRoot: true },
-          // First start initialises the data directory on a socket-only server; give it time.
-          startupProbe: { tcpSocket: { port: PORT }, periodSeconds: 5, failureThreshold: 60 },
+          // The first start initialises the data directory on a socket-only server, and a restart after a
+          // crash replays InnoDB's redo log first: up to 30 minutes before liveness may restart it.
+          startupProbe: { tcpSocket: { port: PORT }, periodSeconds: 10, failureThreshold: 180 },
           livenessProbe: { tcpSocket: { port: PORT }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-          // Ready only once the KFP user can log in over TCP, i.e. initialisation has finished.
+          // Ready only once root can log in over TCP, i.e. the image's initialisation has finished.
           readinessProbe: {
-            exec: { command: ["sh", "-c", 'MYSQL_PWD="$MYSQL_PASSWORD" mysql -h 127.0.0.1 -u "$MYSQL_USER" -e "SELECT 1"'] },
+            exec: { command: ["sh", "-c", 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql --protocol=TCP -h 127.0.0.1 -u root -e "SELECT 1"'] },
             periodSeconds: 10,
             timeoutSeconds: 5,
           },
-          volumeMounts: [
-            { name: "mysql-persistent-storage", mountPath: "/var/lib/mysql" },
-            { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-          ],
+          volumeMounts: [{ name: "mysql-persistent-storage", mountPath: "/var/lib/mysql" }],
         },
       },
       { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, kfpSecret, rootSecret] },
     );
     const service = kfpService(`${name}-service`, namespace, SERVICE, { app: "mysql" }, [{ port: PORT }], k8sOpts);
+    const bootstrap = new MysqlBootstrap(
+      `${name}-bootstrap`,
+      {
+        namespace,
+        provider,
+        images: args.images,
+        host: SERVICE,
+        port: PORT,
+        adminSecretName: ROOT_SECRET,
+        kfpSecretName: KFP_SECRET,
+        kfpUser: KFP_DB_USER,
+        kfpPassword,
+        databases: Object.values(KFP_DATABASES),
+        dependsOn: [...k8sOpts.dependsOn, deployment, service, kfpSecret, rootSecret],
+      },
+      { parent: this },
+    );
 
     this.database = {
       host: SERVICE,
@@ -134,7 +135,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
       password: pulumi.secret(kfpPassword),
       secretName: KFP_SECRET,
       databases: KFP_DATABASES,
-      readyResources: [deployment, service, kfpSecret],
+      readyResources: [bootstrap.job, service, kfpSecret],
     };
     this.registerOutputs({ host: this.database.host, port: this.database.port, secretName: KFP_SECRET });
   }

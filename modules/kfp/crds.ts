@@ -25,6 +25,8 @@ interface CrdFact {
   emptySubresources?: boolean;
   shape: Shape;
   printerColumns?: k8s.types.input.apiextensions.v1.CustomResourceColumnDefinition[];
+  /** Upstream's CRD annotations. */
+  annotations?: Record<string, string>;
 }
 
 const argo = (kind: string, plural: string, shortNames: string[] | undefined, shape: Shape, extra: Partial<CrdFact> = {}): CrdFact => ({
@@ -50,6 +52,12 @@ export const KFP_CRDS: readonly CrdFact[] = [
     shortNames: ["app"],
     categories: ["all"],
     statusSubresource: true,
+    // app.k8s.io is a protected group (*.k8s.io): the API server refuses a v1 CRD in it without this
+    // annotation. Value as upstream's third-party/application CRD carries it (kubernetes-sigs/application).
+    annotations: {
+      "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/application/pull/2",
+      "controller-gen.kubebuilder.io/version": "v0.4.0",
+    },
     shape: { kind: "open", required: [] },
     printerColumns: [
       { name: "Type", type: "string", jsonPath: ".spec.descriptor.type", description: "The type of the application" },

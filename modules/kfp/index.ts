@@ -41,7 +41,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
       (fact) =>
         new k8s.apiextensions.v1.CustomResourceDefinition(
           `${name}-crd-${fact.plural}`,
-          { metadata: objectMeta(`${fact.plural}.${fact.group}`, undefined), spec: crdSpec(fact) },
+          { metadata: objectMeta(`${fact.plural}.${fact.group}`, undefined, {}, fact.annotations), spec: crdSpec(fact) },
           clusterScoped(),
         ),
     );
