@@ -16,6 +16,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         objectStore: config.objectStore,
         database: config.database,
         protectData: config.protectData,
+        podSecurity: config.platformPodSecurity,
         images,
       });
   }

@@ -125,8 +125,28 @@ describe("stack config", () => {
   it("defaults every KFP component's resources and Argo's scale knobs", () => {
     const c = parseStackConfig(base, FILE);
     assert.deepEqual(c.kfp.resources.apiServer, { requests: { cpu: "250m", memory: "500Mi" }, limits: { memory: "1Gi" } });
-    assert.equal(c.kfp.argo.parallelism, 100);
+    assert.equal(c.kfp.argo.parallelism, 500, "docs/scaling.md sizes the defaults for 500 concurrent runs");
     assert.equal(c.kfp.argo.podGC.strategy, "OnPodSuccess");
+    assert.equal(c.kfp.argo.nodeStatusOffload, false);
+    assert.equal(c.kfp.argo.archive, false);
+    assert.deepEqual(c.kfp.stepDefaults, { requests: { cpu: "100m", memory: "256Mi" } });
+    assert.equal(c.platformPodSecurity, "baseline");
     assert.deepEqual(c.images, { digests: {} });
+  });
+
+  it("refuses the restricted Pod Security level with the reason", () => {
+    const [line] = problems({ ...base, "kfp-platform:platformPodSecurity": "restricted" });
+    assert.match(line, /^stacks\/Pulumi\.test\.yaml: kfp-platform:platformPodSecurity: found "restricted"; KFP 2\.14\.0's pipeline step pods run as root/);
+    assert.match(problems({ ...base, "kfp-platform:platformPodSecurity": "open" })[0], /allowed: "baseline", "privileged", "restricted"/);
+  });
+
+  it("refuses a step default memory limit below the default request", () => {
+    const [line] = problems({ ...base, "kfp-platform:kfp": JSON.stringify({ stepDefaults: { requests: { memory: "1Gi" }, memoryLimit: "512Mi" } }) });
+    assert.match(line, /kfp-platform:kfp\.stepDefaults\.memoryLimit: found "512Mi"; must be at least requests\.memory \(1Gi\)/);
+  });
+
+  it("no longer accepts Argo mainContainer defaults, and names the key", () => {
+    const [line] = problems({ ...base, "kfp-platform:kfp": JSON.stringify({ argo: { mainContainer: { limits: { memory: "2Gi" } } } }) });
+    assert.match(line, /kfp-platform:kfp\.argo\.mainContainer: unknown key/);
   });
 });

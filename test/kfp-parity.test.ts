@@ -72,10 +72,19 @@ describe("KFP 2.14.0 parity (local stack)", () => {
     }
   });
 
-  it("sets executor and main-container defaults so namespace quotas admit pipeline steps", () => {
+  it("sizes Argo's executor containers, gives steps defaults by LimitRange, and sets no mainContainer resources", () => {
     const cm = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data;
     assert.match(cm.executor, /resources:\n\s+requests:\n\s+cpu: 10m\n\s+memory: 64Mi\n\s+limits:\n\s+memory: 512Mi/);
-    assert.match(cm.mainContainer, /requests:\n\s+cpu: 100m\n\s+memory: 256Mi/);
+    assert.equal(cm.mainContainer, undefined);
+    const range = findObject(plan, "LimitRange", "kfp-step-defaults") as any;
+    assert.equal(range.metadata.namespace, "kubeflow");
+    assert.deepEqual(range.spec.limits, [{ type: "Container", defaultRequest: { cpu: "100m", memory: "256Mi" } }]);
+  });
+
+  it("writes no Argo persistence by default, so the controller never needs MySQL to start", () => {
+    const cm = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data;
+    assert.equal(cm.persistence, undefined);
+    assert.equal(cm.parallelism, "500");
   });
 
   it("lists every image the stack pulls, pipeline-time images included, all from the versions table", () => {

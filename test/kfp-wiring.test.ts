@@ -25,7 +25,7 @@ const externalDb = (): Database => ({
 });
 
 /** Plans KubeflowPipelines alone on a hand-made foundation. */
-function planWith(objectStore: ObjectStore, database: Database, images = new ImageResolver()): Promise<PlanResult> {
+function planWith(objectStore: ObjectStore, database: Database, images = new ImageResolver(), settings = kfpSettings.parse({})): Promise<PlanResult> {
   return planStack("dev", {
     root,
     outDir: null,
@@ -33,7 +33,7 @@ function planWith(objectStore: ObjectStore, database: Database, images = new Ima
       const provider = new k8s.Provider("cluster", { context: "test" });
       const namespaceResource = new k8s.core.v1.Namespace("ns", { metadata: { name: "kubeflow" } }, { provider });
       const foundation: Foundation = { provider, namespace: "kubeflow", namespaceResource, objectStore, database, gpuPools: [] };
-      new KubeflowPipelines("kfp", { foundation, settings: kfpSettings.parse({}), images });
+      new KubeflowPipelines("kfp", { foundation, settings, images });
     },
   });
 }
@@ -67,6 +67,8 @@ describe("KFP wiring from the foundation contract", () => {
         readyResources: [],
       },
       externalDb(),
+      new ImageResolver(),
+      kfpSettings.parse({ argo: { nodeStatusOffload: true } }),
     );
     assert.deepEqual(plan.problems, []);
     const install = data(plan, "pipeline-install-config");
@@ -97,6 +99,7 @@ describe("KFP wiring from the foundation contract", () => {
     assert.equal(repo.s3.useSDKCreds, true);
     assert.equal(repo.s3.insecure, false);
     const persistence = parse(argo.persistence);
+    assert.deepEqual([persistence.nodeStatusOffLoad, persistence.archive], [true, false]);
     assert.equal(persistence.mysql.host, "kfp.abc123.eu-west-1.rds.amazonaws.com");
     assert.equal(persistence.mysql.port, 3307);
     assert.equal(persistence.mysql.database, "argo");

@@ -64,6 +64,16 @@ describe("container-resources", () => {
     const found = (await violations(containerResources, CONFIG_MAP, argo("imagePullPolicy: IfNotPresent\n"))) as string[];
     assert.match(found[0], /ConfigMap kubeflow\/workflow-controller-configmap: Argo executor defaults \(key executor\) has no CPU request/);
   });
+
+  it("fails Argo main-container resource defaults, which merge key by key with a step's own", async () => {
+    const executor = "resources:\n  requests: {cpu: 10m, memory: 64Mi}\n  limits: {memory: 512Mi}\n";
+    const argo = (mainContainer: string) => ({ metadata: { name: "workflow-controller-configmap", namespace: "kubeflow" }, data: { executor, mainContainer } });
+    assert.deepEqual(await violations(containerResources, CONFIG_MAP, argo("imagePullPolicy: IfNotPresent\n")), []);
+    const found = (await violations(containerResources, CONFIG_MAP, argo("resources:\n  limits: {memory: 2Gi}\n"))) as string[];
+    assert.equal(found.length, 1);
+    assert.match(found[0], /mainContainer\) set resources, which Argo merges key by key/);
+    assert.match(found[0], /LimitRange/);
+  });
 });
 
 describe("pipeline-root-object-storage", () => {

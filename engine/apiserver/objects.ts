@@ -1,5 +1,7 @@
-// The API server's semantic rules per kind, beyond the OpenAPI schema. Each names its source in
-// kubernetes/kubernetes (staging paths for apimachinery and apiextensions-apiserver).
+// The API server's semantic rules per kind, beyond the OpenAPI schema, as Kubernetes 1.34 applies them
+// after its defaulting. Sources: kubernetes v1.34.1 pkg/apis/{core,apps,batch,rbac}/validation,
+// apimachinery v0.34.0 pkg/api/validation (ObjectMeta, names), apiextensions-apiserver v0.34.0
+// pkg/apis/apiextensions/validation (validateAPIApproval) and pkg/apihelpers (IsProtectedCommunityGroup).
 import { parseQuantity } from "../../modules/config/quantities";
 import type { KubernetesObject } from "../manifests";
 import { podSpecProblems } from "./pods";
@@ -17,7 +19,9 @@ const RBAC_GROUP = "rbac.authorization.k8s.io";
 function nameRule(kind: string, apiVersion: string): (name: string) => string | undefined {
   if (apiVersion.startsWith(`${RBAC_GROUP}/`)) return pathSegmentName;
   if (kind === "Service") return dns1035Label;
-  if (kind === "Namespace") return dns1123Label;
+  if (kind === "Namespace" || kind === "StatefulSet") return dns1123Label;
+  // ValidateCronJobCreate: the controller appends an 11-character suffix to Job names.
+  if (kind === "CronJob") return (name) => (name.length > 52 ? "must be no more than 52 characters" : dns1123Subdomain(name));
   return dns1123Subdomain;
 }
 
@@ -108,8 +112,12 @@ function workload(podTemplate: (o: Obj) => Obj | undefined, restartPolicies: str
     else if (!empty && !selectorMatches(selector!, template?.metadata?.labels ?? {}))
       out.push({ field: "spec.template.metadata.labels", message: "Invalid value: `selector` does not match template `labels`" });
     out.push(...labelProblems(template?.metadata?.labels, "spec.template.metadata.labels"));
+    // SetDefaults_PodSpec makes an unset restartPolicy Always, which a Job refuses.
     const policy: string = template?.spec?.restartPolicy ?? "Always";
-    if (!restartPolicies.includes(policy)) out.push({ field: "spec.template.spec.restartPolicy", message: `Unsupported value: ${JSON.stringify(policy)}: supported values: ${restartPolicies.map((p) => `"${p}"`).join(", ")}` });
+    if (!restartPolicies.includes(policy)) {
+      const supported = restartPolicies.map((p) => `"${p}"`).join(", ");
+      out.push({ field: "spec.template.spec.restartPolicy", message: template?.spec?.restartPolicy ? `Unsupported value: "${policy}": supported values: ${supported}` : `Required value: valid values: ${supported}` });
+    }
     out.push(...podSpecProblems(template?.spec, "spec.template.spec"));
     return out;
   };
@@ -117,7 +125,13 @@ function workload(podTemplate: (o: Obj) => Obj | undefined, restartPolicies: str
 
 const apps = workload((o) => o.spec?.template, ["Always"], true);
 /** batch validation: a Job's pods restart OnFailure or Never (the selector is generated unless manualSelector). */
-const job = workload((o) => o.spec?.template, ["OnFailure", "Never"], false);
+const jobWorkload = workload((o) => o.spec?.template, ["OnFailure", "Never"], false);
+const job: Rule = (o) => [
+  ...jobWorkload(o),
+  ...(o.spec?.selector && o.spec?.manualSelector !== true
+    ? [{ field: "spec.selector", message: "Invalid value: `selector` not auto-generated: set manualSelector: true or drop the selector" }]
+    : []),
+];
 const cronJob: Rule = (o) => job({ spec: o.spec?.jobTemplate?.spec }).map((p) => ({ ...p, field: `spec.jobTemplate.${p.field}` }));
 const pod: Rule = (o) => podSpecProblems(o.spec, "spec");
 
@@ -153,6 +167,8 @@ const service: Rule = (o) => {
   return out;
 };
 
+const isRbacGroup = (group: unknown) => group === undefined || group === "" || group === RBAC_GROUP;
+
 /** pkg/apis/rbac/validation: roleRef kind and group; subjects' kinds, groups and namespaces; rules need verbs. */
 function binding(clusterScoped: boolean): Rule {
   return (o) => {
@@ -160,7 +176,8 @@ function binding(clusterScoped: boolean): Rule {
     const ref: Obj = o.roleRef ?? {};
     const kinds = clusterScoped ? ["ClusterRole"] : ["Role", "ClusterRole"];
     if (!kinds.includes(ref.kind)) out.push({ field: "roleRef.kind", message: `Unsupported value: ${JSON.stringify(ref.kind)}: supported values: ${kinds.map((k) => `"${k}"`).join(", ")}` });
-    if (ref.apiGroup !== RBAC_GROUP) out.push({ field: "roleRef.apiGroup", message: `Unsupported value: ${JSON.stringify(ref.apiGroup)}: supported values: "${RBAC_GROUP}"` });
+    // SetDefaults: an empty roleRef.apiGroup (and a User's or Group's) becomes the RBAC group.
+    if (!isRbacGroup(ref.apiGroup)) out.push({ field: "roleRef.apiGroup", message: `Unsupported value: ${JSON.stringify(ref.apiGroup)}: supported values: "${RBAC_GROUP}"` });
     if (!ref.name) out.push({ field: "roleRef.name", message: "Required value" });
     else {
       const bad = pathSegmentName(ref.name);
@@ -174,7 +191,7 @@ function binding(clusterScoped: boolean): Rule {
         if (clusterScoped && !s.namespace) out.push({ field: `${at}.namespace`, message: "Required value" });
         if (s.name && dns1123Subdomain(s.name)) out.push({ field: `${at}.name`, message: `${JSON.stringify(s.name)}: ${dns1123Subdomain(s.name)}` });
       } else if (s.kind === "User" || s.kind === "Group") {
-        if (s.apiGroup !== RBAC_GROUP) out.push({ field: `${at}.apiGroup`, message: `Unsupported value: ${JSON.stringify(s.apiGroup)}: supported values: "${RBAC_GROUP}"` });
+        if (!isRbacGroup(s.apiGroup)) out.push({ field: `${at}.apiGroup`, message: `Unsupported value: ${JSON.stringify(s.apiGroup)}: supported values: "${RBAC_GROUP}"` });
       } else out.push({ field: `${at}.kind`, message: `Unsupported value: ${JSON.stringify(s.kind)}: supported values: "ServiceAccount", "User", "Group"` });
     }
     return out;
@@ -198,21 +215,36 @@ function role(clusterScoped: boolean): Rule {
   };
 }
 
-/** ValidateLimitRange: min <= defaultRequest <= default <= max per resource, for each limit item. */
+/**
+ * ValidateLimitRange after SetDefaults_LimitRangeItem (Container items: default <- max, defaultRequest <-
+ * default <- min): min <= defaultRequest <= default <= max per resource; non-overcommittable ones equal.
+ */
 const limitRange: Rule = (o) => {
   const out: Problem[] = [];
-  for (const [i, item] of (o.spec?.limits ?? []).entries()) {
-    const order = ["min", "defaultRequest", "default", "max"] as const;
-    const resources = new Set(order.flatMap((k) => Object.keys(item[k] ?? {})));
+  const order = ["min", "defaultRequest", "default", "max"] as const;
+  for (const [i, raw] of (o.spec?.limits ?? []).entries()) {
+    const item: Record<string, Obj> = Object.fromEntries(order.map((k) => [k, { ...(raw[k] ?? {}) }]));
+    if (raw.type === "Container") {
+      for (const [name, max] of Object.entries(item.max)) item.default[name] ??= max;
+      for (const [name, limit] of Object.entries(item.default)) item.defaultRequest[name] ??= limit;
+      for (const [name, min] of Object.entries(item.min)) item.defaultRequest[name] ??= min;
+    } else if (raw.type === "Pod" && (raw.default || raw.defaultRequest)) {
+      out.push({ field: `spec.limits[${i}].default`, message: "Forbidden: may not be specified when `type` is 'Pod'" });
+    }
+    const resources = new Set(order.flatMap((k) => Object.keys(item[k])));
     for (const name of resources) {
       for (let a = 0; a < order.length; a++) {
         for (let b = a + 1; b < order.length; b++) {
-          const low = parseQuantity(item[order[a]]?.[name]);
-          const high = parseQuantity(item[order[b]]?.[name]);
+          const low = parseQuantity(item[order[a]][name]);
+          const high = parseQuantity(item[order[b]][name]);
           if (low !== undefined && high !== undefined && low > high)
-            out.push({ field: `spec.limits[${i}].${order[a]}[${name}]`, message: `Invalid value: ${item[order[a]][name]}: ${order[a]} value ${item[order[a]][name]} is greater than ${order[b]} value ${item[order[b]][name]}` });
+            out.push({ field: `spec.limits[${i}].${order[a]}[${name}]`, message: `Invalid value: ${order[a]} value ${item[order[a]][name]} is greater than ${order[b]} value ${item[order[b]][name]}` });
         }
       }
+      const limit = item.default[name];
+      const request = item.defaultRequest[name];
+      if (name.includes("/") && !name.includes("kubernetes.io/") && limit !== undefined && request !== undefined && parseQuantity(limit) !== parseQuantity(request))
+        out.push({ field: `spec.limits[${i}].defaultRequest[${name}]`, message: `Invalid value: default value ${limit} must equal to defaultRequest value ${request} in ${name}` });
     }
   }
   return out;
@@ -224,7 +256,7 @@ const dataKeys: Rule = (o) => {
   for (const field of ["data", "binaryData", "stringData"]) {
     for (const key of Object.keys(o[field] ?? {})) {
       const bad = configMapKey(key);
-      if (bad) out.push({ field: `${field}[${key}]`, message: `Invalid value: ${JSON.stringify(key)}: a valid config key ${bad}` });
+      if (bad || key.startsWith("..")) out.push({ field: `${field}[${key}]`, message: `Invalid value: ${JSON.stringify(key)}: a valid config key ${bad ?? "must not start with '..'"}` });
     }
   }
   return out;

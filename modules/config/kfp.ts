@@ -1,7 +1,7 @@
 // Config of the KFP control plane and Argo: sizes of every container and the scale knobs. Part of the
 // one stack schema (schema.ts). Defaults fit a laptop cluster; docs/scaling.md has the prod arithmetic.
 import { z } from "zod";
-import { containerResources, type ContainerResources } from "./quantities";
+import { containerResources, cpuQuantity, memoryQuantity, parseQuantity, type ContainerResources } from "./quantities";
 
 const size = (cpu: string, memory: string, limit: string): ContainerResources => ({
   requests: { cpu, memory },
@@ -40,17 +40,18 @@ const count = (min: number, def: number, description: string) => z.number().int(
 
 const argoSettings = z
   .strictObject({
-    parallelism: count(0, 100, "Most workflows (pipeline runs) running at once in the controller; 0 is unlimited. Extra runs wait Pending instead of loading etcd."),
-    namespaceParallelism: count(0, 0, "Most running workflows per namespace; 0 is unlimited."),
-    workflowWorkers: count(1, 32, "Controller `--workflow-workers` (reconcile concurrency; upstream 32)."),
-    podCleanupWorkers: count(1, 4, "Controller `--pod-cleanup-workers` (upstream 4)."),
-    qps: count(1, 20, "Controller Kubernetes client `--qps` (upstream 20)."),
-    burst: count(1, 30, "Controller Kubernetes client `--burst` (upstream 30)."),
-    executor: containerResources(size("10m", "64Mi", "512Mi")).describe(
-      "Argo executor (init and wait containers of every step): set here so namespace quotas admit pipeline pods.",
+    parallelism: count(
+      0,
+      500,
+      "Most workflows (pipeline runs) running at once; 0 is unlimited. Further runs wait Pending in the controller instead of loading etcd. Read at controller start: a change restarts the controller (docs/scaling.md).",
     ),
-    mainContainer: containerResources(size("100m", "256Mi", "2Gi")).describe(
-      "Default for a step's main container when the pipeline sets none (KFP components without set_cpu/memory_*).",
+    namespaceParallelism: count(0, 0, "Most running workflows per namespace; 0 is unlimited."),
+    workflowWorkers: count(1, 64, "Controller `--workflow-workers` (reconcile concurrency; upstream 32, raised for 500 concurrent runs)."),
+    podCleanupWorkers: count(1, 16, "Controller `--pod-cleanup-workers` (upstream 4, raised so pod GC keeps up with ~6 finished pods/s)."),
+    qps: count(1, 100, "Controller Kubernetes client `--qps` (upstream 20): a ceiling, spent only when there is work."),
+    burst: count(1, 200, "Controller Kubernetes client `--burst` (upstream 30)."),
+    executor: containerResources(size("10m", "64Mi", "512Mi")).describe(
+      "Argo executor (init and wait containers of every step), assigned whole by Argo: set here so namespace quotas admit pipeline pods.",
     ),
     podGC: z
       .strictObject({
@@ -63,16 +64,51 @@ const argoSettings = z
       .prefault({})
       .describe("Default pod garbage collection of every workflow (workflowDefaults.spec.podGC)."),
     secondsAfterCompletion: count(60, 86400, "Workflow TTL (workflowDefaults.spec.ttlStrategy): finished Workflow objects leave etcd after this."),
-    nodeStatusOffload: z.boolean().default(true).describe("Keep large node status in MySQL instead of the Workflow object in etcd."),
-    archive: z.boolean().default(true).describe("Archive finished workflows to MySQL."),
-    archiveTTL: ttl.default("7d").describe("How long archived workflows are kept."),
+    nodeStatusOffload: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Offload node status to MySQL when a Workflow is still over 1 MiB after compression, so very large pipelines run instead of failing. " +
+          "Costs: the controller cannot start while MySQL is down, and KFP refuses to retry offloaded runs (docs/scaling.md).",
+      ),
+    archive: z
+      .boolean()
+      .default(false)
+      .describe("Archive finished workflows to MySQL. Nothing in standalone KFP reads the archive (it deploys no argo-server); KFP keeps run history in its own database."),
+    archiveTTL: ttl.default("7d").describe("How long archived workflows are kept (with `archive`)."),
   })
   .prefault({});
+
+const stepDefaults = z
+  .strictObject({
+    requests: z
+      .strictObject({
+        cpu: cpuQuantity.default("100m").describe("CPU request of a step container that sets none."),
+        memory: memoryQuantity.default("256Mi").describe("Memory request of a step container that sets none."),
+      })
+      .prefault({}),
+    memoryLimit: memoryQuantity
+      .optional()
+      .describe(
+        "Memory limit of a step container that sets none; unset (upstream's behaviour) leaves such steps unbounded. " +
+          "Kubernetes applies it before validation, so a step that sets only a memory request above it is refused by the API server.",
+      ),
+  })
+  .prefault({})
+  .superRefine((d, ctx) => {
+    if (d.memoryLimit !== undefined && parseQuantity(d.memoryLimit)! < parseQuantity(d.requests.memory)!) {
+      ctx.addIssue({ code: "custom", path: ["memoryLimit"], input: d.memoryLimit, message: `must be at least requests.memory (${d.requests.memory})` });
+    }
+  });
 
 export const kfpSettings = z
   .strictObject({
     resources: componentResources.describe("Requests and limits of every KFP and Argo control-plane container."),
     argo: argoSettings.describe("Argo Workflows controller settings (scale and defaults of every run)."),
+    stepDefaults: stepDefaults.describe(
+      "What a pipeline step's container gets when the pipeline sets no request (set_cpu_request, set_memory_request): a LimitRange in every namespace where runs execute. " +
+        "Kubernetes applies it per field (a limit alone also becomes the request), so no combination a pipeline sets can conflict with it.",
+    ),
     persistenceAgent: z
       .strictObject({
         ttlSecondsAfterWorkflowFinish: count(60, 86400, "Persistence agent TTL_SECONDS_AFTER_WORKFLOW_FINISH (upstream 86400)."),

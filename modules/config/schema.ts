@@ -99,6 +99,14 @@ export const stackConfigSchema = z
       .describe(
         "Namespace of the KFP control plane and its data services. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names.",
       ),
+    platformPodSecurity: z
+      .enum(["baseline", "privileged", "restricted"])
+      .default("baseline")
+      .describe(
+        "Pod Security level enforced (and warned and audited) in the platform namespace, where standalone KFP runs its pipeline steps. " +
+          "`baseline` refuses privileged steps, host networking and host paths; `privileged` allows them (multi-node NCCL over the host network, FUSE mounts). " +
+          "`restricted` is refused: KFP 2.14.0's step pods (Argo's init and wait containers, the launcher) run as root without a seccomp profile.",
+      ),
     images: imageSettings.describe("Where images are pulled from."),
     kfp: kfpSettings.describe("Kubeflow Pipelines and Argo Workflows."),
     protectData: z
@@ -107,6 +115,15 @@ export const stackConfigSchema = z
       .describe("Mark stateful resources (volumes, databases, buckets) `protect`ed against deletion; defaults to true in prod."),
   })
   .superRefine((config, ctx) => {
+    if (config.platformPodSecurity === "restricted") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platformPodSecurity"],
+        input: config.platformPodSecurity,
+        message:
+          "KFP 2.14.0's pipeline step pods run as root without a seccomp profile, so `restricted` would refuse every run; use baseline (the default) or privileged",
+      });
+    }
     if (config.environment === "prod" && config.database.kind === "in-cluster") {
       ctx.addIssue({
         code: "custom",

@@ -1,7 +1,12 @@
 // Argo Workflows v3.6.7 as KFP 2.14.0 installs it (namespaced controller, SA `argo`), with the controller
-// ConfigMap filled in for production: executor and main-container defaults so quotas admit every step,
-// node-status offloading and the workflow archive in MySQL, pod GC and TTL defaults, and parallelism,
-// so hundreds of concurrent runs do not pile up in etcd. docs/scaling.md has the arithmetic.
+// ConfigMap filled in for production: executor resources so quotas admit every step's init and wait
+// containers, pod GC and TTL defaults, parallelism and, only when asked for, node-status offloading and
+// the workflow archive in MySQL. docs/scaling.md has the arithmetic.
+//
+// No `mainContainer` defaults: Argo (workflow/controller/workflowpod.go, createWorkflowPod) strategic-
+// merges them key by key under each step's container, and KFP's podSpecPatch carries only what the
+// pipeline set, so a default memory limit plus a larger requested memory makes an invalid pod. Step
+// defaults come from a LimitRange instead (modules/k8s/step-defaults.ts).
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import type { Database } from "../cloud/contract";
@@ -16,27 +21,15 @@ const PRIORITY_CLASS = "workflow-controller";
 
 /** The controller ConfigMap's keys, each a YAML document, as Argo reads them. */
 export function controllerConfig(settings: KfpSettings["argo"], database: Database, wiring: ObjectStoreWiring): Record<string, string> {
-  const secret = (key: string) => ({ name: database.secretName, key });
+  // The controller opens the database whenever `persistence` is present, whatever its flags, and exits
+  // when it cannot (config.go updateConfig): so it is written only when something is persisted.
+  const persist = settings.nodeStatusOffload || settings.archive;
   return {
     artifactRepository: stringify(wiring.artifactRepository),
     executor: stringify({ imagePullPolicy: "IfNotPresent", resources: settings.executor }),
-    mainContainer: stringify({ resources: settings.mainContainer }),
     parallelism: String(settings.parallelism),
     namespaceParallelism: String(settings.namespaceParallelism),
-    persistence: stringify({
-      nodeStatusOffLoad: settings.nodeStatusOffload,
-      archive: settings.archive,
-      archiveTTL: settings.archiveTTL,
-      connectionPool: { maxIdleConns: 20, maxOpenConns: 50, connMaxLifetime: "300s" },
-      mysql: {
-        host: database.host,
-        port: database.port,
-        database: database.databases.workflows,
-        tableName: "argo_workflows",
-        userNameSecret: secret("username"),
-        passwordSecret: secret("password"),
-      },
-    }),
+    ...(persist ? { persistence: persistence(settings, database) } : {}),
     workflowDefaults: stringify({
       spec: {
         podGC: { strategy: settings.podGC.strategy, deleteDelayDuration: settings.podGC.deleteDelayDuration },
@@ -44,6 +37,24 @@ export function controllerConfig(settings: KfpSettings["argo"], database: Databa
       },
     }),
   };
+}
+
+function persistence(settings: KfpSettings["argo"], database: Database): string {
+  const secret = (key: string) => ({ name: database.secretName, key });
+  return stringify({
+    nodeStatusOffLoad: settings.nodeStatusOffload,
+    archive: settings.archive,
+    archiveTTL: settings.archiveTTL,
+    connectionPool: { maxIdleConns: 20, maxOpenConns: 50, connMaxLifetime: "300s" },
+    mysql: {
+      host: database.host,
+      port: database.port,
+      database: database.databases.workflows,
+      tableName: "argo_workflows",
+      userNameSecret: secret("username"),
+      passwordSecret: secret("password"),
+    },
+  });
 }
 
 export type ArgoArgs = KfpPartArgs;

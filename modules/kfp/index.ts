@@ -7,6 +7,7 @@ import type { Foundation } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
 import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
+import { stepDefaultsLimitRange } from "../k8s/step-defaults";
 import { createArgo } from "./argo";
 import { createCacheWebhookCertificate, registerCacheWebhook } from "./cache-webhook";
 import { createConfigMaps } from "./config-maps";
@@ -76,7 +77,9 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
       caCertPem: certificate.caCertPem,
       server: controlPlane.cacheServer,
     });
-    createArgo(`${name}-argo`, { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace }, [webhook, ...dataReady]);
+    // Standalone KFP runs every pipeline step in its own namespace: steps get their defaults there.
+    const stepDefaults = stepDefaultsLimitRange(`${name}-step-defaults`, namespace, settings.stepDefaults, inNamespace());
+    createArgo(`${name}-argo`, { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace }, [webhook, stepDefaults, ...dataReady]);
 
     this.apiEndpoint = `ml-pipeline.${namespace}:8887`;
     this.uiService = `ml-pipeline-ui.${namespace}`;

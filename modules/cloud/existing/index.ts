@@ -8,6 +8,7 @@ import type { ImageResolver } from "../../images";
 import { InClusterMinio } from "../../data/minio";
 import { InClusterMysql } from "../../data/mysql";
 import { objectMeta } from "../../k8s/metadata";
+import { podSecurityLabels, type PodSecurityLevel } from "../../k8s/pod-security";
 import type { Foundation } from "../contract";
 
 type ExistingClusterConfig = Extract<StackConfig["cluster"], { target: "existing" }>;
@@ -19,6 +20,8 @@ export interface ExistingClusterArgs {
   readonly database: StackConfig["database"];
   readonly protectData: boolean;
   readonly images: ImageResolver;
+  /** Pod Security level of the platform namespace. */
+  readonly podSecurity: PodSecurityLevel;
 }
 
 export class ExistingCluster extends pulumi.ComponentResource implements Foundation {
@@ -47,11 +50,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
     this.namespaceResource = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       {
-        // KFP's control plane and data services need nothing beyond the baseline Pod Security level.
-        metadata: objectMeta(args.namespace, undefined, {
-          "pod-security.kubernetes.io/enforce": "baseline",
-          "pod-security.kubernetes.io/warn": "restricted",
-        }),
+        // Standalone KFP runs pipeline steps here too, so the level is the stack's choice (platformPodSecurity).
+        metadata: objectMeta(args.namespace, undefined, podSecurityLabels(args.podSecurity)),
       },
       { parent: this, provider: this.provider, protect: args.protectData },
     );

@@ -1,5 +1,7 @@
 // Every container declares what it needs (CPU and memory requests) and a memory ceiling, so namespace
-// quotas admit pipelines and one leaking pod cannot take its node down. GPUs are whole devices: request
+// quotas admit pipelines and one leaking pod cannot take its node down. Pipeline steps are the
+// exception: their resources are the pipeline author's, with defaults from a LimitRange, and Argo's
+// mainContainer must carry none. GPUs are whole devices: request
 // equals limit, and pods asking for one tolerate the taint that keeps everything else off GPU nodes.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { knobs, stringList } from "../lib/config";
@@ -63,7 +65,7 @@ function toleratesTaint(spec: Props, key: string): boolean {
 
 export const containerResources: ResourceValidationPolicy = {
   name: NAME,
-  description: "Every container needs CPU and memory requests and a memory limit (limit >= request, bounded ratio); GPU requests equal limits and GPU pods tolerate the GPU taint.",
+  description: "Every container needs CPU and memory requests and a memory limit (limit >= request, bounded ratio); GPU requests equal limits and GPU pods tolerate the GPU taint; Argo's mainContainer defaults carry no resources (a LimitRange gives steps theirs).",
   severity: "high",
   configSchema: config.configSchema,
   validateResource: (args, report) => {
@@ -79,7 +81,16 @@ export const containerResources: ResourceValidationPolicy = {
       // Argo adds init/wait containers to every pipeline pod from `executor`; quotas count them too.
       const data: Props = args.props.data ?? {};
       checkResources(yamlValue(data.executor)?.resources, "Argo executor defaults (key executor)", knob, violation);
-      if (data.mainContainer !== undefined) checkResources(yamlValue(data.mainContainer)?.resources, "Argo main-container defaults (key mainContainer)", knob, violation);
+      // Argo strategic-merges mainContainer under every step's container key by key, before KFP's
+      // podSpecPatch (which carries only what the pipeline set): any resource default here can meet a
+      // step's own value and make request > limit. Step defaults belong in a LimitRange.
+      const main = yamlValue(data.mainContainer)?.resources;
+      if (main && Object.keys({ ...main.requests, ...main.limits }).length > 0) {
+        violation(
+          "Argo main-container defaults (key mainContainer) set resources, which Argo merges key by key with each step's own: a step that sets only a memory request above the default memory limit gets a pod the API server refuses",
+          "remove mainContainer.resources and give steps defaults with a LimitRange in the namespaces where runs execute (kfp-platform:kfp.stepDefaults)",
+        );
+      }
     }
   },
 };
