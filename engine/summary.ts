@@ -1,5 +1,6 @@
 // The short report `npm run plan` prints per stack: resources by component and by type, then problems.
 import type { PlanResult } from "./plan";
+import { CONTROLLER_CONFIG } from "../modules/kfp/names";
 import { ROOT_STACK_TYPE } from "./urn";
 
 /** Counts of custom resources under each top-level component, and by type. */
@@ -38,10 +39,21 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
+  lines.push(...runCapLines(plan));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
   return lines.join("\n");
+}
+
+/** The concurrency cap Argo will apply, from the controller ConfigMap the plan renders. */
+function runCapLines(plan: PlanResult): string[] {
+  const config = plan.objects.find((o) => o.object.kind === "ConfigMap" && o.object.metadata.name === CONTROLLER_CONFIG)?.object as
+    | { data?: Record<string, string> }
+    | undefined;
+  if (!config?.data) return [];
+  const cap = (value: string | undefined, what: string) => (Number(value ?? 0) > 0 ? `at most ${value} ${what}` : `no cap ${what}`);
+  return [`  runs: ${cap(config.data.parallelism, "running at once")}, ${cap(config.data.namespaceParallelism, "per namespace")} (Argo parallelism; more wait Pending)`];
 }
 
 /** The pack's verdict: counts, then each advisory violation (mandatory ones are listed as problems). */

@@ -30,6 +30,7 @@ describe("plan CLI", () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /stack ok: \d+ resources, \d+ Kubernetes objects/);
     assert.match(r.stdout, /kubernetes:apps\/v1:Deployment/);
+    assert.match(r.stdout, /\n  runs: at most 500 running at once, no cap per namespace \(Argo parallelism; more wait Pending\)\n/);
     const resources = JSON.parse(readFileSync(join(root, "out/ok/resources.json"), "utf8"));
     assert.ok(resources.length > 10);
     assert.match(readFileSync(join(root, "out/ok/manifests.yaml"), "utf8"), /^---\napiVersion: v1\nkind: Namespace/);

@@ -126,12 +126,12 @@ function workload(podTemplate: (o: Obj) => Obj | undefined, restartPolicies: str
 const apps = workload((o) => o.spec?.template, ["Always"], true);
 /** batch validation: a Job's pods restart OnFailure or Never (the selector is generated unless manualSelector). */
 const jobWorkload = workload((o) => o.spec?.template, ["OnFailure", "Never"], false);
-const job: Rule = (o) => [
-  ...jobWorkload(o),
-  ...(o.spec?.selector && o.spec?.manualSelector !== true
-    ? [{ field: "spec.selector", message: "Invalid value: `selector` not auto-generated: set manualSelector: true or drop the selector" }]
-    : []),
-];
+const job: Rule = (o) => {
+  // Without manualSelector the server generates the selector and refuses one written by hand.
+  if (!o.spec?.selector || o.spec?.manualSelector === true) return jobWorkload(o);
+  const { selector: _, ...spec } = o.spec;
+  return [{ field: "spec.selector", message: "Invalid value: `selector` not auto-generated: set manualSelector: true or drop the selector" }, ...jobWorkload({ ...o, spec })];
+};
 const cronJob: Rule = (o) => job({ spec: o.spec?.jobTemplate?.spec }).map((p) => ({ ...p, field: `spec.jobTemplate.${p.field}` }));
 const pod: Rule = (o) => podSpecProblems(o.spec, "spec");
 
