@@ -8,7 +8,7 @@ import { before, describe, it } from "node:test";
 import { stableString } from "../engine/mocks";
 import { planStack, type PlanResult } from "../engine/plan";
 import { images } from "../modules/versions";
-import { containersOf, findObject, REPO_ROOT } from "./helpers";
+import { containersOf, findObject, REPO_ROOT, stackYaml, tempRoot } from "./helpers";
 
 describe("local stack", () => {
   let plan: PlanResult;
@@ -63,6 +63,14 @@ describe("local stack", () => {
       assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${owner}/${container.name} requests`);
       assert.ok(container.resources?.limits?.memory, `${owner}/${container.name} memory limit`);
     }
+  });
+
+  it("enforces, warns and audits Pod Security baseline in the platform namespace, where steps run", async () => {
+    const labels = findObject(plan, "Namespace", "kubeflow")!.metadata.labels!;
+    for (const mode of ["enforce", "warn", "audit"]) assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "baseline", mode);
+    const root = tempRoot({ dev: stackYaml("  kfp-platform:platformPodSecurity: privileged\n") });
+    const privileged = await planStack("dev", { root, outDir: null, policyConfig: false });
+    assert.equal(findObject(privileged, "Namespace", "kubeflow")!.metadata.labels!["pod-security.kubernetes.io/enforce"], "privileged");
   });
 
   it("runs MySQL with a generated root password; the KFP user and databases come from the bootstrap Job", () => {

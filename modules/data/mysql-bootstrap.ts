@@ -92,8 +92,10 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
           },
         },
       },
-      // The Job keeps its name across replacements, so the old one must go first.
-      { ...k8sOpts, dependsOn: [scripts, ...args.dependsOn], deleteBeforeReplace: true },
+      // The provider waits for the Job's Complete condition and fails on Failed (its default timeout, 10
+      // minutes, is raised to the Job's own deadline). The Job keeps its name across replacements, so
+      // the old one must go first.
+      { ...k8sOpts, dependsOn: [scripts, ...args.dependsOn], deleteBeforeReplace: true, customTimeouts: { create: "20m", update: "20m" } },
     );
     this.registerOutputs({ job: this.job.metadata.name });
   }
