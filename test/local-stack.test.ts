@@ -80,10 +80,14 @@ describe("local stack", () => {
     assert.ok(mysql.args.includes("--authentication-policy=mysql_native_password"));
     assert.ok(!mysql.volumeMounts.some((m: any) => m.mountPath === "/docker-entrypoint-initdb.d"), "no init scripts: they never run on an existing volume");
     const job = findObject(plan, "Job", "mysql-bootstrap") as any;
+    assert.equal(job.metadata.namespace, "kubeflow-db-bootstrap", "the admin password stays out of the platform namespace");
     const jobEnv = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef ?? e.value]));
-    assert.deepEqual(jobEnv.ADMIN_USER, { name: "mysql-root-credentials", key: "username" });
-    assert.deepEqual(jobEnv.KFP_PASSWORD, { name: "mysql-secret", key: "password" });
-    assert.equal(jobEnv.DB_HOST, "mysql");
+    assert.deepEqual(jobEnv.ADMIN_PASSWORD, { name: "mysql-bootstrap", key: "ADMIN_PASSWORD" });
+    assert.equal(jobEnv.DB_HOST, "mysql.kubeflow.svc");
+    const credentials = findObject(plan, "Secret", "mysql-bootstrap") as any;
+    assert.equal(credentials.metadata.namespace, "kubeflow-db-bootstrap");
+    assert.deepEqual(Object.keys(credentials.stringData).sort(), ["ADMIN_PASSWORD", "ADMIN_USER", "KFP_PASSWORD"]);
+    assert.equal(findObject(plan, "Namespace", "kubeflow-db-bootstrap")!.metadata.labels!["pod-security.kubernetes.io/enforce"], "restricted");
   });
 
   it("gives MySQL 30 minutes to start (crash recovery) before liveness may restart it", () => {
@@ -134,11 +138,14 @@ describe("local stack", () => {
 
   it("does not protect data in dev, and orders every namespaced object after its namespace", () => {
     assert.ok(plan.resources.every((r) => !r.protect));
-    const ns = plan.resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+    const namespaces = new Map(
+      plan.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => [(r.inputs.metadata as any).name as string, r.urn]),
+    );
     const namespaced = plan.resources.filter((x) => x.type.startsWith("kubernetes:") && (x.inputs.metadata as any)?.namespace);
     assert.ok(namespaced.length > 50);
     for (const r of namespaced) {
-      assert.ok(r.dependsOn.includes(ns.urn), `${r.urn} waits for the namespace`);
+      const ns = namespaces.get((r.inputs.metadata as any).namespace);
+      assert.ok(ns && r.dependsOn.includes(ns), `${r.urn} waits for its namespace`);
     }
   });
 

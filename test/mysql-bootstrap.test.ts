@@ -39,9 +39,9 @@ describe("database bootstrap Job on a real server", { skip: !process.env.CI && m
   /** Runs the Job's command with the Job's env, secrets resolved to test values and the host pointed at the test server. */
   function runJob(kfpPassword: string, extra: Record<string, string> = {}) {
     const secrets: Record<string, string> = {
-      "mysql-root-credentials/username": admin.name,
-      "mysql-root-credentials/password": admin.password,
-      "mysql-secret/password": kfpPassword,
+      "mysql-bootstrap/ADMIN_USER": admin.name,
+      "mysql-bootstrap/ADMIN_PASSWORD": admin.password,
+      "mysql-bootstrap/KFP_PASSWORD": kfpPassword,
     };
     const container = job.spec.template.spec.containers[0];
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };

@@ -3,6 +3,9 @@
 // exactly those databases. KFP's components wait for it (the contract's `database.readyResources`).
 // It replaces the image's /docker-entrypoint-initdb.d scripts, which run only on an empty data
 // directory and do not exist on managed databases.
+//
+// It runs in a namespace of its own: the admin password must not sit in the platform namespace,
+// where KFP's service accounts (pipeline steps' `pipeline-runner` among them) may read Secrets.
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,6 +13,7 @@ import type { ContainerResources } from "../config/quantities";
 import type { ImageResolver } from "../images";
 import { fromSecret, literal } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
+import { podSecurityLabels } from "../k8s/pod-security";
 import { bootstrapScript, bootstrapSql } from "./mysql-bootstrap-script";
 
 export const BOOTSTRAP_NAME = "mysql-bootstrap";
@@ -18,21 +22,20 @@ const SCRIPT_DIR = "/etc/mysql-bootstrap";
 const RESOURCES: ContainerResources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
 
 export interface MysqlBootstrapArgs {
+  /** Namespace the component creates for the Job and its credentials. */
   readonly namespace: string;
   readonly provider: k8s.Provider;
   readonly images: ImageResolver;
-  /** Host and port of the server (a Service name, an RDS endpoint, a Cloud SQL private IP). */
+  /** Host and port of the server as seen from any namespace (a Service FQDN, an RDS endpoint, a Cloud SQL IP). */
   readonly host: pulumi.Input<string>;
   readonly port: number;
-  /** Secret with keys `username` and `password` of a user that may create databases and users; only this Job mounts it. */
-  readonly adminSecretName: string;
-  /** Upstream's `mysql-secret` (keys `username`, `password`): the login KFP's components use. */
-  readonly kfpSecretName: string;
+  /** A login that may create databases and users (root, RDS's master user). */
+  readonly admin: { readonly username: pulumi.Input<string>; readonly password: pulumi.Input<string> };
   readonly kfpUser: string;
   /** The KFP user's password: a change re-runs the Job, which rotates it. */
   readonly kfpPassword: pulumi.Input<string>;
   readonly databases: readonly string[];
-  /** What the server and the secrets need before the Job can log in. */
+  /** What the server needs before the Job can log in. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -43,18 +46,35 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
   constructor(name: string, args: MysqlBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:data:MysqlBootstrap", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      // The Job meets the restricted Pod Security level, so the namespace enforces it.
+      { metadata: objectMeta(args.namespace, undefined, podSecurityLabels("restricted")) },
+      k8sOpts,
+    );
+    const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+    const credentials = new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      {
+        metadata: objectMeta(BOOTSTRAP_NAME, args.namespace),
+        type: "Opaque",
+        stringData: { ADMIN_USER: args.admin.username, ADMIN_PASSWORD: pulumi.secret(args.admin.password), KFP_PASSWORD: pulumi.secret(args.kfpPassword) },
+      },
+      inNamespace,
+    );
     const sql = bootstrapSql(args.kfpUser, args.databases);
     const script = bootstrapScript();
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
       { metadata: objectMeta(BOOTSTRAP_NAME, args.namespace), data: { "bootstrap.sh": script, "bootstrap.sql": sql } },
-      { ...k8sOpts, dependsOn: args.dependsOn },
+      inNamespace,
     );
     // A Job's pod template is immutable: any change of script, SQL or password replaces the Job, which
     // runs it again. The checksum of the password is not the password (a 32-character random string).
     const checksum = pulumi.unsecret(
       pulumi.output(args.kfpPassword).apply((password) => createHash("sha256").update(`${script}\n${sql}\n${password}`).digest("hex")),
     );
+    const secretEnv = (key: string) => fromSecret(key, BOOTSTRAP_NAME, key);
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
       {
@@ -67,6 +87,7 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
             metadata: { labels: { app: BOOTSTRAP_NAME }, annotations: { "kfp-platform/bootstrap-checksum": checksum } },
             spec: {
               restartPolicy: "Never",
+              automountServiceAccountToken: false,
               securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } },
               volumes: [{ name: "scripts", configMap: { name: scripts.metadata.name, defaultMode: 0o555 } }],
               containers: [
@@ -76,13 +97,7 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
                   image: args.images.ref("mysql"),
                   imagePullPolicy: "IfNotPresent",
                   command: ["/bin/sh", `${SCRIPT_DIR}/bootstrap.sh`],
-                  env: [
-                    literal("DB_HOST", args.host),
-                    literal("DB_PORT", String(args.port)),
-                    fromSecret("ADMIN_USER", args.adminSecretName, "username"),
-                    fromSecret("ADMIN_PASSWORD", args.adminSecretName, "password"),
-                    fromSecret("KFP_PASSWORD", args.kfpSecretName, "password"),
-                  ],
+                  env: [literal("DB_HOST", args.host), literal("DB_PORT", String(args.port)), ...["ADMIN_USER", "ADMIN_PASSWORD", "KFP_PASSWORD"].map(secretEnv)],
                   resources: RESOURCES,
                   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
                   volumeMounts: [{ name: "scripts", mountPath: SCRIPT_DIR, readOnly: true }],
@@ -95,7 +110,12 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
       // The provider waits for the Job's Complete condition and fails on Failed (its default timeout, 10
       // minutes, is raised to the Job's own deadline). The Job keeps its name across replacements, so
       // the old one must go first.
-      { ...k8sOpts, dependsOn: [scripts, ...args.dependsOn], deleteBeforeReplace: true, customTimeouts: { create: "20m", update: "20m" } },
+      {
+        ...k8sOpts,
+        dependsOn: [namespace, scripts, credentials, ...args.dependsOn],
+        deleteBeforeReplace: true,
+        customTimeouts: { create: "20m", update: "20m" },
+      },
     );
     this.registerOutputs({ job: this.job.metadata.name });
   }

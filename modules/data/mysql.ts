@@ -36,6 +36,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
     const password = (suffix: string) =>
       new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this }).result;
     const kfpPassword = password("kfp-password");
+    const rootPassword = password("root-password");
 
     const kfpSecret = new k8s.core.v1.Secret(
       `${name}-kfp-credentials`,
@@ -48,7 +49,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
     );
     const rootSecret = new k8s.core.v1.Secret(
       `${name}-root-credentials`,
-      { metadata: objectMeta(ROOT_SECRET, namespace), type: "Opaque", stringData: { username: "root", password: password("root-password") } },
+      { metadata: objectMeta(ROOT_SECRET, namespace), type: "Opaque", stringData: { password: rootPassword } },
       k8sOpts,
     );
     const serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -113,17 +114,16 @@ export class InClusterMysql extends pulumi.ComponentResource {
     const bootstrap = new MysqlBootstrap(
       `${name}-bootstrap`,
       {
-        namespace,
+        namespace: `${namespace}-db-bootstrap`,
         provider,
         images: args.images,
-        host: SERVICE,
+        host: `${SERVICE}.${namespace}.svc`,
         port: PORT,
-        adminSecretName: ROOT_SECRET,
-        kfpSecretName: KFP_SECRET,
+        admin: { username: "root", password: rootPassword },
         kfpUser: KFP_DB_USER,
         kfpPassword,
         databases: Object.values(KFP_DATABASES),
-        dependsOn: [...k8sOpts.dependsOn, deployment, service, kfpSecret, rootSecret],
+        dependsOn: [deployment, service],
       },
       { parent: this },
     );
