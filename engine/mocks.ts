@@ -3,6 +3,7 @@
 // of the same program are identical (diffs stay readable).
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { awsOutputs, providerName } from "./mocks-aws";
 
 type Inputs = Record<string, any>;
 type OutputFn = (inputs: Inputs, name: string) => Inputs;
@@ -70,12 +71,17 @@ export interface PlanMocks extends pulumi.runtime.Mocks {}
  * `pulumi preview` sees for resources that do not exist yet.
  */
 export function planMocks(preview: boolean, calls: Record<string, OutputFn> = {}): PlanMocks {
+  // AWS outputs carry the region of the explicit provider each resource uses.
+  const awsRegions = new Map<string, string>();
   return {
     newResource(args) {
+      if (args.type === "pulumi:providers:aws" && args.inputs.region) awsRegions.set(args.name, String(args.inputs.region));
       if (!args.custom) return { id: undefined, state: args.inputs };
       if (preview) return { id: undefined, state: args.inputs };
-      const extra = typeOutputs[args.type]?.(args.inputs, args.name) ?? {};
-      return { id: args.id || mockId(args.type, args.name), state: { ...args.inputs, ...extra } };
+      const aws = awsOutputs[args.type];
+      const region = awsRegions.get(providerName(args.provider) ?? "") ?? "us-east-1";
+      const { id, ...extra } = aws ? aws(args.inputs, args.name, region) : (typeOutputs[args.type]?.(args.inputs, args.name) ?? {});
+      return { id: args.id || id || mockId(args.type, args.name), state: { ...args.inputs, ...extra } };
     },
     call(args) {
       const fn = calls[args.token];

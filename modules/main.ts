@@ -2,22 +2,35 @@
 // the offline engine both call main().
 import { loadStackConfig, type StackConfig } from "./config";
 import type { Foundation } from "./cloud/contract";
+import { AwsFoundation } from "./cloud/aws";
 import { ExistingCluster } from "./cloud/existing";
 import { ImageResolver } from "./images";
 import { KubeflowPipelines } from "./kfp";
 
+/** Narrows a config union the schema has already narrowed (the cross-field rules); a miss is a bug here. */
+function expectKind<T extends { kind: string }, K extends T["kind"]>(value: T, kind: K, where: string): Extract<T, { kind: K }> {
+  if (value.kind !== kind) throw new Error(`internal: ${where} must be ${kind} here (the config schema guarantees it), found ${value.kind}`);
+  return value as Extract<T, { kind: K }>;
+}
+
 /** Builds the foundation the stack's `cluster.target` names. */
 function createFoundation(config: StackConfig, images: ImageResolver): Foundation {
+  const common = { namespace: config.platformNamespace, protectData: config.protectData, podSecurity: config.platformPodSecurity, images };
   switch (config.cluster.target) {
     case "existing":
       return new ExistingCluster("platform", {
+        ...common,
         cluster: config.cluster,
-        namespace: config.platformNamespace,
+        objectStore: expectKind(config.objectStore, "minio", "objectStore.kind on an existing cluster"),
+        database: expectKind(config.database, "in-cluster", "database.kind on an existing cluster"),
+      });
+    case "aws":
+      return new AwsFoundation("platform", {
+        ...common,
+        cluster: config.cluster,
         objectStore: config.objectStore,
         database: config.database,
-        protectData: config.protectData,
-        podSecurity: config.platformPodSecurity,
-        images,
+        pipelineRootPath: config.kfp.pipelineRootPath,
       });
   }
 }
@@ -37,5 +50,8 @@ export async function main() {
     },
     database: { host: foundation.database.host, port: foundation.database.port },
     kfp: { api: kfp.apiEndpoint, ui: kfp.uiService, pipelineRoot: kfp.pipelineRoot },
+    ...(foundation instanceof AwsFoundation
+      ? { cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig } }
+      : {}),
   };
 }

@@ -85,6 +85,13 @@ export const images = {
     tag: releases.argo.version,
     why: "Argo executor (init/wait containers of every step); must match the controller.",
   },
+
+  // --- AWS foundation --------------------------------------------------------------------------------
+  clusterAutoscaler: {
+    repository: "registry.k8s.io/autoscaling/cluster-autoscaler",
+    tag: "v1.35.2",
+    why: "Cluster Autoscaler's minor must match the cluster's (eks.kubernetesVersion 1.35); 1.35.2 is the 1.35 patch of 2026-07-22 (kubernetes/autoscaler tag cluster-autoscaler-1.35.2).",
+  },
 } as const satisfies Record<string, ImagePin>;
 
 export type ImageName = keyof typeof images;
@@ -98,6 +105,39 @@ export const IMAGE_NAMES = Object.keys(images) as [ImageName, ...ImageName[]];
 export const kfpStepOverhead = {
   driver: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
   launcher: { requests: { cpu: "100m" }, limits: { cpu: "500m", memory: "128Mi" } },
+} as const;
+
+/**
+ * The EKS release line the AWS foundation builds. One Kubernetes minor per kit release, so the AMI
+ * release, the add-ons and the Cluster Autoscaler image (images.clusterAutoscaler) move together.
+ */
+export const eks = {
+  kubernetesVersion: "1.35",
+  why: "EKS 1.35 is in standard support until 2027-03-27; 1.34 left it on 2026-12-02 (EKS release calendar). The cluster's upgradePolicy is EXTENDED, so EKS never upgrades it on its own.",
+  /** AL2023 AMI release for every node group (STANDARD and NVIDIA share one release string); its NVIDIA driver is in eksNvidiaAmiDrivers. */
+  amiRelease: { version: "1.35.6-20260714", why: "AMI release v20260714 for Kubernetes 1.35 (amazon-eks-ami CHANGELOG): NVIDIA driver 580.159.03, containerd 2.2.4, kernel 6.12." },
+  /**
+   * EKS add-on versions. Observed together on a running EKS 1.35 cluster (public deployment evidence,
+   * Sep 2026) for vpc-cni, coredns and kube-proxy; aws-ebs-csi-driver from public IaC pins of Sep 2026.
+   * Not read from AWS here: check with `aws eks describe-addon-versions --kubernetes-version 1.35`
+   * before a first `pulumi up`, and override per stack with kfp-platform:cluster.addonVersions.
+   */
+  addons: {
+    "vpc-cni": "v1.22.4-eksbuild.3",
+    coredns: "v1.13.2-eksbuild.21",
+    "kube-proxy": "v1.35.3-eksbuild.21",
+    "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+  },
+} as const;
+
+export type EksAddon = keyof typeof eks.addons;
+
+/** RDS for MySQL, the managed database of the AWS foundation. */
+export const rdsMysql = {
+  /** Major version prefix; RDS applies minor versions in the maintenance window (autoMinorVersionUpgrade). */
+  engineVersion: "8.4",
+  parameterGroupFamily: "mysql8.4",
+  why: "MySQL 8.4 LTS: RDS for MySQL 8.0 left standard support on 2026-07-31 (paid Extended Support after). ML Metadata 1.14.0 speaks only mysql_native_password, which 8.4 ships disabled: the parameter group turns it on (mysql_native_password=ON).",
 } as const;
 
 /**

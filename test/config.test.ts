@@ -36,7 +36,8 @@ describe("stack config", () => {
       { ...base, "kfp-platform:database": JSON.stringify({ kind: "in-cluster", resources: { limits: { memory: "4Gi" } } }) },
       FILE,
     );
-    assert.deepEqual(c.database.resources, { requests: { cpu: "100m", memory: "800Mi" }, limits: { memory: "4Gi" } });
+    assert.equal(c.database.kind, "in-cluster");
+    if (c.database.kind === "in-cluster") assert.deepEqual(c.database.resources, { requests: { cpu: "100m", memory: "800Mi" }, limits: { memory: "4Gi" } });
   });
 
   it("passes provider and engine namespaces through", () => {
@@ -72,7 +73,7 @@ describe("stack config", () => {
       `${FILE}: kfp-platform:environment: found "qa"; allowed: "dev", "staging", "prod".`,
     ]);
     assert.deepEqual(problems({ ...base, "kfp-platform:cluster": JSON.stringify({ target: "eks" }) }), [
-      `${FILE}: kfp-platform:cluster.target: found "eks"; allowed: "existing".`,
+      `${FILE}: kfp-platform:cluster.target: found "eks"; allowed: "existing", "aws".`,
     ]);
   });
 

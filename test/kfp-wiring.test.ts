@@ -55,7 +55,7 @@ const data = (plan: PlanResult, name: string) => (findObject(plan, "ConfigMap", 
 
 describe("KFP wiring from the foundation contract", () => {
   it("S3 with IRSA and an external MySQL reach the API server, UI, launcher, Argo, cache and MLMD", async () => {
-    const roleArn = "arn:aws:iam::123456789012:role/kfp-artifacts";
+    const roleArn = (sa: string) => `arn:aws:iam::123456789012:role/kfp-${sa}`;
     const plan = await planWith(
       {
         kind: "s3",
@@ -63,7 +63,11 @@ describe("KFP wiring from the foundation contract", () => {
         endpoint: "s3.eu-west-1.amazonaws.com",
         region: "eu-west-1",
         secure: true,
-        auth: { kind: "aws-role", roleArn: pulumi.output(roleArn), mechanism: "irsa" },
+        auth: {
+          kind: "aws-role",
+          mechanism: "irsa",
+          roleArns: { "ml-pipeline": pulumi.output(roleArn("ml-pipeline")), "ml-pipeline-ui": pulumi.output(roleArn("ml-pipeline-ui")), "pipeline-runner": pulumi.output(roleArn("pipeline-runner")) },
+        },
         readyResources: [],
       },
       externalDb(),
@@ -75,14 +79,19 @@ describe("KFP wiring from the foundation contract", () => {
     for (const key of ["dbHost", "mysqlHost"]) assert.equal(install[key], "kfp.abc123.eu-west-1.rds.amazonaws.com");
     for (const key of ["dbPort", "mysqlPort"]) assert.equal(install[key], "3307");
     assert.equal(install.bucketName, "acme-kfp-artifacts");
-    assert.equal(install.defaultPipelineRoot, "s3://acme-kfp-artifacts/v2/artifacts");
+    assert.equal(install.defaultPipelineRoot, "s3://acme-kfp-artifacts/v2/artifacts?region=eu-west-1");
 
     const api = envOf(container(plan, "ml-pipeline"));
     assert.equal(api.OBJECTSTORECONFIG_HOST, "s3.eu-west-1.amazonaws.com");
     assert.equal(api.OBJECTSTORECONFIG_PORT, "");
     assert.equal(api.OBJECTSTORECONFIG_SECURE, "true");
     assert.equal(api.OBJECTSTORECONFIG_REGION, "eu-west-1");
-    assert.equal(api.OBJECTSTORECONFIG_ACCESSKEY, undefined, "IRSA: no static keys");
+    // Empty, not absent: absent leaves the built-in minio/minio123 keys in force (config.json).
+    assert.equal(api.OBJECTSTORECONFIG_ACCESSKEY, "", "IRSA: no static keys");
+    assert.equal(api.OBJECTSTORECONFIG_SECRETACCESSKEY, "", "IRSA: no static keys");
+    assert.equal(api.DBCONFIG_MYSQLCONFIG_EXTRAPARAMS, undefined, "no TLS setting unless the database asks");
+    const emptyKeys = findObject(plan, "Secret", "mlpipeline-minio-artifact") as any;
+    assert.deepEqual(Object.keys(emptyKeys.stringData).sort(), ["accesskey", "secretkey"], "the UI needs the Secret to exist");
 
     const ui = envOf(container(plan, "ml-pipeline-ui"));
     assert.equal(ui.ARGO_ARCHIVE_ARTIFACTORY, "s3");
@@ -90,8 +99,9 @@ describe("KFP wiring from the foundation contract", () => {
     assert.equal(ui.ARGO_ARCHIVE_BUCKETNAME, "acme-kfp-artifacts");
 
     const launcher = data(plan, "kfp-launcher");
-    assert.equal(launcher.defaultPipelineRoot, "s3://acme-kfp-artifacts/v2/artifacts");
+    assert.equal(launcher.defaultPipelineRoot, "s3://acme-kfp-artifacts/v2/artifacts?region=eu-west-1", "the launcher ignores the provider's region with fromEnv");
     assert.deepEqual(parse(launcher.providers).s3.default.credentials, { fromEnv: true });
+    assert.equal(parse(launcher.providers).s3.default.forcePathStyle, false, "virtual-hosted style on AWS S3");
 
     const argo = data(plan, "workflow-controller-configmap");
     const repo = parse(argo.artifactRepository);
@@ -105,7 +115,7 @@ describe("KFP wiring from the foundation contract", () => {
     assert.equal(persistence.mysql.database, "argo");
 
     for (const sa of ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"]) {
-      assert.equal((findObject(plan, "ServiceAccount", sa) as any).metadata.annotations["eks.amazonaws.com/role-arn"], roleArn, sa);
+      assert.equal((findObject(plan, "ServiceAccount", sa) as any).metadata.annotations["eks.amazonaws.com/role-arn"], roleArn(sa), sa);
     }
     assert.equal((findObject(plan, "ServiceAccount", "ml-pipeline-scheduledworkflow") as any).metadata.annotations, undefined);
   });

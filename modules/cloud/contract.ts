@@ -2,13 +2,14 @@
 // modules take this and nothing else, so they never know which cloud is underneath.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreClient } from "../kfp/names";
 
 /** How pods authenticate to the object store. */
 export type ObjectStoreAuth =
   /** Static keys in a Secret in the platform namespace (MinIO, or S3 with keys). */
   | { readonly kind: "secret"; readonly secretName: string; readonly accessKeyKey: string; readonly secretKeyKey: string }
-  /** An IAM role that pods' service accounts assume (IRSA annotation or EKS Pod Identity). */
-  | { readonly kind: "aws-role"; readonly roleArn: pulumi.Output<string>; readonly mechanism: "irsa" | "pod-identity" }
+  /** IAM roles that the object-store clients' service accounts assume (IRSA annotation), one per service account. */
+  | { readonly kind: "aws-role"; readonly roleArns: Readonly<Record<ObjectStoreClient, pulumi.Output<string>>>; readonly mechanism: "irsa" }
   /** A Google service account bound through Workload Identity. */
   | { readonly kind: "gcp-service-account"; readonly email: pulumi.Output<string> };
 
@@ -26,7 +27,8 @@ export interface ObjectStore {
 }
 
 export interface Database {
-  readonly host: string;
+  /** Host name KFP's pods dial (a Service name, an RDS endpoint). */
+  readonly host: pulumi.Input<string>;
   readonly port: number;
   readonly username: pulumi.Output<string>;
   /** Always a Pulumi secret. */
@@ -35,6 +37,11 @@ export interface Database {
   readonly secretName: string;
   /** Database names KFP uses (created by the foundation, so the KFP user needs no global CREATE). */
   readonly databases: { readonly pipelines: string; readonly cache: string; readonly metadata: string; readonly workflows: string };
+  /**
+   * go-sql-driver `tls` for the clients that take one (API server, cache server): "skip-verify" encrypts
+   * without checking the CA, which KFP's images lack for RDS and Cloud SQL. Unset: plain TCP.
+   */
+  readonly tls?: "skip-verify";
   readonly readyResources: pulumi.Resource[];
 }
 

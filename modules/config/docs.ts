@@ -14,6 +14,7 @@ type Node = {
   oneOf?: Node[];
   anyOf?: Node[];
   items?: Node;
+  additionalProperties?: Node | boolean;
 };
 
 function typeOf(node: Node): string {
@@ -46,6 +47,13 @@ function walk(key: string, node: Node, required: boolean, rows: string[], when?:
   rows.push(row(key, node, required, when));
   for (const [child, childNode] of Object.entries(node.properties ?? {})) {
     walk(`${key}.${child}`, childNode, (node.required ?? []).includes(child), rows, when);
+  }
+  // Maps of named entries (node groups by name): document one entry's keys under `<name>`.
+  const entry = node.additionalProperties;
+  if (typeof entry === "object" && (entry.properties || entry.oneOf || entry.anyOf)) {
+    for (const [child, childNode] of Object.entries(entry.properties ?? {})) {
+      walk(`${key}.<name>.${child}`, childNode, (entry.required ?? []).includes(child), rows, when);
+    }
   }
 }
 

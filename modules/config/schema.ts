@@ -3,6 +3,7 @@
 // and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
 import { z } from "zod";
 import { IMAGE_NAMES } from "../versions";
+import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { kfpSettings } from "./kfp";
 import { containerResources, storageQuantity } from "./quantities";
 
@@ -80,18 +81,17 @@ const imageSettings = z
   })
   .prefault({});
 
-export const stackConfigSchema = z
-  .strictObject({
+const stackConfigBase = z.strictObject({
     environment: z
       .enum(ENVIRONMENTS)
       .describe("Environment class: sets policy enforcement and what safety the stack must have (prod needs backups)."),
-    cluster: z.discriminatedUnion("target", [existingCluster]).describe("Where the platform runs."),
+    cluster: z.discriminatedUnion("target", [existingCluster, awsCluster]).describe("Where the platform runs."),
     objectStore: z
-      .discriminatedUnion("kind", [minioObjectStore])
+      .discriminatedUnion("kind", [minioObjectStore, s3ObjectStore])
       .prefault({ kind: "minio" })
       .describe("Object store for the pipeline root, Argo artifacts and logs."),
     database: z
-      .discriminatedUnion("kind", [inClusterDatabase])
+      .discriminatedUnion("kind", [inClusterDatabase, rdsDatabase])
       .prefault({ kind: "in-cluster" })
       .describe("MySQL for KFP runs, the cache and ML Metadata."),
     platformNamespace: dnsLabel
@@ -112,8 +112,10 @@ export const stackConfigSchema = z
     protectData: z
       .boolean()
       .optional()
-      .describe("Mark stateful resources (volumes, databases, buckets) `protect`ed against deletion; defaults to true in prod."),
-  })
+      .describe("Mark stateful resources (volumes, databases, buckets, keys, the cluster) `protect`ed against deletion; defaults to true in prod."),
+  });
+
+export const stackConfigSchema = stackConfigBase
   .superRefine((config, ctx) => {
     if (config.platformPodSecurity === "restricted") {
       ctx.addIssue({
@@ -124,17 +126,55 @@ export const stackConfigSchema = z
           "KFP 2.14.0's pipeline step pods run as root without a seccomp profile, so `restricted` would refuse every run; use baseline (the default) or privileged",
       });
     }
-    if (config.environment === "prod" && config.database.kind === "in-cluster") {
+    const prod = config.environment === "prod";
+    if (prod && config.database.kind === "in-cluster") {
       ctx.addIssue({
         code: "custom",
         path: ["database", "kind"],
         input: config.database.kind,
         message:
-          "prod needs database backups and the in-cluster MySQL has none; use environment dev or staging for an in-cluster database",
+          "prod needs database backups and the in-cluster MySQL has none; use a managed database (rds on aws) or environment dev or staging",
       });
     }
+    const onAws = config.cluster.target === "aws";
+    for (const [key, kind] of [["objectStore", config.objectStore.kind], ["database", config.database.kind]] as const) {
+      if ((kind === "s3" || kind === "rds") && !onAws) {
+        ctx.addIssue({ code: "custom", path: [key, "kind"], input: kind, message: `${kind} needs cluster.target aws, which creates it in the cluster's VPC and account` });
+      }
+    }
+    if (prod && config.database.kind === "rds") {
+      if (config.database.multiAz === false) {
+        ctx.addIssue({ code: "custom", path: ["database", "multiAz"], input: false, message: "prod needs a standby in a second zone; remove the key (default true in prod) or set true" });
+      }
+      const days = config.database.backupRetentionDays;
+      if (days < PROD_BACKUP_DAYS) {
+        ctx.addIssue({ code: "custom", path: ["database", "backupRetentionDays"], input: days, message: `prod needs at least ${PROD_BACKUP_DAYS} days of backups` });
+      }
+    }
   })
-  .transform((config) => ({ ...config, protectData: config.protectData ?? config.environment === "prod" }));
+  .transform((config) => withEnvironmentDefaults(config));
+
+/** Fewest days of database backups prod accepts (the data-safety policy's default minimum too). */
+const PROD_BACKUP_DAYS = 7;
+
+/** Defaults that depend on the environment: safety in prod, cost elsewhere. */
+function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(config: C) {
+  const prod = config.environment === "prod";
+  const protectData = config.protectData ?? prod;
+  const cluster =
+    config.cluster.target === "aws" && config.cluster.network
+      ? { ...config.cluster, network: { ...config.cluster.network, natGateways: config.cluster.network.natGateways ?? (prod ? "per-zone" : "one") } }
+      : config.cluster;
+  const database =
+    config.database.kind === "rds"
+      ? {
+          ...config.database,
+          multiAz: config.database.multiAz ?? prod,
+          deletionProtection: protectData,
+        }
+      : config.database;
+  return { ...config, protectData, cluster, database };
+}
 
 /** A validated stack configuration, defaults applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;

@@ -7,6 +7,7 @@ import * as random from "@pulumi/random";
 import type { ObjectStore } from "../cloud/contract";
 import { fromSecret } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
+import { ARTIFACT_KEY_SECRET } from "../kfp/names";
 import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
@@ -18,7 +19,7 @@ export interface InClusterMinioArgs extends DataServiceArgs {
 
 const PORT = 9000;
 const SERVICE = "minio-service";
-const KEY_SECRET = "mlpipeline-minio-artifact";
+const KEY_SECRET = ARTIFACT_KEY_SECRET;
 /** Region KFP's launcher assumes for `minio://` roots. */
 const MINIO_REGION = "minio";
 

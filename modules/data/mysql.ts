@@ -10,17 +10,15 @@ import { objectMeta } from "../k8s/metadata";
 import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
+import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "./kfp-database";
 import { MysqlBootstrap } from "./mysql-bootstrap";
 
 export type InClusterMysqlArgs = DataServiceArgs;
 
-/** The KFP user and database names; upstream's database names, our own user instead of root. */
-export const KFP_DB_USER = "kfp";
-/** Upstream's three databases, plus one for Argo's workflow archive and offloaded node status. */
-export const KFP_DATABASES = { pipelines: "mlpipeline", cache: "cachedb", metadata: "metadb", workflows: "argo" } as const;
-const PORT = 3306;
+export { KFP_DATABASES, KFP_DB_USER } from "./kfp-database";
+const PORT = MYSQL_PORT;
 const SERVICE = "mysql";
-const KFP_SECRET = "mysql-secret";
+const KFP_SECRET = KFP_DB_SECRET;
 const ROOT_SECRET = "mysql-root-credentials";
 
 export class InClusterMysql extends pulumi.ComponentResource {

@@ -33,3 +33,13 @@ export function objectMeta(
     ...(annotations ? { annotations } : {}),
   };
 }
+
+/** Metadata for an object that is the kit's but not KFP's (cluster add-ons): ownership labels only. */
+export function kitMeta(name: string, namespace: string | undefined, labels: Record<string, string> = {}, annotations?: Record<string, pulumi.Input<string>>) {
+  return {
+    name,
+    ...(namespace === undefined ? {} : { namespace }),
+    labels: { ...OWNERSHIP_LABELS, ...labels },
+    ...(annotations ? { annotations } : {}),
+  };
+}

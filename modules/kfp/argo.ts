@@ -8,6 +8,7 @@
 // pipeline set, so a default memory limit plus a larger requested memory makes an invalid pod. Step
 // defaults come from a LimitRange instead (modules/k8s/step-defaults.ts).
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { Database } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
@@ -20,7 +21,7 @@ import { kfpDeployment } from "../k8s/workload";
 const PRIORITY_CLASS = "workflow-controller";
 
 /** The controller ConfigMap's keys, each a YAML document, as Argo reads them. */
-export function controllerConfig(settings: KfpSettings["argo"], database: Database, wiring: ObjectStoreWiring): Record<string, string> {
+export function controllerConfig(settings: KfpSettings["argo"], database: Database, wiring: ObjectStoreWiring): Record<string, pulumi.Input<string>> {
   // The controller opens the database whenever `persistence` is present, whatever its flags, and exits
   // when it cannot (config.go updateConfig): so it is written only when something is persisted.
   const persist = settings.nodeStatusOffload || settings.archive;
@@ -39,22 +40,22 @@ export function controllerConfig(settings: KfpSettings["argo"], database: Databa
   };
 }
 
-function persistence(settings: KfpSettings["argo"], database: Database): string {
+function persistence(settings: KfpSettings["argo"], database: Database): pulumi.Output<string> {
   const secret = (key: string) => ({ name: database.secretName, key });
-  return stringify({
+  return pulumi.output(database.host).apply((host) => stringify({
     nodeStatusOffLoad: settings.nodeStatusOffload,
     archive: settings.archive,
     archiveTTL: settings.archiveTTL,
     connectionPool: { maxIdleConns: 20, maxOpenConns: 50, connMaxLifetime: "300s" },
     mysql: {
-      host: database.host,
+      host,
       port: database.port,
       database: database.databases.workflows,
       tableName: "argo_workflows",
       userNameSecret: secret("username"),
       passwordSecret: secret("password"),
     },
-  });
+  }));
 }
 
 export type ArgoArgs = KfpPartArgs;

@@ -79,6 +79,8 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
           fromInstallConfig("DBCONFIG_MYSQLCONFIG_DBNAME", "pipelineDb"),
           fromInstallConfig("DBCONFIG_MYSQLCONFIG_HOST", "mysqlHost"),
           fromInstallConfig("DBCONFIG_MYSQLCONFIG_PORT", "mysqlPort"),
+          // JSON map into go-sql-driver's DSN params (client/sql.go CreateMySQLConfig), e.g. {"tls":"skip-verify"}.
+          ...(database.tls ? [literal("DBCONFIG_MYSQLCONFIG_EXTRAPARAMS", JSON.stringify({ tls: database.tls }))] : []),
           literal("V2_DRIVER_IMAGE", images.ref("kfpDriver")),
           literal("V2_LAUNCHER_IMAGE", images.ref("kfpLauncher")),
         ],
@@ -211,6 +213,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
           "--db_password=$(DBCONFIG_PASSWORD)",
           "--namespace_to_watch=$(NAMESPACE_TO_WATCH)",
           "--listen_port=$(WEBHOOK_PORT)",
+          ...(database.tls ? [`--db_extra_params=${JSON.stringify({ tls: database.tls })}`] : []),
         ],
         env: [
           fromInstallConfig("DEFAULT_CACHE_STALENESS", "DEFAULT_CACHE_STALENESS"),

@@ -7,6 +7,7 @@ import type { Foundation } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
 import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
+import { ARTIFACT_KEY_SECRET, OBJECT_STORE_CLIENTS } from "./names";
 import { stepDefaultsLimitRange } from "../k8s/step-defaults";
 import { createArgo } from "./argo";
 import { createCacheWebhookCertificate, registerCacheWebhook } from "./cache-webhook";
@@ -24,8 +25,6 @@ export interface KubeflowPipelinesArgs {
   readonly images: ImageResolver;
 }
 
-/** Service accounts that touch the object store: the API server, the UI, and pipeline pods. */
-const STORE_CLIENTS = ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"];
 
 export class KubeflowPipelines extends pulumi.ComponentResource {
   /** In-cluster address of the API (gRPC 8887, HTTP 8888) and of the UI (Service port 80). */
@@ -51,6 +50,12 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
     const wiring = objectStoreWiring(foundation.objectStore, settings.pipelineRootPath);
 
     createCacheDeployerClusterRbac(`${name}-cache-deployer`, namespace, inNamespace());
+    // Without keys (IRSA, Workload Identity) upstream's key Secret must still exist, empty: the UI's
+    // manifests and KFP's defaults name it.
+    const emptyKeys =
+      foundation.objectStore.auth.kind === "secret"
+        ? []
+        : [new k8s.core.v1.Secret(`${name}-empty-artifact-keys`, { metadata: objectMeta(ARTIFACT_KEY_SECRET, namespace), type: "Opaque", stringData: { accesskey: "", secretkey: "" } }, inNamespace())];
     createNamespacedRbac(`${name}-rbac`, { namespace, serviceAccountAnnotations: storeIdentity(foundation), opts: inNamespace() });
     const configMaps = createConfigMaps(`${name}-config`, {
       namespace,
@@ -63,7 +68,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
     });
 
     const certificate = createCacheWebhookCertificate(`${name}-cache-webhook`, { namespace, service: CACHE_SERVICE, opts: inNamespace });
-    const dataReady = [...foundation.database.readyResources, ...foundation.objectStore.readyResources, ...configMaps, ...crds];
+    const dataReady = [...foundation.database.readyResources, ...foundation.objectStore.readyResources, ...configMaps, ...crds, ...emptyKeys];
     const controlPlane = createControlPlane(
       name,
       { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace },
@@ -88,14 +93,11 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
   }
 }
 
-/** IRSA: the object-store clients' service accounts carry the role to assume. Pod Identity and keys need nothing here. */
+/** IRSA and Workload Identity: the object-store clients' service accounts carry the identity to assume. Keys need nothing here. */
 function storeIdentity(foundation: Foundation): Record<string, Record<string, pulumi.Input<string>>> {
   const auth = foundation.objectStore.auth;
-  if (auth.kind === "aws-role" && auth.mechanism === "irsa") {
-    return Object.fromEntries(STORE_CLIENTS.map((sa) => [sa, { "eks.amazonaws.com/role-arn": auth.roleArn }]));
-  }
-  if (auth.kind === "gcp-service-account") {
-    return Object.fromEntries(STORE_CLIENTS.map((sa) => [sa, { "iam.gke.io/gcp-service-account": auth.email }]));
-  }
+  const clients = Object.values(OBJECT_STORE_CLIENTS);
+  if (auth.kind === "aws-role") return Object.fromEntries(clients.map((sa) => [sa, { "eks.amazonaws.com/role-arn": auth.roleArns[sa] }]));
+  if (auth.kind === "gcp-service-account") return Object.fromEntries(clients.map((sa) => [sa, { "iam.gke.io/gcp-service-account": auth.email }]));
   return {};
 }

@@ -5,3 +5,16 @@
 export const CONTROLLER_CONFIG = "workflow-controller-configmap";
 /** KFP's pipeline-root ConfigMap, read by the driver and launcher in each run namespace. */
 export const LAUNCHER_CONFIG = "kfp-launcher";
+
+/** Service accounts whose pods use the object store: the API server, the UI, and pipeline steps. */
+export const OBJECT_STORE_CLIENTS = { apiServer: "ml-pipeline", ui: "ml-pipeline-ui", pipelineRunner: "pipeline-runner" } as const;
+export type ObjectStoreClient = (typeof OBJECT_STORE_CLIENTS)[keyof typeof OBJECT_STORE_CLIENTS];
+
+/**
+ * Key prefixes KFP 2.14.0 uses in the bucket besides the pipeline root: Argo's logs (the start of
+ * ARGO_KEY_FORMAT) and the API server's stored pipeline packages (backend object store "pipelines").
+ */
+export const BUCKET_PREFIXES = { argoLogs: "artifacts", pipelinePackages: "pipelines" } as const;
+
+/** Upstream's Secret with the object store's keys (keys `accesskey`, `secretkey`); the UI needs it to exist even when pods use IRSA. */
+export const ARTIFACT_KEY_SECRET = "mlpipeline-minio-artifact";

@@ -3,10 +3,11 @@
 // artifacts), the API server's OBJECTSTORECONFIG_* env and the UI's env. Nothing here is hard-coded.
 import type { ObjectStore } from "../cloud/contract";
 import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
+import { BUCKET_PREFIXES } from "./names";
 
 /** Where Argo writes logs and artifacts; the UI must use the same format to find archived logs. */
 export const ARGO_KEY_FORMAT =
-  "artifacts/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}";
+  `${BUCKET_PREFIXES.argoLogs}/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}`;
 
 export interface ObjectStoreWiring {
   /** `defaultPipelineRoot` of ConfigMap kfp-launcher, e.g. `minio://mlpipeline/v2/artifacts`. */
@@ -27,7 +28,9 @@ function splitEndpoint(endpoint: string): { host: string; port: string } {
 export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string): ObjectStoreWiring {
   const { host, port } = splitEndpoint(store.endpoint);
   const scheme = store.kind === "gcs" ? "gs" : store.kind;
-  const pipelineRoot = `${scheme}://${store.bucket}/${pipelineRootPath}`;
+  // The launcher with fromEnv credentials ignores the provider's region (kfp v2/objectstore), so on S3 the
+  // region travels in the pipeline root itself; AWS_REGION from the IRSA webhook would do too, if present.
+  const pipelineRoot = `${scheme}://${store.bucket}/${pipelineRootPath}${store.kind === "s3" ? `?region=${store.region}` : ""}`;
   const keys = store.auth.kind === "secret" ? store.auth : undefined;
 
   const credentials = keys
@@ -38,7 +41,8 @@ export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string):
       ? { gs: { default: { credentials: { fromEnv: true } } } }
       : {
           [store.kind]: {
-            default: { endpoint: store.endpoint, region: store.region, disableSSL: !store.secure, forcePathStyle: true, credentials },
+            // Path-style addressing is MinIO's; AWS S3 takes virtual-hosted style.
+            default: { endpoint: store.endpoint, region: store.region, disableSSL: !store.secure, forcePathStyle: store.kind === "minio", credentials },
           },
         };
 
@@ -67,12 +71,15 @@ export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string):
     literal("OBJECTSTORECONFIG_REGION", store.region),
     literal("OBJECTSTORECONFIG_SECURE", String(store.secure)),
     fromInstallConfig("OBJECTSTORECONFIG_BUCKETNAME", "bucketName"),
+    // Without keys both must be set, and empty: the API server's built-in config.json carries MinIO's
+    // minio/minio123, which an absent variable leaves in force (S3 answers 403 and the pod crash-loops);
+    // empty keys make minio-go use its credential chain, IRSA's web identity included.
     ...(keys
       ? [
           fromSecret("OBJECTSTORECONFIG_ACCESSKEY", keys.secretName, keys.accessKeyKey),
           fromSecret("OBJECTSTORECONFIG_SECRETACCESSKEY", keys.secretName, keys.secretKeyKey),
         ]
-      : []),
+      : [literal("OBJECTSTORECONFIG_ACCESSKEY", ""), literal("OBJECTSTORECONFIG_SECRETACCESSKEY", "")]),
   ];
 
   const archive = [literal("ARGO_ARCHIVE_LOGS", "true"), literal("ARGO_ARCHIVE_BUCKETNAME", store.bucket), literal("ARGO_KEYFORMAT", ARGO_KEY_FORMAT)];

@@ -5,10 +5,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import type { ImageResolver } from "../../images";
-import { InClusterMinio } from "../../data/minio";
-import { InClusterMysql } from "../../data/mysql";
-import { objectMeta } from "../../k8s/metadata";
-import { podSecurityLabels, type PodSecurityLevel } from "../../k8s/pod-security";
+import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
+import { platformNamespace } from "../../k8s/namespace";
+import type { PodSecurityLevel } from "../../k8s/pod-security";
 import type { Foundation } from "../contract";
 
 type ExistingClusterConfig = Extract<StackConfig["cluster"], { target: "existing" }>;
@@ -16,8 +15,8 @@ type ExistingClusterConfig = Extract<StackConfig["cluster"], { target: "existing
 export interface ExistingClusterArgs {
   readonly cluster: ExistingClusterConfig;
   readonly namespace: string;
-  readonly objectStore: StackConfig["objectStore"];
-  readonly database: StackConfig["database"];
+  readonly objectStore: Extract<StackConfig["objectStore"], { kind: "minio" }>;
+  readonly database: Extract<StackConfig["database"], { kind: "in-cluster" }>;
   readonly protectData: boolean;
   readonly images: ImageResolver;
   /** Pod Security level of the platform namespace. */
@@ -47,48 +46,22 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
       { parent: this },
     );
     this.namespace = args.namespace;
-    this.namespaceResource = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      {
-        // Standalone KFP runs pipeline steps here too, so the level is the stack's choice (platformPodSecurity).
-        metadata: objectMeta(args.namespace, undefined, podSecurityLabels(args.podSecurity)),
-      },
-      { parent: this, provider: this.provider, protect: args.protectData },
-    );
+    this.namespaceResource = platformNamespace(`${name}-namespace`, args.namespace, args.podSecurity, {
+      parent: this,
+      provider: this.provider,
+      protect: args.protectData,
+    });
 
-    const dataOpts = { parent: this };
-    const dependsOn = [this.namespaceResource];
-    const minio = new InClusterMinio(
-      `${name}-minio`,
-      {
-        namespace: args.namespace,
-        provider: this.provider,
-        images: args.images,
-        bucket: args.objectStore.bucket,
-        storageSize: args.objectStore.storageSize,
-        storageClass: cluster.storageClass,
-        resources: args.objectStore.resources,
-        protectData: args.protectData,
-        dependsOn,
-      },
-      dataOpts,
-    );
-    const mysql = new InClusterMysql(
-      `${name}-mysql`,
-      {
-        namespace: args.namespace,
-        provider: this.provider,
-        images: args.images,
-        storageSize: args.database.storageSize,
-        storageClass: cluster.storageClass,
-        resources: args.database.resources,
-        protectData: args.protectData,
-        dependsOn,
-      },
-      dataOpts,
-    );
-    this.objectStore = minio.objectStore;
-    this.database = mysql.database;
+    const common = {
+      namespace: args.namespace,
+      provider: this.provider,
+      images: args.images,
+      storageClass: cluster.storageClass,
+      protectData: args.protectData,
+      dependsOn: [this.namespaceResource],
+    };
+    this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, common, { parent: this });
+    this.database = inClusterDatabase(`${name}-mysql`, args.database, common, { parent: this });
     this.registerOutputs({ namespace: this.namespace });
   }
 }

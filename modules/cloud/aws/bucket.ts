@@ -1,0 +1,134 @@
+// The S3 pipeline root: versioned, encrypted with the stack's KMS key, never public, owner-enforced,
+// TLS only, with lifecycle rules; and one IRSA role per KFP service account that uses it, each allowed
+// only the key prefixes that component reads or writes (least privilege), trusted only for its own
+// service account's token.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config/schema";
+import { BUCKET_PREFIXES, OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../kfp/names";
+import { partitionOf, policyDocument, type Statement } from "./iam";
+import { irsaRole, type OidcProvider } from "./irsa";
+
+type S3Config = Extract<StackConfig["objectStore"], { kind: "s3" }>;
+
+export interface ArtifactBucketArgs {
+  readonly config: S3Config;
+  readonly region: string;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** The pipeline root's path in the bucket (kfp.pipelineRootPath). */
+  readonly pipelineRootPath: string;
+  /** IRSA roles are created only with auth irsa. */
+  readonly irsa?: { oidc: OidcProvider; namespace: string };
+  readonly protect: boolean;
+  readonly provider: aws.Provider;
+}
+
+export class ArtifactBucket extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  /** The IRSA role of each object-store client's service account (auth irsa). */
+  readonly roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<string>>> = {};
+  /** What must exist before anything uses the bucket. */
+  readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: ArtifactBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:aws:ArtifactBucket", name, {}, opts);
+    const { config } = args;
+    const child = { parent: this, provider: args.provider };
+    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: config.bucket, forceDestroy: false }, { ...child, protect: args.protect });
+    const bucket = this.bucket.id;
+
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    const publicBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access-block`,
+      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      child,
+    );
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, child);
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      // A bucket key cuts KMS requests (and their cost) for the many small artifacts pipelines write.
+      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }] },
+      child,
+    );
+    const tlsOnly = new aws.s3.BucketPolicy(
+      `${name}-tls-only`,
+      {
+        bucket,
+        policy: policyDocument([
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ]),
+      },
+      { ...child, dependsOn: [publicBlock] },
+    );
+    const { lifecycle } = config;
+    const lifecycleRules = new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "expire-old-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: lifecycle.abortIncompleteUploadDays },
+          },
+          ...(lifecycle.expireArtifactsDays
+            ? [{ id: "expire-artifacts", status: "Enabled", filter: {}, expiration: { days: lifecycle.expireArtifactsDays } }]
+            : []),
+        ],
+      },
+      { ...child, dependsOn: [versioning] },
+    );
+    this.ready = [this.bucket, ownership, publicBlock, versioning, encryption, tlsOnly, lifecycleRules];
+
+    if (args.irsa) {
+      const objects = (...prefixes: string[]) => prefixes.map((p) => pulumi.interpolate`${this.bucket.arn}/${p}/*`);
+      const root = args.pipelineRootPath;
+      const { argoLogs, pipelinePackages } = BUCKET_PREFIXES;
+      const access: Record<ObjectStoreClient, Statement[]> = {
+        // Reads stored pipeline packages, v1 artifacts and archived logs; checks the bucket at start.
+        [OBJECT_STORE_CLIENTS.apiServer]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(pipelinePackages, argoLogs, root) }],
+        // Shows artifacts and archived logs.
+        [OBJECT_STORE_CLIENTS.ui]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(argoLogs, root) }],
+        // Step pods: the launcher reads inputs and writes outputs, Argo's wait container uploads logs.
+        [OBJECT_STORE_CLIENTS.pipelineRunner]: [
+          { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: objects(argoLogs, root) },
+          { Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: args.kmsKeyArn },
+        ],
+      };
+      for (const [serviceAccount, statements] of Object.entries(access) as [ObjectStoreClient, Statement[]][]) {
+        const role = irsaRole(
+          `${name}-${serviceAccount}`,
+          {
+            oidc: args.irsa.oidc,
+            namespace: args.irsa.namespace,
+            serviceAccount,
+            description: `${serviceAccount} in ${args.irsa.namespace}: the KFP artifact bucket ${config.bucket} (IRSA)`,
+            statements: [
+              // GetBucketLocation: clients that get no region ask for it; ListBucket: existence checks and listings.
+              { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: this.bucket.arn },
+              { Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.kmsKeyArn },
+              ...statements,
+            ],
+          },
+          child,
+        );
+        this.roleArns[serviceAccount] = role.arn;
+      }
+    }
+    this.registerOutputs({ bucket: this.bucket.id, arn: this.bucket.arn });
+  }
+}
+
+/** The regional S3 endpoint, for S3-protocol clients (virtual-hosted style). */
+export function s3Endpoint(region: string): string {
+  return partitionOf(region) === "aws-cn" ? `s3.${region}.amazonaws.com.cn` : `s3.${region}.amazonaws.com`;
+}

@@ -1,0 +1,133 @@
+// RDS for MySQL 8.4 for KFP: in the private subnets, reachable only from the cluster's nodes, encrypted
+// with the stack's KMS key, with automated backups, and in prod multi-AZ, deletion-protected and with a
+// final snapshot. The master login stays with Pulumi and the bootstrap Job; KFP gets the `kfp` user.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { StackConfig } from "../../config/schema";
+import type { ImageResolver } from "../../images";
+import { objectMeta } from "../../k8s/metadata";
+import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "../../data/kfp-database";
+import { MysqlBootstrap } from "../../data/mysql-bootstrap";
+import { rdsMysql } from "../../versions";
+import type { Database } from "../contract";
+
+type RdsConfig = Extract<StackConfig["database"], { kind: "rds" }>;
+
+export interface RdsMysqlArgs {
+  readonly config: RdsConfig;
+  readonly identifier: string;
+  readonly vpcId: pulumi.Input<string>;
+  readonly subnetIds: pulumi.Input<string>[];
+  /** The security group of the nodes, the only clients admitted. */
+  readonly clientSecurityGroupId: pulumi.Input<string>;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly protect: boolean;
+  readonly namespace: string;
+  readonly images: ImageResolver;
+  readonly awsProvider: aws.Provider;
+  readonly k8sProvider: k8s.Provider;
+  /** What namespaced objects wait for (the platform namespace). */
+  readonly dependsOn: pulumi.Resource[];
+}
+
+const MASTER_USER = "kfpadmin";
+
+export class RdsMysql extends pulumi.ComponentResource {
+  readonly instance: aws.rds.Instance;
+  readonly database: Database;
+
+  constructor(name: string, args: RdsMysqlArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:aws:RdsMysql", name, {}, opts);
+    const { config } = args;
+    const child = { parent: this, provider: args.awsProvider };
+    // Alphanumeric: both end up in DSNs and command-line flags (MLMD) unescaped.
+    const password = (suffix: string) => new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this }).result;
+    const masterPassword = password("master-password");
+    const kfpPassword = password("kfp-password");
+
+    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `${args.identifier}: private subnets` }, child);
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `${args.identifier}: MySQL from the cluster's nodes only` }, child);
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-from-nodes`,
+      { securityGroupId: securityGroup.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: MYSQL_PORT, toPort: MYSQL_PORT, description: "MySQL from EKS nodes" },
+      child,
+    );
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-parameters`,
+      {
+        family: rdsMysql.parameterGroupFamily,
+        description: `${args.identifier}: KFP on MySQL 8.4`,
+        // ML Metadata 1.14.0 authenticates only with mysql_native_password, off by default in 8.4. A
+        // startup option: applied at creation, and after a reboot when changed later.
+        parameters: [{ name: "mysql_native_password", value: "ON", applyMethod: "pending-reboot" }],
+      },
+      child,
+    );
+    this.instance = new aws.rds.Instance(
+      `${name}-instance`,
+      {
+        identifier: args.identifier,
+        engine: "mysql",
+        engineVersion: rdsMysql.engineVersion,
+        autoMinorVersionUpgrade: true,
+        instanceClass: config.instanceClass,
+        allocatedStorage: config.allocatedStorageGiB,
+        maxAllocatedStorage: config.maxAllocatedStorageGiB,
+        storageType: "gp3",
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        username: MASTER_USER,
+        password: masterPassword,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [securityGroup.id],
+        parameterGroupName: parameters.name,
+        publiclyAccessible: false,
+        multiAz: config.multiAz,
+        backupRetentionPeriod: config.backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: config.deletionProtection,
+        skipFinalSnapshot: !config.deletionProtection,
+        ...(config.deletionProtection ? { finalSnapshotIdentifier: `${args.identifier}-final` } : {}),
+        performanceInsightsEnabled: config.performanceInsights,
+        ...(config.performanceInsights ? { performanceInsightsKmsKeyId: args.kmsKeyArn } : {}),
+      },
+      { ...child, protect: args.protect, additionalSecretOutputs: ["password"] },
+    );
+
+    const k8sOpts = { parent: this, provider: args.k8sProvider, dependsOn: args.dependsOn };
+    const kfpSecret = new k8s.core.v1.Secret(
+      `${name}-kfp-credentials`,
+      { metadata: objectMeta(KFP_DB_SECRET, args.namespace), type: "Opaque", stringData: { username: KFP_DB_USER, password: kfpPassword } },
+      k8sOpts,
+    );
+    const bootstrap = new MysqlBootstrap(
+      `${name}-bootstrap`,
+      {
+        namespace: `${args.namespace}-db-bootstrap`,
+        provider: args.k8sProvider,
+        images: args.images,
+        host: this.instance.address,
+        port: MYSQL_PORT,
+        admin: { username: MASTER_USER, password: masterPassword },
+        kfpUser: KFP_DB_USER,
+        kfpPassword,
+        databases: Object.values(KFP_DATABASES),
+        dependsOn: [this.instance],
+      },
+      { parent: this },
+    );
+    this.database = {
+      host: this.instance.address,
+      port: MYSQL_PORT,
+      username: pulumi.output(KFP_DB_USER),
+      password: pulumi.secret(kfpPassword),
+      secretName: KFP_DB_SECRET,
+      databases: KFP_DATABASES,
+      tls: "skip-verify",
+      readyResources: [bootstrap.job, kfpSecret],
+    };
+    this.registerOutputs({ address: this.instance.address, identifier: args.identifier });
+  }
+}

@@ -1,0 +1,218 @@
+// The AWS parts of the one stack schema: the EKS cluster with its network and node groups, the S3
+// pipeline root and RDS MySQL. Cross-field rules that need the environment live in schema.ts.
+import { z } from "zod";
+import { eksDriverForRelease, compareVersions, maxCudaForDriver } from "../gpu/cuda";
+import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../gpu/aws-instance-types";
+import { cudaDriverFloors, eks, type EksAddon } from "../versions";
+
+const count = (min: number, description: string) => z.number().int().min(min).describe(description);
+
+const poolName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 32");
+
+const iamPrincipalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins");
+
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as "10.0.0.0/16"');
+
+/** What every managed node group takes. */
+const nodeGroupShape = {
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'expected an EC2 instance type such as "m6i.xlarge"')).min(1).describe("EC2 instance types, most preferred first (spot groups should list several)."),
+  capacity: z.enum(["on-demand", "spot"]).default("on-demand").describe("On-demand or spot capacity."),
+  minSize: count(0, "Fewest nodes; 0 lets the Cluster Autoscaler scale the group to zero.").default(0),
+  maxSize: count(1, "Most nodes the Cluster Autoscaler may start.").default(3),
+  desiredSize: count(0, "Nodes at creation; afterwards the Cluster Autoscaler owns the count (changes here are ignored).").default(0),
+  diskGiB: count(20, "Root volume size in GiB (gp3, encrypted).").default(100),
+  labels: z.record(z.string(), z.string()).default({}).describe("Extra Kubernetes node labels."),
+};
+
+const sizeRule = (g: { minSize: number; maxSize: number; desiredSize: number }, ctx: z.RefinementCtx) => {
+  if (g.minSize > g.maxSize) ctx.addIssue({ code: "custom", path: ["minSize"], input: g.minSize, message: `must not exceed maxSize (${g.maxSize})` });
+  if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) {
+    ctx.addIssue({ code: "custom", path: ["desiredSize"], input: g.desiredSize, message: `must be between minSize (${g.minSize}) and maxSize (${g.maxSize})` });
+  }
+};
+
+const releaseVersion = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+-\d{8}$/, 'expected an EKS AMI release version such as "1.35.6-20260714" (<Kubernetes patch>-<YYYYMMDD>)');
+
+const amiReleaseOf = (what: string) =>
+  releaseVersion.default(eks.amiRelease.version).describe(`AL2023 AMI release ${what} run (amazon-eks-ami CHANGELOG); a change rolls the nodes.`);
+
+const cpuGroup = z
+  .strictObject({
+    ...nodeGroupShape,
+    releaseVersion: amiReleaseOf("the group's nodes"),
+  })
+  .superRefine(sizeRule);
+
+const gpuGroup = z
+  .strictObject({
+    ...nodeGroupShape,
+    releaseVersion: releaseVersion.describe(
+      "AL2023_x86_64_NVIDIA AMI release the nodes run; it fixes the NVIDIA driver (table eksNvidiaAmiDrivers in modules/versions.ts). Required: a GPU pool never takes whatever AMI is newest.",
+    ),
+    cuda: z
+      .enum(Object.keys(cudaDriverFloors) as [string, ...string[]])
+      .describe("Newest CUDA toolkit the pool's pipelines use; checked against the release's driver and the GPU architecture."),
+  })
+  .superRefine((g, ctx) => {
+    sizeRule(g, ctx);
+    const types = g.instanceTypes.map((t) => ({ name: t, gpu: gpuInstanceType(t) }));
+    types.forEach(({ name, gpu }, i) => {
+      if (!gpu) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["instanceTypes", i],
+          input: name,
+          message: `is not an NVIDIA GPU instance type the AL2023_x86_64_NVIDIA AMI runs; families: ${Object.keys(GPU_INSTANCE_FAMILIES).join(", ")}`,
+        });
+      }
+    });
+    const counts = new Set(types.filter((t) => t.gpu).map((t) => t.gpu!.gpus));
+    if (counts.size > 1) {
+      ctx.addIssue({ code: "custom", path: ["instanceTypes"], input: g.instanceTypes, message: "mixes instance types with different GPU counts; the Cluster Autoscaler sizes a group from one template, so use one count per group" });
+    }
+    const driver = eksDriverForRelease(g.releaseVersion);
+    if (!driver) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["releaseVersion"],
+        input: g.releaseVersion,
+        message: "is not in the kit's NVIDIA AMI driver table (eksNvidiaAmiDrivers in modules/versions.ts), so its driver and CUDA range are unknown; pin a listed release or add this one from the amazon-eks-ami CHANGELOG",
+      });
+      return;
+    }
+    const maxCuda = maxCudaForDriver(driver);
+    if (!maxCuda || compareVersions(g.cuda, maxCuda) > 0) {
+      ctx.addIssue({ code: "custom", path: ["cuda"], input: g.cuda, message: `AMI release ${g.releaseVersion} ships NVIDIA driver ${driver}, which runs CUDA up to ${maxCuda ?? "none in the table"}; pin a newer release or declare an older CUDA` });
+    }
+    for (const { name, gpu } of types) {
+      if (gpu?.maxCuda && compareVersions(g.cuda, gpu.maxCuda) > 0) {
+        ctx.addIssue({ code: "custom", path: ["cuda"], input: g.cuda, message: `${name} (${gpu.accelerator}) supports CUDA up to ${gpu.maxCuda}; declare ${gpu.maxCuda} or older for this group` });
+      }
+    }
+  });
+
+const network = z
+  .strictObject({
+    vpcCidr: cidr.default("10.0.0.0/16").describe("CIDR of the VPC the kit creates; split into a public and a private subnet per zone."),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'expected an availability zone such as "eu-west-1a"'))
+      .min(2)
+      .max(3)
+      .describe("Two or three zones of the region (EKS needs subnets in at least two)."),
+    natGateways: z.enum(["one", "per-zone"]).optional().describe("NAT gateways for the private subnets; default per-zone in prod (no zone outage cuts egress), one elsewhere."),
+  })
+  .describe("The VPC the kit creates.");
+
+const existingNetwork = z
+  .strictObject({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id such as "vpc-0abc123"').describe("The VPC of the subnets."),
+    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "expected subnet ids")).min(2).describe("Private subnets (at least two zones) for nodes and the database; they need a NAT route and the tag kubernetes.io/role/internal-elb=1."),
+    privateRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]+$/, "expected route table ids")).min(1).describe("Route tables of the private subnets, for the S3 gateway endpoint."),
+  })
+  .describe("Subnets that already exist; the kit then creates no VPC, NAT or subnets.");
+
+export const awsCluster = z
+  .strictObject({
+    target: z.literal("aws").describe("EKS on AWS, built by the kit from an empty region."),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as "eu-west-1"').describe("AWS region of everything the stack creates."),
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "expected 3-40 lowercase letters, digits or '-', starting with a letter").describe("Name of the EKS cluster; node groups, the database identifier and the kfp-platform/cluster tag on every AWS resource derive from it."),
+    kubernetesVersion: z.literal(eks.kubernetesVersion).default(eks.kubernetesVersion).describe("EKS Kubernetes version: the one this kit release is built for (modules/versions.ts)."),
+    network: network.optional(),
+    existingNetwork: existingNetwork.optional(),
+    endpointAccess: z
+      .enum(["public-and-private", "private"])
+      .default("public-and-private")
+      .describe("Cluster API endpoint: reachable from the internet (limited by publicAccessCidrs) and the VPC, or from the VPC only (then run `pulumi up` from inside it)."),
+    publicAccessCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the public endpoint answers from; narrow it to your offices and CI."),
+    admins: z.array(iamPrincipalArn).min(1).describe("IAM roles or users that get cluster-admin (EKS access entries with AmazonEKSClusterAdminPolicy)."),
+    teams: z
+      .record(poolName, z.array(iamPrincipalArn).min(1))
+      .default({})
+      .describe("Team name -> IAM principals, mapped to the Kubernetes group `kfp-team:<name>` (access entries); team namespaces bind that group."),
+    logTypes: z
+      .array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"]))
+      .default(["api", "audit", "authenticator", "controllerManager", "scheduler"])
+      .describe("Control-plane logs sent to CloudWatch."),
+    addonVersions: z
+      .partialRecord(z.enum(Object.keys(eks.addons) as [EksAddon, ...EksAddon[]]), z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'expected an add-on version such as "v1.22.4-eksbuild.3"'))
+      .default({})
+      .describe("Override an EKS add-on version of the table (modules/versions.ts eks.addons), e.g. with what `aws eks describe-addon-versions` lists."),
+    systemNodes: z
+      .strictObject({
+        ...nodeGroupShape,
+        instanceTypes: nodeGroupShape.instanceTypes.default(["m6i.xlarge"]),
+        minSize: nodeGroupShape.minSize.default(2),
+        maxSize: nodeGroupShape.maxSize.default(4),
+        desiredSize: nodeGroupShape.desiredSize.default(2),
+        diskGiB: nodeGroupShape.diskGiB.default(50),
+        releaseVersion: amiReleaseOf("the system nodes"),
+      })
+      .superRefine(sizeRule)
+      .prefault({})
+      .describe("On-demand group for KFP's control plane and the cluster's add-ons."),
+    workerGroups: z.record(poolName, cpuGroup).default({}).describe("CPU node groups for pipeline steps, by name."),
+    gpuGroups: z.record(poolName, gpuGroup).default({}).describe("GPU node groups (tainted nvidia.com/gpu=true:NoSchedule), by name."),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.network === !c.existingNetwork) {
+      ctx.addIssue({ code: "custom", path: ["network"], input: c.network, message: "set exactly one of network (the kit creates the VPC) and existingNetwork (subnets you have)" });
+    }
+    for (const [group, g] of [["systemNodes", c.systemNodes], ...Object.entries(c.workerGroups).map(([n, g]) => [`workerGroups.${n}`, g]), ...Object.entries(c.gpuGroups).map(([n, g]) => [`gpuGroups.${n}`, g])] as [string, { releaseVersion: string }][]) {
+      if (!g.releaseVersion.startsWith(`${c.kubernetesVersion}.`)) {
+        ctx.addIssue({ code: "custom", path: [...group.split("."), "releaseVersion"], input: g.releaseVersion, message: `is an AMI release for another Kubernetes version; the cluster runs ${c.kubernetesVersion}` });
+      }
+    }
+    for (const zone of c.network?.availabilityZones ?? []) {
+      if (!zone.startsWith(c.region)) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], input: zone, message: `is not a zone of region ${c.region}` });
+    }
+  })
+  .describe("Where the platform runs.");
+
+export const s3ObjectStore = z.strictObject({
+  kind: z.literal("s3").describe("An S3 bucket the kit creates in the cluster's region (aws target)."),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "expected an S3 bucket name: 3-63 lowercase letters, digits or '-' (no dots: virtual-hosted TLS)")
+    .describe("Bucket name; S3 names are global, so make it unique to you."),
+  auth: z
+    .enum(["irsa", "keys"])
+    .default("irsa")
+    .describe("How pods reach the bucket: `irsa` (IAM roles for the API server, UI and pipeline pods' service accounts; no keys anywhere) or `keys` (a Secret you manage)."),
+  keysSecret: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("With auth `keys`: a Secret in the platform namespace with keys `accesskey` and `secretkey`."),
+  lifecycle: z
+    .strictObject({
+      noncurrentVersionDays: count(1, "Days an overwritten or deleted object's old version is kept.").default(30),
+      abortIncompleteUploadDays: count(1, "Days after which incomplete multipart uploads are removed.").default(7),
+      expireArtifactsDays: count(1, "Days after which artifacts and logs expire; unset keeps them.").optional(),
+    })
+    .prefault({})
+    .describe("Bucket lifecycle rules."),
+})
+  .superRefine((s, ctx) => {
+    if (s.auth === "irsa" && s.keysSecret) {
+      ctx.addIssue({ code: "custom", path: ["keysSecret"], input: s.keysSecret, message: "IRSA and static keys exclude each other (static keys win in Argo and the API server); remove keysSecret or set auth: keys" });
+    }
+    if (s.auth === "keys" && !s.keysSecret) {
+      ctx.addIssue({ code: "custom", path: ["keysSecret"], message: "auth keys needs the Secret that holds them" });
+    }
+  });
+
+export const rdsDatabase = z.strictObject({
+  kind: z.literal("rds").describe("RDS for MySQL 8.4 in the cluster's private subnets (aws target)."),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS instance class such as "db.t4g.medium"').default("db.t4g.medium").describe("RDS instance class."),
+  allocatedStorageGiB: count(20, "Initial storage (gp3, encrypted).").default(50),
+  maxAllocatedStorageGiB: count(20, "Ceiling for storage autoscaling.").default(200),
+  multiAz: z.boolean().optional().describe("A standby in a second zone; default true in prod (required there)."),
+  backupRetentionDays: z.number().int().min(0).max(35).default(7).describe("Days of automated backups (point-in-time recovery); at least 7 in prod."),
+  performanceInsights: z.boolean().default(false).describe("Turn on Performance Insights."),
+});
