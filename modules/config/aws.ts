@@ -30,7 +30,7 @@ const nodeGroupShape = {
 
 const sizeRule = (g: { minSize: number; maxSize: number; desiredSize: number }, ctx: z.RefinementCtx) => {
   if (g.minSize > g.maxSize) ctx.addIssue({ code: "custom", path: ["minSize"], input: g.minSize, message: `must not exceed maxSize (${g.maxSize})` });
-  if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) {
+  else if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) {
     ctx.addIssue({ code: "custom", path: ["desiredSize"], input: g.desiredSize, message: `must be between minSize (${g.minSize}) and maxSize (${g.maxSize})` });
   }
 };
@@ -130,7 +130,10 @@ export const awsCluster = z
       .default("public-and-private")
       .describe("Cluster API endpoint: reachable from the internet (limited by publicAccessCidrs) and the VPC, or from the VPC only (then run `pulumi up` from inside it)."),
     publicAccessCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the public endpoint answers from; narrow it to your offices and CI."),
-    admins: z.array(iamPrincipalArn).min(1).describe("IAM roles or users that get cluster-admin (EKS access entries with AmazonEKSClusterAdminPolicy)."),
+    admins: z
+      .array(iamPrincipalArn)
+      .min(1)
+      .describe("IAM roles or users that get cluster-admin (EKS access entries with AmazonEKSClusterAdminPolicy). Include the role `pulumi up` runs as: the cluster creator gets no implicit access."),
     teams: z
       .record(poolName, z.array(iamPrincipalArn).min(1))
       .default({})
@@ -203,7 +206,7 @@ export const s3ObjectStore = z.strictObject({
       ctx.addIssue({ code: "custom", path: ["keysSecret"], input: s.keysSecret, message: "IRSA and static keys exclude each other (static keys win in Argo and the API server); remove keysSecret or set auth: keys" });
     }
     if (s.auth === "keys" && !s.keysSecret) {
-      ctx.addIssue({ code: "custom", path: ["keysSecret"], message: "auth keys needs the Secret that holds them" });
+      ctx.addIssue({ code: "custom", path: ["keysSecret"], input: undefined, message: "auth keys needs the Secret that holds them" });
     }
   });
 

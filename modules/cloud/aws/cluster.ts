@@ -27,6 +27,8 @@ export class EksCluster extends pulumi.ComponentResource {
   /** Security group EKS attaches to the control plane and to managed nodes without their own groups. */
   readonly securityGroupId: pulumi.Output<string>;
   private readonly provider: aws.Provider;
+  /** Access entries and their policies: the Kubernetes provider must wait for them. */
+  readonly access: pulumi.Resource[] = [];
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:aws:EksCluster", name, {}, opts);
@@ -64,8 +66,9 @@ export class EksCluster extends pulumi.ComponentResource {
           endpointPublicAccess: config.endpointAccess === "public-and-private",
           ...(config.endpointAccess === "public-and-private" ? { publicAccessCidrs: config.publicAccessCidrs } : {}),
         },
-        // Access entries only (no aws-auth ConfigMap); whoever runs `pulumi up` is admitted as creator.
-        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        // Access entries only (no aws-auth ConfigMap), all of them from config: the creator gets no
+        // implicit entry, which would also collide with an admins entry for the same role.
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
         enabledClusterLogTypes: config.logTypes,
         // EXTENDED: when standard support ends EKS keeps the pinned version (at extended-support prices)
@@ -96,8 +99,9 @@ export class EksCluster extends pulumi.ComponentResource {
     for (const [principalArn, { admin, groups }] of principals) {
       const id = `${name}-access-${i++}`;
       const access = new aws.eks.AccessEntry(id, { clusterName: this.cluster.name, principalArn, ...(groups.length ? { kubernetesGroups: groups } : {}) }, child);
+      this.access.push(access);
       if (admin) {
-        new aws.eks.AccessPolicyAssociation(
+        const association = new aws.eks.AccessPolicyAssociation(
           `${id}-admin`,
           {
             clusterName: this.cluster.name,
@@ -107,6 +111,7 @@ export class EksCluster extends pulumi.ComponentResource {
           },
           { ...child, dependsOn: [access] },
         );
+        this.access.push(association);
       }
     }
   }

@@ -84,7 +84,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      { parent: this, dependsOn: [...beforeNodes, ...nodes.all, ...afterNodes] },
+      { parent: this, dependsOn: [...eks.access, ...beforeNodes, ...nodes.all, ...afterNodes] },
     );
     const k8sOpts = { parent: this, provider: this.provider };
     const storageClass = new k8s.storage.v1.StorageClass(

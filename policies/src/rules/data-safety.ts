@@ -16,13 +16,15 @@ const S3_ACL = "aws:s3/bucketAcl:BucketAcl";
 const GCS_BUCKET = "gcp:storage/bucket:Bucket";
 const RDS = ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"];
 const CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance";
+/** Losing these loses data too: the key that encrypts it, the cluster whose Secrets and volumes hold it. */
+const KEYS_AND_CLUSTERS = ["aws:kms/key:Key", "aws:eks/cluster:Cluster", "gcp:kms/cryptoKey:CryptoKey", "gcp:container/cluster:Cluster"];
 const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 const BLOCK_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
 const config = knobs({
   minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, description: "Fewest days of database backups to keep.", default: 7 },
   strictEnvironments: stringList("Stack environments (the stack's `environment` output) where stateful resources must be protected and databases deletion-protected.", ["prod"]),
-  protectedTypes: stringList("Resource types that hold state and must be `protect`ed in strict environments.", [PVC, S3_BUCKET, GCS_BUCKET, ...RDS, CLOUD_SQL]),
+  protectedTypes: stringList("Resource types that hold state and must be `protect`ed in strict environments.", [PVC, S3_BUCKET, GCS_BUCKET, ...RDS, CLOUD_SQL, ...KEYS_AND_CLUSTERS]),
 });
 
 type Violation = (problem: string, fix: string) => void;

@@ -1,0 +1,99 @@
+// Bad AWS stack input: each mistake is one line naming the stack file, the key and the fix, and the
+// environment's defaults (NAT, multi-AZ, deletion protection) land where they should.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError } from "../modules/config";
+import { parseStackConfig } from "../modules/config/parse";
+
+const FILE = "stacks/Pulumi.aws-test.yaml";
+const gpuGroup = { instanceTypes: ["g5.xlarge"], releaseVersion: "1.35.6-20260714", cuda: "12.8" };
+const cluster = (extra: Record<string, unknown> = {}) => ({
+  target: "aws",
+  region: "eu-west-1",
+  name: "kfp-test",
+  network: { availabilityZones: ["eu-west-1a", "eu-west-1b"] },
+  admins: ["arn:aws:iam::123456789012:role/platform-admins"],
+  gpuGroups: { gpu: gpuGroup },
+  ...extra,
+});
+const stack = (environment: string, parts: { cluster?: unknown; objectStore?: unknown; database?: unknown } = {}) => ({
+  "kfp-platform:environment": environment,
+  "kfp-platform:cluster": JSON.stringify(parts.cluster ?? cluster()),
+  "kfp-platform:objectStore": JSON.stringify(parts.objectStore ?? { kind: "s3", bucket: "acme-kfp-test" }),
+  "kfp-platform:database": JSON.stringify(parts.database ?? { kind: "rds" }),
+});
+
+function problems(raw: Record<string, string>): string[] {
+  try {
+    parseStackConfig(raw, FILE);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.message.split("\n");
+  }
+  assert.fail("config was accepted");
+}
+const onlyProblem = (raw: Record<string, string>) => {
+  const lines = problems(raw);
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.ok(lines[0].startsWith(`${FILE}: kfp-platform:`), lines[0]);
+  return lines[0];
+};
+const gpu = (override: Record<string, unknown>) => stack("dev", { cluster: cluster({ gpuGroups: { gpu: { ...gpuGroup, ...override } } }) });
+
+describe("aws stack config", () => {
+  it("accepts a minimal stack and fills the environment's defaults", () => {
+    const dev = parseStackConfig(stack("dev"), FILE);
+    assert.equal(dev.cluster.target === "aws" && dev.cluster.network?.natGateways, "one");
+    assert.deepEqual(dev.database.kind === "rds" && [dev.database.multiAz, dev.database.backupRetentionDays, dev.database.deletionProtection], [false, 7, false]);
+    const prod = parseStackConfig(stack("prod"), FILE);
+    assert.equal(prod.cluster.target === "aws" && prod.cluster.network?.natGateways, "per-zone");
+    assert.deepEqual(prod.database.kind === "rds" && [prod.database.multiAz, prod.database.backupRetentionDays, prod.database.deletionProtection], [true, 7, true]);
+    assert.equal(prod.protectData, true);
+  });
+
+  it("refuses a GPU group without releaseVersion", () => {
+    const { releaseVersion: _, ...unpinned } = gpuGroup;
+    assert.match(onlyProblem(stack("dev", { cluster: cluster({ gpuGroups: { gpu: unpinned } }) })), /kfp-platform:cluster\.gpuGroups\.gpu\.releaseVersion: required value is missing/);
+  });
+
+  it("refuses an AMI release that is not in the driver table, or is for another Kubernetes version", () => {
+    assert.match(onlyProblem(gpu({ releaseVersion: "1.35.6-20990101" })), /gpuGroups\.gpu\.releaseVersion: found "1\.35\.6-20990101"; is not in the kit's NVIDIA AMI driver table/);
+    assert.match(onlyProblem(gpu({ releaseVersion: "1.34.9-20260714" })), /gpuGroups\.gpu\.releaseVersion: found "1\.34\.9-20260714"; is an AMI release for another Kubernetes version; the cluster runs 1\.35/);
+  });
+
+  it("refuses a CUDA version the release's driver cannot run, or the GPU architecture no longer supports", () => {
+    assert.match(onlyProblem(gpu({ cuda: "13.1" })), /gpuGroups\.gpu\.cuda: found "13\.1"; AMI release 1\.35\.6-20260714 ships NVIDIA driver 580\.159\.03, which runs CUDA up to 13\.0/);
+    assert.match(onlyProblem(gpu({ instanceTypes: ["p3.2xlarge"], cuda: "13.0" })), /gpuGroups\.gpu\.cuda: found "13\.0"; p3\.2xlarge \(nvidia-v100\) supports CUDA up to 12\.9/);
+  });
+
+  it("refuses an instance type that is not a GPU type in a GPU group, and mixed GPU counts", () => {
+    assert.match(onlyProblem(gpu({ instanceTypes: ["m6i.xlarge"] })), /gpuGroups\.gpu\.instanceTypes\[0\]: found "m6i\.xlarge"; is not an NVIDIA GPU instance type/);
+    assert.match(onlyProblem(gpu({ instanceTypes: ["g5.xlarge", "g5.12xlarge"] })), /gpuGroups\.gpu\.instanceTypes: .*mixes instance types with different GPU counts/);
+  });
+
+  it("refuses IRSA together with static keys, and keys without their Secret", () => {
+    assert.match(onlyProblem(stack("dev", { objectStore: { kind: "s3", bucket: "acme-kfp-test", keysSecret: "aws-keys" } })), /kfp-platform:objectStore\.keysSecret: found "aws-keys"; IRSA and static keys exclude each other/);
+    assert.match(onlyProblem(stack("dev", { objectStore: { kind: "s3", bucket: "acme-kfp-test", auth: "keys" } })), /kfp-platform:objectStore\.keysSecret: required value is missing; auth keys needs the Secret/);
+  });
+
+  it("refuses prod without multi-AZ or with fewer than 7 days of backups, and the in-cluster database in prod", () => {
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", multiAz: false } })), /kfp-platform:database\.multiAz: found false; prod needs a standby in a second zone/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", backupRetentionDays: 3 } })), /kfp-platform:database\.backupRetentionDays: found 3; prod needs at least 7 days of backups/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "in-cluster" } })), /kfp-platform:database\.kind: found "in-cluster"; prod needs database backups/);
+  });
+
+  it("refuses S3 or RDS on a cluster the kit does not build", () => {
+    const existing = { target: "existing" };
+    const lines = problems(stack("dev", { cluster: existing }));
+    assert.deepEqual(lines.map((l) => l.split(": ")[1]), ["kfp-platform:objectStore.kind", "kfp-platform:database.kind"]);
+    assert.match(lines[0], /s3 needs cluster.target aws/);
+  });
+
+  it("needs exactly one of network and existingNetwork, zones of the region, and sane group sizes", () => {
+    const { network: _, ...noNetwork } = cluster();
+    assert.match(onlyProblem(stack("dev", { cluster: noNetwork })), /kfp-platform:cluster\.network: required value is missing; set exactly one of network/);
+    assert.match(onlyProblem(stack("dev", { cluster: cluster({ network: { availabilityZones: ["eu-west-1a", "us-east-1b"] } }) })), /cluster\.network\.availabilityZones: found "us-east-1b"; is not a zone of region eu-west-1/);
+    assert.match(onlyProblem(gpu({ minSize: 3, maxSize: 2, desiredSize: 2 })), /gpuGroups\.gpu\.minSize: found 3; must not exceed maxSize \(2\)/);
+    assert.match(onlyProblem(stack("dev", { cluster: cluster({ admins: ["platform-admins"] }) })), /cluster\.admins\[0\]: found "platform-admins"; expected an IAM role or user ARN/);
+  });
+});
