@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import type { RecordedResource } from "../engine/harness";
 import { eks, images } from "../modules/versions";
-import { containersOf, findObject, REPO_ROOT } from "./helpers";
+import { containersOf, findObject, REPO_ROOT, tempRoot } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
 const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
@@ -227,5 +227,35 @@ describe("aws stacks", () => {
     const admin = one(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").inputs;
     assert.equal(admin.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
     assert.equal(one(plan, "aws:eks/cluster:Cluster").inputs.accessConfig && (one(plan, "aws:eks/cluster:Cluster").inputs.accessConfig as any).authenticationMode, "API");
+  });
+});
+
+describe("aws stack on existing subnets", () => {
+  it("creates no VPC, NAT or subnets, uses the given subnets, and adds the S3 endpoint to the given route tables", async () => {
+    const root = tempRoot({
+      shared: [
+        "config:",
+        "  kfp-platform:environment: staging",
+        "  kfp-platform:cluster:",
+        "    target: aws",
+        "    region: us-east-2",
+        "    name: kfp-shared",
+        "    existingNetwork:",
+        "      vpcId: vpc-0abc",
+        "      privateSubnetIds: [subnet-0aa, subnet-0bb]",
+        "      privateRouteTableIds: [rtb-0cc]",
+        "    admins: [arn:aws:iam::123456789012:role/platform-admins]",
+        "  kfp-platform:objectStore: { kind: s3, bucket: acme-kfp-shared }",
+        "  kfp-platform:database: { kind: rds }",
+        "",
+      ].join("\n"),
+    });
+    const plan = await planStack("shared", { root, outDir: null, policyConfig: false });
+    assert.deepEqual(plan.problems, []);
+    for (const type of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway"]) assert.equal(ofType(plan, type).length, 0, type);
+    assert.deepEqual((one(plan, "aws:eks/cluster:Cluster").inputs.vpcConfig as any).subnetIds, ["subnet-0aa", "subnet-0bb"]);
+    const endpoint = one(plan, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs;
+    assert.deepEqual([endpoint.serviceName, endpoint.routeTableIds], ["com.amazonaws.us-east-2.s3", ["rtb-0cc"]]);
+    assert.match(String(one(plan, "aws:rds/instance:Instance").outputs.address), /\.us-east-2\.rds\.amazonaws\.com$/);
   });
 });

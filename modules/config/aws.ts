@@ -113,9 +113,13 @@ const existingNetwork = z
   .strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id such as "vpc-0abc123"').describe("The VPC of the subnets."),
     privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "expected subnet ids")).min(2).describe("Private subnets (at least two zones) for nodes and the database; they need a NAT route and the tag kubernetes.io/role/internal-elb=1."),
-    privateRouteTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]+$/, "expected route table ids")).min(1).describe("Route tables of the private subnets, for the S3 gateway endpoint."),
+    privateRouteTableIds: z
+      .array(z.string().regex(/^rtb-[0-9a-f]+$/, "expected route table ids"))
+      .min(1)
+      .optional()
+      .describe("Route tables of the private subnets: the kit adds an S3 gateway endpoint to them. Leave unset when the VPC has one."),
   })
-  .describe("Subnets that already exist; the kit then creates no VPC, NAT or subnets.");
+  .describe("Subnets that already exist; the kit then creates no VPC, NAT or subnets (STS must be reachable from them: NAT or an sts endpoint).");
 
 export const awsCluster = z
   .strictObject({

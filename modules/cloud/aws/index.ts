@@ -18,7 +18,7 @@ import { ClusterAutoscaler } from "./autoscaler";
 import { ArtifactBucket, s3Endpoint } from "./bucket";
 import { EksCluster } from "./cluster";
 import { eksKubeconfig } from "./kubeconfig";
-import { AwsNetwork, type NetworkOutputs } from "./network";
+import { AwsNetwork, s3GatewayEndpoint, type NetworkOutputs } from "./network";
 import { EksNodeGroups } from "./node-groups";
 import { RdsMysql } from "./rds";
 
@@ -62,7 +62,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
 
     const network: NetworkOutputs = config.network
       ? new AwsNetwork(`${name}-network`, { region: config.region, clusterName: config.name, ...config.network, natGateways: config.network.natGateways ?? "one", provider: awsProvider }, { parent: this })
-      : { vpcId: config.existingNetwork!.vpcId, privateSubnetIds: config.existingNetwork!.privateSubnetIds };
+      : existingNetwork(`${name}-network`, config.region, config.existingNetwork!, awsOpts);
 
     const eks = new EksCluster(`${name}-eks`, { config, subnetIds: network.privateSubnetIds, protect, provider: awsProvider }, { parent: this });
     this.clusterName = eks.name;
@@ -177,6 +177,12 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
     this.gpuPools = nodes.gpuPools;
     this.registerOutputs({ clusterName: this.clusterName, namespace: this.namespace });
   }
+}
+
+/** Subnets someone else made; the kit adds only the S3 gateway endpoint, where route tables are given. */
+function existingNetwork(name: string, region: string, existing: NonNullable<AwsClusterConfig["existingNetwork"]>, opts: pulumi.CustomResourceOptions): NetworkOutputs {
+  if (existing.privateRouteTableIds) s3GatewayEndpoint(`${name}-s3`, { region, vpcId: existing.vpcId, routeTableIds: existing.privateRouteTableIds }, opts);
+  return { vpcId: existing.vpcId, privateSubnetIds: existing.privateSubnetIds };
 }
 
 /** The bucket's IRSA roles for every object-store client; a missing one is a bug in this module. */
