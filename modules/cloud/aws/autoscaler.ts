@@ -105,7 +105,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
-    const role2 = new k8s.rbac.v1.Role(
+    const namespacedRole = new k8s.rbac.v1.Role(
       `${name}-role`,
       {
         metadata: kitMeta(NAME, NAMESPACE, APP),
@@ -125,7 +125,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       ),
       new k8s.rbac.v1.RoleBinding(
         `${name}-role-binding`,
-        { metadata: kitMeta(NAME, NAMESPACE, APP), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role2.metadata.name }, subjects: [subject] },
+        { metadata: kitMeta(NAME, NAMESPACE, APP), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: namespacedRole.metadata.name }, subjects: [subject] },
         k8sOpts,
       ),
     ];
