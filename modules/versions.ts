@@ -114,7 +114,7 @@ export const kfpStepOverhead = {
 export const eks = {
   kubernetesVersion: "1.35",
   why: "EKS 1.35 is in standard support until 2027-03-27; 1.34 left it on 2026-12-02 (EKS release calendar). The cluster's upgradePolicy is EXTENDED, so EKS never upgrades it on its own.",
-  /** AL2023 AMI release for every node group (STANDARD and NVIDIA share one release string); its NVIDIA driver is in eksNvidiaAmiDrivers. */
+  /** AL2023 AMI release for every node group (STANDARD and NVIDIA share one release string); its NVIDIA driver is in modules/gpu/eks-nvidia-amis.ts. */
   amiRelease: { version: "1.35.6-20260714", why: "AMI release v20260714 for Kubernetes 1.35 (amazon-eks-ami CHANGELOG): NVIDIA driver 580.159.03, containerd 2.2.4, kernel 6.12." },
   /**
    * EKS add-on versions. Observed together on a running EKS 1.35 cluster (public deployment evidence,
@@ -157,23 +157,5 @@ export const cudaDriverFloors: Readonly<Record<string, string>> = {
   "12.9": "575.51.03",
   "13.0": "580.65.06",
   "13.1": "590.44.01",
-};
-
-/**
- * The NVIDIA driver each EKS AL2023_x86_64_NVIDIA AMI release bakes in, by release date (the suffix of a
- * node group's releaseVersion, e.g. 1.34.9-20260714), from amazon-eks-ami CHANGELOG.md. Add a release
- * here before pinning it, so its CUDA range is known.
- */
-export const eksNvidiaAmiDrivers: Readonly<Record<string, string>> = {
-  "20260714": "580.159.03",
-  "20260610": "580.159.03",
-  "20260505": "580.126.09",
-  "20260120": "580.126.09",
-  "20251120": "580.105.08",
-  "20251023": "580.95.05",
-  "20251016": "570.195.03",
-  "20251002": "570.195.03",
-  "20250920": "570.172.08",
-  "20250807": "570.172.08",
-  "20250715": "575.57.08",
+  "13.2": "595.45.04",
 };

@@ -2,7 +2,7 @@
 // pool declaring a CUDA newer than its driver runs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareVersions, eksDriverForRelease, maxCudaForDriver } from "../modules/gpu/cuda";
+import { compareVersions, eksDriverForRelease, eksReleaseProblem, maxCudaForDriver } from "../modules/gpu/cuda";
 import { gpuDriversPinned } from "../policies/src/rules/gpu-drivers-pinned";
 import { violations } from "./policies-helpers";
 
@@ -34,6 +34,15 @@ describe("CUDA and driver compatibility", () => {
     assert.equal(eksDriverForRelease("1.34.9-20260714"), "580.159.03");
     assert.equal(eksDriverForRelease("1.34.1-20251016"), "570.195.03");
     assert.equal(eksDriverForRelease("1.34.1-20990101"), undefined);
+    // v20251023: the driver depends on the Kubernetes minor, not only on the date.
+    assert.equal(eksDriverForRelease("1.34.1-20251023"), "580.95.05");
+    assert.equal(eksDriverForRelease("1.33.5-20251023"), "570.195.03");
+    assert.equal(maxCudaForDriver(eksDriverForRelease("1.33.5-20251023")!), "12.8", "1.33 on v20251023 cannot run CUDA 13.0");
+    assert.equal(eksDriverForRelease("1.35.6-20260714"), "580.159.03");
+    assert.equal(eksDriverForRelease("1.35.6-20250807"), undefined, "v20250807 has no 1.35 AMI");
+    assert.match(eksReleaseProblem("1.35.6-20250807")!, /AMI release v20250807 has 1\.33\.3/);
+    for (const abandoned of ["1.34.2-20260128", "1.34.4-20260311"]) assert.equal(eksDriverForRelease(abandoned), undefined, `${abandoned} was abandoned`);
+    assert.equal(maxCudaForDriver("595.45.04"), "13.2");
   });
 });
 
@@ -51,6 +60,6 @@ describe("gpu-drivers-pinned: declared CUDA within the driver's range", () => {
 
   it("fails a pool pinned to an AMI release the table does not know", async () => {
     const found = (await violations(gpuDriversPinned, EKS, pool("1.34.1-20990101", "12.8"))) as string[];
-    assert.match(found[0], /releaseVersion 1\.34\.1-20990101 is not in the kit's AMI driver table.*eksNvidiaAmiDrivers in modules\/versions\.ts/);
+    assert.match(found[0], /releaseVersion 1\.34\.1-20990101 is not in the kit's NVIDIA AMI driver table.*modules\/gpu\/eks-nvidia-amis\.ts/);
   });
 });

@@ -1,7 +1,7 @@
 // The AWS parts of the one stack schema: the EKS cluster with its network and node groups, the S3
 // pipeline root and RDS MySQL. Cross-field rules that need the environment live in schema.ts.
 import { z } from "zod";
-import { eksDriverForRelease, compareVersions, maxCudaForDriver } from "../gpu/cuda";
+import { eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../gpu/cuda";
 import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../gpu/aws-instance-types";
 import { cudaDriverFloors, eks, type EksAddon } from "../versions";
 
@@ -53,7 +53,7 @@ const gpuGroup = z
   .strictObject({
     ...nodeGroupShape,
     releaseVersion: releaseVersion.describe(
-      "AL2023_x86_64_NVIDIA AMI release the nodes run; it fixes the NVIDIA driver (table eksNvidiaAmiDrivers in modules/versions.ts). Required: a GPU pool never takes whatever AMI is newest.",
+      "AL2023_x86_64_NVIDIA AMI release the nodes run; it fixes the NVIDIA driver (table in modules/gpu/eks-nvidia-amis.ts). Required: a GPU pool never takes whatever AMI is newest.",
     ),
     cuda: z
       .enum(Object.keys(cudaDriverFloors) as [string, ...string[]])
@@ -82,7 +82,7 @@ const gpuGroup = z
         code: "custom",
         path: ["releaseVersion"],
         input: g.releaseVersion,
-        message: "is not in the kit's NVIDIA AMI driver table (eksNvidiaAmiDrivers in modules/versions.ts), so its driver and CUDA range are unknown; pin a listed release or add this one from the amazon-eks-ami CHANGELOG",
+        message: eksReleaseProblem(g.releaseVersion)!,
       });
       return;
     }

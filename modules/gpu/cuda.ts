@@ -1,7 +1,8 @@
 // Which CUDA toolkits an NVIDIA driver runs, from the floors in the versions table. Pipelines fail at
 // run time ("CUDA driver version is insufficient") when an image's CUDA is newer than the node's driver;
 // knowing a pool's highest CUDA lets config and policy catch that before anything is deployed.
-import { cudaDriverFloors, eksNvidiaAmiDrivers } from "../versions";
+import { cudaDriverFloors } from "../versions";
+import { eksNvidiaAmiDrivers } from "./eks-nvidia-amis";
 
 /** Node label with which a GPU pool declares the newest CUDA its pipelines may use, e.g. "12.8". */
 export const CUDA_LABEL = "kfp-platform/cuda";
@@ -28,8 +29,21 @@ export function maxCudaForDriver(driver: string): string | undefined {
     .pop();
 }
 
-/** The driver an EKS NVIDIA node group runs, from its pinned releaseVersion; undefined when not in the table. */
+const RELEASE = /^(\d+\.\d+\.\d+)-(\d{8})$/;
+
+/** The driver an EKS NVIDIA node group runs, from its pinned releaseVersion (`1.35.6-20260714`); undefined when not in the table. */
 export function eksDriverForRelease(releaseVersion: string): string | undefined {
-  const date = /-(\d{8})$/.exec(releaseVersion)?.[1];
-  return date ? eksNvidiaAmiDrivers[date] : undefined;
+  const [, kubernetes, date] = RELEASE.exec(releaseVersion) ?? [];
+  return date ? eksNvidiaAmiDrivers[date]?.[kubernetes] : undefined;
+}
+
+/** Why a releaseVersion has no known driver, for messages: an unknown release, or no AMI for that Kubernetes version in it. */
+export function eksReleaseProblem(releaseVersion: string): string | undefined {
+  if (eksDriverForRelease(releaseVersion)) return undefined;
+  const [, kubernetes, date] = RELEASE.exec(releaseVersion) ?? [];
+  const release = date ? eksNvidiaAmiDrivers[date] : undefined;
+  if (!release) {
+    return "is not in the kit's NVIDIA AMI driver table (modules/gpu/eks-nvidia-amis.ts), so its driver and CUDA range are unknown; pin a listed release or add this one from the amazon-eks-ami CHANGELOG";
+  }
+  return `names Kubernetes ${kubernetes}, but AMI release v${date} has ${Object.keys(release).join(", ")}; use the release version the CHANGELOG lists for your Kubernetes version`;
 }

@@ -6,7 +6,7 @@ import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
 import { helmChartOf } from "../lib/helm";
 import { reporter } from "../lib/report";
-import { CUDA_LABEL, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, compareVersions, maxCudaForDriver } from "../../../modules/gpu/cuda";
+import { CUDA_LABEL, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../../../modules/gpu/cuda";
 
 const NAME = "gpu-drivers-pinned";
 
@@ -38,7 +38,7 @@ export const gpuDriversPinned: ResourceValidationPolicy = {
       if (cuda && releaseVersion && amiType === EKS_DRIVER_TABLE_AMI) {
         const driver = eksDriverForRelease(releaseVersion);
         const maxCuda = driver && maxCudaForDriver(driver);
-        if (!driver) violation(`releaseVersion ${releaseVersion} is not in the kit's AMI driver table, so CUDA ${cuda} cannot be checked against its driver`, "add the release and its driver (amazon-eks-ami CHANGELOG) to eksNvidiaAmiDrivers in modules/versions.ts");
+        if (!driver) violation(`releaseVersion ${releaseVersion} ${eksReleaseProblem(releaseVersion)}, so CUDA ${cuda} cannot be checked against its driver`, "pin a release in modules/gpu/eks-nvidia-amis.ts, or add its driver there from the amazon-eks-ami CHANGELOG");
         else if (!maxCuda || compareVersions(cuda, maxCuda) > 0) violation(`the pool declares CUDA ${cuda} (label ${CUDA_LABEL}) but AMI release ${releaseVersion} ships driver ${driver}, which runs CUDA up to ${maxCuda ?? "none in the table"}`, "pin a newer releaseVersion or declare the CUDA version the driver runs");
       }
     } else if (pool?.cloud === "gke") {
