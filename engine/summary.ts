@@ -39,7 +39,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan));
+  lines.push(...runCapLines(plan), ...gpuPoolLines(plan));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -54,6 +54,15 @@ function runCapLines(plan: PlanResult): string[] {
   if (!config?.data) return [];
   const cap = (value: string | undefined, what: string) => (Number(value ?? 0) > 0 ? `at most ${value} ${what}` : `no cap ${what}`);
   return [`  runs: ${cap(config.data.parallelism, "running at once")}, ${cap(config.data.namespaceParallelism, "per namespace")} (Argo parallelism; more wait Pending)`];
+}
+
+/** Each GPU pool's driver and CUDA range, and for nodes the kit does not make, the command that labels them. */
+function gpuPoolLines(plan: PlanResult): string[] {
+  const pools = (plan.outputs.gpuPools ?? []) as { name: string; driver: string; maxCuda: string; labelCommand?: string }[];
+  return pools.flatMap((p) => [
+    `  gpu pool ${p.name}: NVIDIA driver ${p.driver}, CUDA up to ${p.maxCuda}`,
+    ...(p.labelCommand ? [`    label its nodes (the kit does not make them): ${p.labelCommand}`] : []),
+  ]);
 }
 
 /** The pack's verdict: counts, then each advisory violation (mandatory ones are listed as problems). */

@@ -4,6 +4,8 @@ import { loadStackConfig, type StackConfig } from "./config";
 import type { Foundation } from "./cloud/contract";
 import { AwsFoundation } from "./cloud/aws";
 import { ExistingCluster } from "./cloud/existing";
+import { GpuNodeSupport } from "./gpu";
+import { labelCommand } from "./gpu/pools";
 import { ImageResolver } from "./images";
 import { KubeflowPipelines } from "./kfp";
 
@@ -23,6 +25,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         cluster: config.cluster,
         objectStore: expectKind(config.objectStore, "minio", "objectStore.kind on an existing cluster"),
         database: expectKind(config.database, "in-cluster", "database.kind on an existing cluster"),
+        gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
     case "aws":
       return new AwsFoundation("platform", {
@@ -40,6 +43,9 @@ export async function main() {
   const images = new ImageResolver(config.images);
   const foundation = createFoundation(config, images);
   const kfp = new KubeflowPipelines("kfp", { foundation, settings: config.kfp, images });
+  if (foundation.gpuPools.length > 0) {
+    new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion });
+  }
   return {
     environment: config.environment,
     namespace: foundation.namespace,
@@ -50,6 +56,13 @@ export async function main() {
     },
     database: { host: foundation.database.host, port: foundation.database.port },
     kfp: { api: kfp.apiEndpoint, ui: kfp.uiService, pipelineRoot: kfp.pipelineRoot },
+    gpuPools: foundation.gpuPools.map((p) => ({
+      name: p.name,
+      driver: p.driverVersion,
+      maxCuda: p.maxCuda,
+      nodeLabels: p.labels,
+      ...(p.labelsApplied ? {} : { labelCommand: labelCommand(p) }),
+    })),
     ...(foundation instanceof AwsFoundation
       ? { cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig } }
       : {}),

@@ -92,6 +92,18 @@ export const images = {
     tag: "v1.35.2",
     why: "Cluster Autoscaler's minor must match the cluster's (eks.kubernetesVersion 1.35); 1.35.2 is the 1.35 patch of 2026-07-22 (kubernetes/autoscaler tag cluster-autoscaler-1.35.2).",
   },
+
+  // --- GPU pools ---------------------------------------------------------------------------------------
+  nvidiaDevicePlugin: {
+    repository: "nvcr.io/nvidia/k8s-device-plugin",
+    tag: "v0.20.0",
+    why: "NVIDIA device plugin v0.20.0 (NVIDIA/k8s-device-plugin tag of 2026-08-19, also GPU Operator v26.7.0's): EKS AL2023 NVIDIA AMIs ship the driver and toolkit but not the plugin.",
+  },
+  dcgmExporter: {
+    repository: "nvcr.io/nvidia/k8s/dcgm-exporter",
+    tag: "4.6.0-4.8.3-distroless",
+    why: "DCGM 4.6.0 with exporter 4.8.3, the build GPU Operator v26.7.0 pins; distroless is the only variant NVIDIA keeps publishing (NVIDIA/dcgm-exporter#703).",
+  },
 } as const satisfies Record<string, ImagePin>;
 
 export type ImageName = keyof typeof images;
@@ -131,6 +143,18 @@ export const eks = {
 } as const;
 
 export type EksAddon = keyof typeof eks.addons;
+
+/** Helm charts the kit installs as pinned Helm v3 Releases (large operators whose CRDs arrive inside the release). */
+export const charts = {
+  gpuOperator: {
+    chart: "gpu-operator",
+    repository: "https://helm.ngc.nvidia.com/nvidia",
+    version: "v26.7.0",
+    /** The driver the chart installs when driver.version is not set; the kit always sets it. */
+    defaultDriver: "595.91.07",
+    why: "NVIDIA GPU Operator v26.7.0 (2026-08-20; 26.7.x supported, 26.3.x deprecated), for existing clusters whose GPU nodes bring no driver. The chart version carries the leading v.",
+  },
+} as const;
 
 /** RDS for MySQL, the managed database of the AWS foundation. */
 export const rdsMysql = {

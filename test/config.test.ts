@@ -48,7 +48,7 @@ describe("stack config", () => {
   it("names file, key and a suggestion for a misspelt key", () => {
     const lines = problems({ ...base, "kfp-platform:cluster": JSON.stringify({ target: "existing", contxt: "kind-kfp" }) });
     assert.deepEqual(lines, [
-      `${FILE}: kfp-platform:cluster.contxt: unknown key; allowed here: target, context, kubeconfig, storageClass (did you mean 'context'?). Remove or rename it.`,
+      `${FILE}: kfp-platform:cluster.contxt: unknown key; allowed here: target, context, kubeconfig, storageClass, gpuPools (did you mean 'context'?). Remove or rename it.`,
     ]);
   });
 

@@ -94,6 +94,12 @@ describe("pipeline-root-object-storage", () => {
     assert.equal(((await violations(pipelineRootObjectStorage, DEPLOYMENT, elsewhere, { platformNamespaces: ["monitoring"] })) as string[]).length, 2);
   });
 
+  it("lets node agents mount the kubelet's socket directories, and nothing else from the host", async () => {
+    const volumes = [{ name: "plugins", hostPath: { path: "/var/lib/kubelet/device-plugins", type: "Directory" } }, { name: "pods", hostPath: { path: "/var/lib/kubelet/pods" } }];
+    const found = (await violations(pipelineRootObjectStorage, DEPLOYMENT, deployment({ containers: [container()], volumes }))) as string[];
+    assert.deepEqual(found.map((m) => /volume (\w+) is/.exec(m)?.[1]), ["pods"]);
+  });
+
   it("fails a pipeline root or Argo artifact repository that is not object storage", async () => {
     const launcher = { metadata: { name: "kfp-launcher", namespace: "team-a" }, data: { defaultPipelineRoot: "/mnt/nfs/pipelines" } };
     assert.match(((await violations(pipelineRootObjectStorage, CONFIG_MAP, launcher)) as string[])[0], /defaultPipelineRoot \/mnt\/nfs\/pipelines is not object storage/);

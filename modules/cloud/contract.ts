@@ -47,11 +47,22 @@ export interface Database {
 
 export interface GpuPool {
   readonly name: string;
+  /** Labels that select the pool's nodes (GPU daemons' affinity). */
+  readonly nodeSelector: Record<string, string>;
+  /**
+   * Every label the kit gives (aws) or expects on (existing) the pool's nodes: pool, CUDA (declared and
+   * one per minor the driver runs), GPU model, capacity.
+   */
   readonly labels: Record<string, string>;
   readonly taints: { key: string; value: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
   readonly driverVersion: string;
-  /** Highest CUDA version the pinned driver runs. */
+  /** Highest CUDA version the pinned driver (and the GPU architecture) runs. */
   readonly maxCuda: string;
+  readonly capacity: "on-demand" | "spot";
+  /** Who installs the driver: the node image (EKS NVIDIA AMI, preinstalled) or the GPU Operator. */
+  readonly driverSource: "node-image" | "gpu-operator";
+  /** Whether the foundation puts `labels` and `taints` on the nodes itself (it makes them), or the cluster's owner must. */
+  readonly labelsApplied: boolean;
 }
 
 /** What every foundation returns. */

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
+import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
 import { kfpSettings } from "./kfp";
 import { containerResources, storageQuantity } from "./quantities";
 
@@ -45,6 +46,10 @@ const existingCluster = z
       .min(1)
       .optional()
       .describe("StorageClass for the platform's volumes; unset uses the cluster's default StorageClass."),
+    gpuPools: z
+      .record(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 32"), existingGpuPool)
+      .default({})
+      .describe("GPU node pools of the cluster, by name, selected by node label; the kit adds the device plugin and DCGM exporter there."),
   })
   .describe("Where the platform runs.");
 
@@ -109,6 +114,7 @@ const stackConfigBase = z.strictObject({
       ),
     images: imageSettings.describe("Where images are pulled from."),
     kfp: kfpSettings.describe("Kubeflow Pipelines and Argo Workflows."),
+    gpu: gpuSettings.describe("GPU software and the CUDA versions pipelines need."),
     protectData: z
       .boolean()
       .optional()
@@ -126,6 +132,7 @@ export const stackConfigSchema = stackConfigBase
           "KFP 2.14.0's pipeline step pods run as root without a seccomp profile, so `restricted` would refuse every run; use baseline (the default) or privileged",
       });
     }
+    checkGpuConfig(config, ctx);
     const prod = config.environment === "prod";
     if (prod && config.database.kind === "in-cluster") {
       ctx.addIssue({

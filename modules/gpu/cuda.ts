@@ -6,6 +6,10 @@ import { eksNvidiaAmiDrivers } from "./eks-nvidia-amis";
 
 /** Node label with which a GPU pool declares the newest CUDA its pipelines may use, e.g. "12.8". */
 export const CUDA_LABEL = "kfp-platform/cuda";
+/** Node label prefix of each CUDA minor a node's driver runs: `kfp-platform/cuda-12.4: "true"`, for step node selectors. */
+export const CUDA_MINOR_LABEL_PREFIX = "kfp-platform/cuda-";
+/** Node label naming the GPU model, e.g. `nvidia-a10g`. */
+export const GPU_MODEL_LABEL = "kfp-platform/gpu-model";
 /** The EKS AMI type whose releases the driver table covers. */
 export const EKS_DRIVER_TABLE_AMI = "AL2023_x86_64_NVIDIA";
 
@@ -27,6 +31,22 @@ export function maxCudaForDriver(driver: string): string | undefined {
     .map(([cuda]) => cuda)
     .sort(compareVersions)
     .pop();
+}
+
+/**
+ * Every CUDA toolkit of the floors table the driver runs, oldest first, capped at the GPU
+ * architecture's newest (CUDA 13 dropped Volta and older) when one is given.
+ */
+export function cudaVersionsRun(driver: string, architectureMax?: string): string[] {
+  return Object.entries(cudaDriverFloors)
+    .filter(([cuda, floor]) => compareVersions(driver, floor) >= 0 && (!architectureMax || compareVersions(cuda, architectureMax) <= 0))
+    .map(([cuda]) => cuda)
+    .sort(compareVersions);
+}
+
+/** The node labels that let a step select a pool by the CUDA it needs: one `kfp-platform/cuda-<minor>: "true"` per version run. */
+export function cudaLabels(driver: string, architectureMax?: string): Record<string, string> {
+  return Object.fromEntries(cudaVersionsRun(driver, architectureMax).map((cuda) => [`${CUDA_MINOR_LABEL_PREFIX}${cuda}`, "true"]));
 }
 
 const RELEASE = /^(\d+\.\d+\.\d+)-(\d{8})$/;

@@ -8,7 +8,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import { gpuInstanceType } from "../../gpu/aws-instance-types";
-import { CUDA_LABEL, eksDriverForRelease, maxCudaForDriver } from "../../gpu/cuda";
+import { eksDriverForRelease } from "../../gpu/cuda";
+import { gpuPool, POOL_LABEL } from "../../gpu/pools";
 import type { GpuPool } from "../contract";
 import { managedPolicy, serviceTrust } from "./iam";
 
@@ -16,10 +17,6 @@ type AwsClusterConfig = Extract<StackConfig["cluster"], { target: "aws" }>;
 type GroupConfig = AwsClusterConfig["workerGroups"][string];
 type GpuGroupConfig = AwsClusterConfig["gpuGroups"][string];
 
-/** Node label naming the group a node belongs to. */
-export const POOL_LABEL = "kfp-platform/pool";
-/** The taint on every GPU node; only pods that tolerate it (GPU steps, GPU daemons) land there. */
-export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 const EKS_EFFECT = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" } as const;
 /** Tag prefix through which the Cluster Autoscaler learns a group's nodes before one exists. */
 const NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
@@ -36,7 +33,7 @@ export interface EksNodeGroupsArgs {
 }
 
 interface GroupSpec {
-  readonly pool: string;
+  readonly name: string;
   readonly amiType: string;
   readonly group: GroupConfig;
   readonly labels: Record<string, string>;
@@ -64,25 +61,22 @@ export class EksNodeGroups extends pulumi.ComponentResource {
     this.roleArn = role.arn;
 
     const gpuSpecs = Object.entries(config.gpuGroups).map(([pool, group]) => gpuSpec(pool, group));
+    this.gpuPools = gpuSpecs.map((spec) => spec.pool);
     const specs: GroupSpec[] = [
-      { pool: "system", amiType: AMI_TYPES.cpu, group: config.systemNodes, labels: { ...config.systemNodes.labels, [POOL_LABEL]: "system" }, taints: [] },
-      ...Object.entries(config.workerGroups).map(([pool, group]) => ({ pool, amiType: AMI_TYPES.cpu, group, labels: { ...group.labels, [POOL_LABEL]: pool }, taints: [] })),
+      { name: "system", amiType: AMI_TYPES.cpu, group: config.systemNodes, labels: { ...config.systemNodes.labels, [POOL_LABEL]: "system" }, taints: [] },
+      ...Object.entries(config.workerGroups).map(([name, group]) => ({ name, amiType: AMI_TYPES.cpu, group, labels: { ...group.labels, [POOL_LABEL]: name }, taints: [] })),
       ...gpuSpecs,
     ];
-    const groups = specs.map((spec) => this.nodeGroup(`${name}-${spec.pool}`, spec, args, role, [...rolePolicies, ...args.dependsOn]));
+    const groups = specs.map((spec) => this.nodeGroup(`${name}-${spec.name}`, spec, args, role, [...rolePolicies, ...args.dependsOn]));
     this.system = groups[0];
     this.all = groups;
-    this.gpuPools = gpuSpecs.map(({ pool, labels, taints, group }) => {
-      const driverVersion = eksDriverForRelease(group.releaseVersion)!;
-      return { name: pool, labels, taints, driverVersion, maxCuda: maxCudaForDriver(driverVersion)! };
-    });
     this.registerOutputs({ nodeGroups: groups.map((g) => g.nodeGroupName) });
   }
 
   private nodeGroup(name: string, spec: GroupSpec, args: EksNodeGroupsArgs, role: aws.iam.Role, dependsOn: pulumi.Resource[]): aws.eks.NodeGroup {
     const { config } = args;
     const child = { parent: this, provider: args.provider };
-    const nodeName = `${config.name}-${spec.pool}`;
+    const nodeName = `${config.name}-${spec.name}`;
     // No image id: the node group's amiType and releaseVersion choose the AMI. Disk size lives here,
     // not on the node group, whenever a launch template is used.
     const template = new aws.ec2.LaunchTemplate(
@@ -120,7 +114,7 @@ export class EksNodeGroups extends pulumi.ComponentResource {
       // The Cluster Autoscaler owns the node count after creation.
       { ...child, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
     );
-    if (spec.pool !== "system") this.autoscalerTags(name, group, spec, config.name, child);
+    if (spec.name !== "system") this.autoscalerTags(name, group, spec, config.name, child);
     return group;
   }
 
@@ -145,20 +139,21 @@ export class EksNodeGroups extends pulumi.ComponentResource {
   }
 }
 
-function gpuSpec(pool: string, group: GpuGroupConfig): GroupSpec {
+/** A GPU group: its pool as every target describes it (labels from the release's pinned driver) and its node group. */
+function gpuSpec(name: string, group: GpuGroupConfig): GroupSpec & { pool: GpuPool } {
   const gpu = gpuInstanceType(group.instanceTypes[0])!;
-  return {
-    pool,
-    amiType: AMI_TYPES.gpu,
-    group,
-    labels: {
-      ...group.labels,
-      [POOL_LABEL]: pool,
-      [CUDA_LABEL]: group.cuda,
-      // Tells the Cluster Autoscaler a new node's GPUs are coming while the device plugin starts.
-      "k8s.amazonaws.com/accelerator": gpu.accelerator,
-    },
-    taints: [{ ...GPU_TAINT }],
-    gpus: gpu.gpus,
-  };
+  const pool = gpuPool({
+    name,
+    nodeSelector: { [POOL_LABEL]: name },
+    driverVersion: eksDriverForRelease(group.releaseVersion)!,
+    architectureMax: gpu.maxCuda,
+    cuda: group.cuda,
+    gpuModel: gpu.accelerator,
+    capacity: group.capacity,
+    driverSource: "node-image",
+    labelsApplied: true,
+    // Tells the Cluster Autoscaler a new node's GPUs are coming while the device plugin starts.
+    extraLabels: { ...group.labels, "k8s.amazonaws.com/accelerator": gpu.accelerator },
+  });
+  return { name, amiType: AMI_TYPES.gpu, group, labels: pool.labels, taints: pool.taints, gpus: gpu.gpus, pool };
 }

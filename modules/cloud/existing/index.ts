@@ -8,6 +8,7 @@ import type { ImageResolver } from "../../images";
 import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
+import { gpuPool } from "../../gpu/pools";
 import type { Foundation } from "../contract";
 
 type ExistingClusterConfig = Extract<StackConfig["cluster"], { target: "existing" }>;
@@ -21,6 +22,8 @@ export interface ExistingClusterArgs {
   readonly images: ImageResolver;
   /** Pod Security level of the platform namespace. */
   readonly podSecurity: PodSecurityLevel;
+  /** The GPU Operator's pinned driver, for pools whose driver it installs. */
+  readonly gpuOperatorDriver?: string;
 }
 
 export class ExistingCluster extends pulumi.ComponentResource implements Foundation {
@@ -29,7 +32,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
   readonly namespaceResource: k8s.core.v1.Namespace;
   readonly objectStore: Foundation["objectStore"];
   readonly database: Foundation["database"];
-  readonly gpuPools: Foundation["gpuPools"] = [];
+  readonly gpuPools: Foundation["gpuPools"];
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:cloud:ExistingCluster", name, {}, opts);
@@ -62,6 +65,20 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
     };
     this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, common, { parent: this });
     this.database = inClusterDatabase(`${name}-mysql`, args.database, common, { parent: this });
+    // The kit does not make these nodes: it knows them by label, and their labels must carry what the
+    // pool's `labels` lists (docs/gpus.md) for CUDA-aware step selectors to find them.
+    this.gpuPools = Object.entries(cluster.gpuPools).map(([poolName, p]) =>
+      gpuPool({
+        name: poolName,
+        nodeSelector: p.nodeSelector,
+        driverVersion: p.driver === "gpu-operator" ? args.gpuOperatorDriver! : p.driverVersion!,
+        cuda: p.cuda,
+        gpuModel: p.gpuModel,
+        capacity: p.capacity,
+        driverSource: p.driver === "gpu-operator" ? "gpu-operator" : "node-image",
+        labelsApplied: false,
+      }),
+    );
     this.registerOutputs({ namespace: this.namespace });
   }
 }

@@ -6,7 +6,7 @@ import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
 import { helmChartOf } from "../lib/helm";
 import { reporter } from "../lib/report";
-import { CUDA_LABEL, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../../../modules/gpu/cuda";
+import { CUDA_LABEL, CUDA_MINOR_LABEL_PREFIX, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../../../modules/gpu/cuda";
 
 const NAME = "gpu-drivers-pinned";
 
@@ -35,6 +35,15 @@ export const gpuDriversPinned: ResourceValidationPolicy = {
       if (!version) violation(`GPU node group (${amiType}) does not pin the Kubernetes version`, "set version (e.g. \"1.34\")");
       if (!releaseVersion) violation(`GPU node group (${amiType}) does not pin releaseVersion, so each new AMI release brings a new NVIDIA driver`, "set releaseVersion to the AMI release whose driver you tested");
       const cuda = pool.props.labels?.[CUDA_LABEL];
+      // Per-minor labels (kfp-platform/cuda-12.4) steer steps: none may promise more than the driver runs.
+      const driverForLabels = releaseVersion && amiType === EKS_DRIVER_TABLE_AMI ? eksDriverForRelease(releaseVersion) : undefined;
+      const labelMax = driverForLabels && maxCudaForDriver(driverForLabels);
+      for (const key of Object.keys(pool.props.labels ?? {}).filter((k) => k.startsWith(CUDA_MINOR_LABEL_PREFIX))) {
+        const minor = key.slice(CUDA_MINOR_LABEL_PREFIX.length);
+        if (labelMax && compareVersions(minor, labelMax) > 0) {
+          violation(`node label ${key} promises CUDA ${minor}, but AMI release ${releaseVersion} ships driver ${driverForLabels}, which runs CUDA up to ${labelMax}`, `remove the label; the kit derives these labels from the release's driver`);
+        }
+      }
       if (cuda && releaseVersion && amiType === EKS_DRIVER_TABLE_AMI) {
         const driver = eksDriverForRelease(releaseVersion);
         const maxCuda = driver && maxCudaForDriver(driver);

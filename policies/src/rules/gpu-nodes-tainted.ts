@@ -1,27 +1,50 @@
 // GPU nodes carry the GPU taint so only pods that asked for a GPU land there (EKS never adds it, GKE only
-// sometimes); container-resources makes GPU pods tolerate the same key.
+// sometimes); spot GPU nodes also carry the spot taint, so only steps that tolerate interruptions land
+// there; and the GPU node daemons (NVIDIA's images) tolerate the GPU taint, or they never run where they
+// are needed. container-resources makes GPU pods tolerate the same key.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { knobs } from "../lib/config";
+import { SPOT_TAINT } from "../../../modules/gpu/pools";
+import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
+import { containersOf, podSpecOf } from "../lib/k8s";
 import { reporter, type Props } from "../lib/report";
 
 const NAME = "gpu-nodes-tainted";
 
-const config = knobs(GPU_KNOBS);
+const config = knobs({
+  ...GPU_KNOBS,
+  spotTaintKey: { type: "string" as const, minLength: 1, description: "Taint key spot GPU nodes carry; steps opt in to interruptions by tolerating it.", default: SPOT_TAINT.key },
+  gpuDaemonImages: stringList("Image prefixes of GPU node daemons, which must tolerate the GPU taint.", ["nvcr.io/nvidia/"]),
+});
+
+const hasTaint = (taints: Props[], key: string) => taints.some((t) => t.key === key && t.effect === "NO_SCHEDULE");
 
 export const gpuNodesTainted: ResourceValidationPolicy = {
   name: NAME,
-  description: "GPU node pools must carry the GPU NoSchedule taint.",
+  description: "GPU node pools carry the GPU NoSchedule taint (spot ones the spot taint too); GPU node daemons tolerate the GPU taint.",
   severity: "medium",
   configSchema: config.configSchema,
   validateResource: (args, report) => {
-    const { gpuTaintKey, eksGpuAmiTypes } = config.read(args);
+    const { gpuTaintKey, eksGpuAmiTypes, spotTaintKey, gpuDaemonImages } = config.read(args);
+    const violation = reporter(NAME, args, report);
     const pool = gpuPoolOf(args.type, args.props, eksGpuAmiTypes);
-    if (!pool) return;
-    // Both cloud APIs spell the effect NO_SCHEDULE; EKS keeps taints on the group, GKE in nodeConfig.
-    const taints: Props[] = (pool.cloud === "eks" ? pool.props.taints : pool.props.nodeConfig?.taints) ?? [];
-    if (!taints.some((t) => t.key === gpuTaintKey && t.effect === "NO_SCHEDULE")) {
-      reporter(NAME, args, report)(`GPU nodes lack the ${gpuTaintKey} taint, so any pod may take them`, `add taint {key: "${gpuTaintKey}", value: "present", effect: "NO_SCHEDULE"}`);
+    if (pool) {
+      // Both cloud APIs spell the effect NO_SCHEDULE; EKS keeps taints on the group, GKE in nodeConfig.
+      const taints: Props[] = (pool.cloud === "eks" ? pool.props.taints : pool.props.nodeConfig?.taints) ?? [];
+      if (!hasTaint(taints, gpuTaintKey)) violation(`GPU nodes lack the ${gpuTaintKey} taint, so any pod may take them`, `add taint {key: "${gpuTaintKey}", value: "true", effect: "NO_SCHEDULE"}`);
+      const spot = pool.cloud === "eks" ? pool.props.capacityType === "SPOT" : pool.props.nodeConfig?.spot === true || pool.props.nodeConfig?.preemptible === true;
+      if (spot && !hasTaint(taints, spotTaintKey)) {
+        violation(`spot GPU nodes lack the ${spotTaintKey} taint, so multi-hour steps that never asked for interruptible capacity land there`, `add taint {key: "${spotTaintKey}", value: "true", effect: "NO_SCHEDULE"}`);
+      }
+      return;
+    }
+    const spec = podSpecOf(args.type, args.props);
+    if (args.type !== "kubernetes:apps/v1:DaemonSet" || !spec) return;
+    const gpuDaemon = containersOf(spec).some(({ container }) => gpuDaemonImages.some((prefix) => String(container.image ?? "").startsWith(prefix)));
+    const tolerations: Props[] = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+    const tolerates = tolerations.some((t) => (t.key === gpuTaintKey || (!t.key && t.operator === "Exists")) && (!t.effect || t.effect === "NoSchedule"));
+    if (gpuDaemon && !tolerates) {
+      violation(`runs a GPU node daemon but does not tolerate the ${gpuTaintKey} taint, so it never runs on the GPU nodes it serves`, `add tolerations: [{key: "${gpuTaintKey}", operator: "Exists", effect: "NoSchedule"}]`);
     }
   },
 };

@@ -13,6 +13,10 @@ const OBJECT_STORE_REPOSITORIES = ["s3", "gcs"];
 const config = knobs({
   platformNamespaces: stringList("Namespaces where KFP and its pipelines run (objects labelled part-of kfp-platform count too).", ["kubeflow"]),
   pipelineRootSchemes: stringList("Allowed kfp-launcher defaultPipelineRoot schemes.", ["s3://", "gs://", "minio://"]),
+  kubeletHostPaths: stringList(
+    "hostPath directories node agents may mount: the kubelet's sockets (device plugin registration, pod resources), which hold no data.",
+    ["/var/lib/kubelet/device-plugins", "/var/lib/kubelet/pod-resources"],
+  ),
 });
 
 export const pipelineRootObjectStorage: ResourceValidationPolicy = {
@@ -21,14 +25,14 @@ export const pipelineRootObjectStorage: ResourceValidationPolicy = {
   severity: "high",
   configSchema: config.configSchema,
   validateResource: (args, report) => {
-    const { platformNamespaces, pipelineRootSchemes } = config.read(args);
+    const { platformNamespaces, pipelineRootSchemes, kubeletHostPaths } = config.read(args);
     const violation = reporter(NAME, args, report);
     const props: Props = args.props;
     const spec = podSpecOf(args.type, props);
     const inPlatform = (namespace: unknown) => platformNamespaces.includes(namespace as string) || labelsOf(props)[PART_OF_LABEL.key] === PART_OF_LABEL.value;
     if (spec && inPlatform(props.metadata?.namespace)) {
       for (const volume of Array.isArray(spec.volumes) ? spec.volumes : []) {
-        const kind = volume?.nfs ? "nfs" : volume?.hostPath ? "hostPath" : undefined;
+        const kind = volume?.nfs ? "nfs" : volume?.hostPath && !kubeletHostPaths.includes(volume.hostPath.path) ? "hostPath" : undefined;
         if (kind) violation(`volume ${volume.name} is ${kind}`, "keep pipeline data in the object store (kfp-launcher defaultPipelineRoot) and use PersistentVolumeClaims for service state");
       }
     } else if (args.type === PV && (props.spec?.nfs || props.spec?.hostPath) && inPlatform(props.spec?.claimRef?.namespace)) {

@@ -1,0 +1,116 @@
+// GPU settings of the one stack schema: GPU pools of clusters the kit does not build (selected by node
+// label), the GPU Operator for pools whose nodes bring no driver, and the CUDA versions the platform's
+// pipelines need. What every GPU pool runs is derived here from its pinned driver, so config errors can
+// name pools and drivers.
+import { z } from "zod";
+import { gpuInstanceType } from "../gpu/aws-instance-types";
+import { compareVersions, cudaVersionsRun, eksDriverForRelease } from "../gpu/cuda";
+import { charts, cudaDriverFloors } from "../versions";
+
+export const cudaVersion = z.enum(Object.keys(cudaDriverFloors) as [string, ...string[]]);
+const driverVersion = z.string().regex(/^\d{3}\.\d+(\.\d+)?$/, 'expected an NVIDIA driver version such as "580.126.20"');
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "expected a Kubernetes label key");
+
+export const existingGpuPool = z
+  .strictObject({
+    nodeSelector: z
+      .record(labelKey, z.string().max(63))
+      .refine((s) => Object.keys(s).length > 0, "needs at least one label")
+      .describe("Node labels that select the pool's nodes, e.g. {node.kubernetes.io/instance-type: g5.2xlarge}."),
+    driver: z
+      .enum(["preinstalled", "gpu-operator"])
+      .describe("`preinstalled`: the nodes bring the NVIDIA driver and container toolkit (the kit adds the device plugin); `gpu-operator`: the GPU Operator installs the driver at gpu.operator.driverVersion."),
+    driverVersion: driverVersion.optional().describe("With driver `preinstalled`: the driver the nodes run (`nvidia-smi`), so CUDA labels and checks know it."),
+    cuda: cudaVersion.describe("Newest CUDA toolkit the pool's pipelines use; checked against the driver."),
+    gpuModel: z.string().regex(/^[a-z0-9-]+$/).optional().describe("GPU model for the kfp-platform/gpu-model label, e.g. nvidia-l4."),
+    capacity: z.enum(["on-demand", "spot"]).default("on-demand").describe("Spot pools are labelled and tainted so only steps that opt in land there."),
+  })
+  .superRefine((p, ctx) => {
+    if (p.driver === "preinstalled" && !p.driverVersion) {
+      ctx.addIssue({ code: "custom", path: ["driverVersion"], input: undefined, message: "a preinstalled driver needs its version (nvidia-smi on a node), so the kit can tell which CUDA it runs" });
+    }
+    if (p.driver === "gpu-operator" && p.driverVersion) {
+      ctx.addIssue({ code: "custom", path: ["driverVersion"], input: p.driverVersion, message: "the GPU Operator installs gpu.operator.driverVersion on these nodes; remove driverVersion here" });
+    }
+  });
+
+export const gpuSettings = z
+  .strictObject({
+    requiredCuda: z
+      .array(cudaVersion)
+      .default([])
+      .describe("CUDA versions the platform's pipelines need: the plan fails when no GPU pool's driver runs one of them."),
+    operator: z
+      .strictObject({
+        driverVersion: driverVersion.describe(
+          `Driver the GPU Operator installs (values driver.version). Required: the chart's default driver changes with each release (${charts.gpuOperator.version}: ${charts.gpuOperator.defaultDriver}).`,
+        ),
+      })
+      .optional()
+      .describe("The NVIDIA GPU Operator (pinned Helm release) for existing-cluster pools with driver `gpu-operator`. Not on EKS: its NVIDIA AMIs bring the driver and toolkit."),
+  })
+  .prefault({});
+
+/** A GPU pool as config declares it, with the driver it runs and the CUDA versions that driver runs. */
+export interface DeclaredGpuPool {
+  readonly key: (string | number)[];
+  readonly name: string;
+  readonly driver?: string;
+  readonly cuda: string;
+  readonly runs: string[];
+  /** The newest CUDA the GPU architecture supports, where older than the driver's. */
+  readonly architectureMax?: string;
+}
+
+/** Every GPU pool of a stack, from whichever target declares them. */
+export function declaredGpuPools(config: {
+  cluster: { target: string; gpuGroups?: Record<string, { releaseVersion: string; cuda: string; instanceTypes: string[] }>; gpuPools?: Record<string, z.output<typeof existingGpuPool>> };
+  gpu: z.output<typeof gpuSettings>;
+}): DeclaredGpuPool[] {
+  const eksPools = Object.entries(config.cluster.gpuGroups ?? {}).map(([name, g]) => {
+    const driver = eksDriverForRelease(g.releaseVersion);
+    const architectureMax = gpuInstanceType(g.instanceTypes[0])?.maxCuda;
+    return { key: ["cluster", "gpuGroups", name], name, driver, cuda: g.cuda, architectureMax, runs: driver ? cudaVersionsRun(driver, architectureMax) : [] };
+  });
+  const existingPools = Object.entries(config.cluster.gpuPools ?? {}).map(([name, p]) => {
+    const driver = p.driver === "gpu-operator" ? config.gpu.operator?.driverVersion : p.driverVersion;
+    return { key: ["cluster", "gpuPools", name], name, driver, cuda: p.cuda, runs: driver ? cudaVersionsRun(driver) : [] };
+  });
+  return [...eksPools, ...existingPools];
+}
+
+/** Cross-field GPU rules over the whole stack: pools against their drivers, required CUDA against the pools. */
+export function checkGpuConfig(config: Parameters<typeof declaredGpuPools>[0], ctx: z.RefinementCtx): void {
+  const pools = declaredGpuPools(config);
+  const existing = config.cluster.gpuPools ?? {};
+  if (config.gpu.operator && config.cluster.target !== "existing") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["gpu", "operator"],
+      input: config.gpu.operator,
+      message: "the GPU Operator is for existing clusters: EKS NVIDIA AMIs bring the driver and container toolkit (the operator's would have to be off), and the kit installs the device plugin itself; remove gpu.operator",
+    });
+  }
+  for (const [name, p] of Object.entries(existing)) {
+    if (p.driver === "gpu-operator" && !config.gpu.operator) {
+      ctx.addIssue({ code: "custom", path: ["cluster", "gpuPools", name, "driver"], input: p.driver, message: "needs gpu.operator with a pinned driverVersion" });
+    }
+  }
+  // EKS groups' CUDA is checked where the group is declared (aws.ts), with the release's own message.
+  for (const pool of pools.filter((p) => p.key[1] === "gpuPools" && p.driver)) {
+    const newest = pool.runs[pool.runs.length - 1];
+    if (!newest || compareVersions(pool.cuda, newest) > 0) {
+      ctx.addIssue({ code: "custom", path: [...pool.key, "cuda"], input: pool.cuda, message: `driver ${pool.driver} runs CUDA up to ${newest ?? "none in the table"}; declare an older CUDA or pin a newer driver` });
+    }
+  }
+  config.gpu.requiredCuda.forEach((cuda, i) => {
+    if (pools.some((p) => p.runs.includes(cuda))) return;
+    const have = pools.map((p) => `${p.name} (driver ${p.driver ?? "unknown"}, CUDA up to ${p.runs[p.runs.length - 1] ?? "none"})`).join(", ");
+    ctx.addIssue({
+      code: "custom",
+      path: ["gpu", "requiredCuda", i],
+      input: cuda,
+      message: `no GPU pool runs CUDA ${cuda}: ${have || "the stack has no GPU pools"}; pin a newer driver or AMI release on a pool, or drop the requirement`,
+    });
+  });
+}
