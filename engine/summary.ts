@@ -39,7 +39,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...gpuPoolLines(plan));
+  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -63,6 +63,16 @@ function gpuPoolLines(plan: PlanResult): string[] {
     `  gpu pool ${p.name}: NVIDIA driver ${p.driver}, CUDA up to ${p.maxCuda}`,
     ...(p.labelCommand ? [`    label its nodes (the kit does not make them): ${p.labelCommand}`] : []),
   ]);
+}
+
+/** Who holds cluster-admin through the kit (break-glass, audited here) and which teams get namespaces. */
+function accessLines(plan: PlanResult): string[] {
+  const admins = (plan.outputs.clusterAdmins ?? []) as string[];
+  const teams = (plan.outputs.teams ?? []) as string[];
+  return [
+    ...(admins.length > 0 ? [`  cluster-admin: ${admins.join(", ")}`] : []),
+    ...(teams.length > 0 ? [`  teams: ${teams.join(", ")}`] : []),
+  ];
 }
 
 /** The pack's verdict: counts, then each advisory violation (mandatory ones are listed as problems). */

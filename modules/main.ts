@@ -8,6 +8,7 @@ import { GpuNodeSupport } from "./gpu";
 import { labelCommand } from "./gpu/pools";
 import { ImageResolver } from "./images";
 import { KubeflowPipelines } from "./kfp";
+import { Tenancy } from "./tenancy";
 
 /** Narrows a config union the schema has already narrowed (the cross-field rules); a miss is a bug here. */
 function expectKind<T extends { kind: string }, K extends T["kind"]>(value: T, kind: K, where: string): Extract<T, { kind: K }> {
@@ -34,6 +35,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         objectStore: config.objectStore,
         database: config.database,
         pipelineRootPath: config.kfp.pipelineRootPath,
+        teamPrincipals: Object.fromEntries(config.teams.filter((t) => t.awsPrincipals.length > 0).map((t) => [t.name, t.awsPrincipals])),
       });
   }
 }
@@ -43,6 +45,13 @@ export async function main() {
   const images = new ImageResolver(config.images);
   const foundation = createFoundation(config, images);
   const kfp = new KubeflowPipelines("kfp", { foundation, settings: config.kfp, images });
+  const tenancy = new Tenancy("tenancy", {
+    foundation,
+    teams: config.teams,
+    platformAdmins: config.platformAdmins,
+    kfp: config.kfp,
+    awsGroups: config.cluster.target === "aws",
+  });
   if (foundation.gpuPools.length > 0) {
     new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion });
   }
@@ -56,6 +65,8 @@ export async function main() {
     },
     database: { host: foundation.database.host, port: foundation.database.port },
     kfp: { api: kfp.apiEndpoint, ui: kfp.uiService, pipelineRoot: kfp.pipelineRoot },
+    teams: config.teams.map((t) => t.name),
+    clusterAdmins: tenancy.clusterAdmins,
     gpuPools: foundation.gpuPools.map((p) => ({
       name: p.name,
       driver: p.driverVersion,

@@ -131,6 +131,9 @@ describe("aws stacks", () => {
       "system:serviceaccount:kubeflow:ml-pipeline",
       "system:serviceaccount:kubeflow:ml-pipeline-ui",
       "system:serviceaccount:kubeflow:pipeline-runner",
+      // Each team's pipeline pods, scoped to the team's prefix (test/tenancy.test.ts).
+      "system:serviceaccount:nlp:pipeline-runner",
+      "system:serviceaccount:vision:pipeline-runner",
     ]);
     for (const sa of ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"]) {
       const role = byName(plan, `platform-artifacts-${sa}`);

@@ -13,8 +13,7 @@ import { parse } from "yaml";
 import { podSpecProblems } from "../engine/apiserver/pods";
 import { planStack, type PlanResult } from "../engine/plan";
 import { findObject, REPO_ROOT, stackYaml, tempRoot } from "./helpers";
-
-type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+import { admitContainer, type Resources } from "./pod-admission";
 
 /** Strategic merge of two ResourceRequirements: each map merged key by key, the patch winning. */
 function mergeResources(original: Resources = {}, patch: Resources = {}): Resources {
@@ -29,17 +28,10 @@ function mergeResources(original: Resources = {}, patch: Resources = {}): Resour
 /** The main container's resources once the API server has admitted the step pod (steps 1-4 above). */
 function admittedStep(plan: PlanResult, patch: Resources): Resources {
   const config = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data;
+  // KFP's executor template carries no resources: what Argo starts from is its mainContainer default alone.
   const mainDefaults: Resources = config.mainContainer ? (parse(config.mainContainer).resources ?? {}) : {};
-  const afterArgo = mergeResources(mergeResources(mainDefaults, {}), patch);
-  const requests = { ...afterArgo.requests };
-  const limits = { ...afterArgo.limits };
-  for (const [name, limit] of Object.entries(limits)) requests[name] ??= limit;
   const ranges = plan.objects.map((o) => o.object as any).filter((o) => o.kind === "LimitRange" && o.metadata.namespace === "kubeflow");
-  for (const item of ranges.flatMap((r) => r.spec.limits).filter((i: any) => i.type === "Container")) {
-    for (const [name, value] of Object.entries<string>(item.default ?? {})) limits[name] ??= value;
-    for (const [name, value] of Object.entries<string>(item.defaultRequest ?? {})) requests[name] ??= value;
-  }
-  return { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) };
+  return admitContainer(mergeResources(mainDefaults, patch), ranges.flatMap((r) => r.spec.limits));
 }
 
 function problemsOf(resources: Resources): string[] {

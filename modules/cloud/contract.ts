@@ -24,6 +24,19 @@ export interface ObjectStore {
   readonly auth: ObjectStoreAuth;
   /** Resources that must exist before anything uses the store. */
   readonly readyResources: pulumi.Resource[];
+  /**
+   * An identity for one service account, allowed only under the given key prefixes (a team's artifacts);
+   * returns the annotations the service account needs. Absent where the store cannot scope access
+   * (MinIO with one shared key pair).
+   */
+  readonly scopedIdentity?: (name: string, request: ScopedIdentityRequest, parent: pulumi.Resource) => Record<string, pulumi.Input<string>>;
+}
+
+export interface ScopedIdentityRequest {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Key prefixes (no leading or trailing slash) the identity may read and write under. */
+  readonly prefixes: readonly string[];
 }
 
 export interface Database {

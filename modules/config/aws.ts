@@ -138,10 +138,6 @@ export const awsCluster = z
       .array(iamPrincipalArn)
       .min(1)
       .describe("IAM roles or users that get cluster-admin (EKS access entries with AmazonEKSClusterAdminPolicy). Include the role `pulumi up` runs as: the cluster creator gets no implicit access."),
-    teams: z
-      .record(poolName, z.array(iamPrincipalArn).min(1))
-      .default({})
-      .describe("Team name -> IAM principals, mapped to the Kubernetes group `kfp-team:<name>` (access entries); team namespaces bind that group."),
     logTypes: z
       .array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"]))
       .default(["api", "audit", "authenticator", "controllerManager", "scheduler"])

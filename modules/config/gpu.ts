@@ -24,6 +24,7 @@ export const existingGpuPool = z
     cuda: cudaVersion.describe("Newest CUDA toolkit the pool's pipelines use; checked against the driver."),
     gpuModel: z.string().regex(/^[a-z0-9-]+$/).optional().describe("GPU model for the kfp-platform/gpu-model label, e.g. nvidia-l4."),
     capacity: z.enum(["on-demand", "spot"]).default("on-demand").describe("Spot pools are labelled and tainted so only steps that opt in land there."),
+    gpus: z.number().int().min(1).optional().describe("GPUs the pool's nodes hold in total, so team GPU quotas can be checked against them."),
   })
   .superRefine((p, ctx) => {
     if (p.driver === "preinstalled" && !p.driverVersion) {

@@ -79,7 +79,7 @@ const argoSettings = z
   })
   .prefault({});
 
-const stepDefaults = z
+export const stepDefaults = z
   .strictObject({
     requests: z
       .strictObject({

@@ -6,6 +6,7 @@ import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
 import { kfpSettings } from "./kfp";
+import { checkTeams, platformAdmins, team } from "./teams";
 import { containerResources, storageQuantity } from "./quantities";
 
 /** The Pulumi project name, and so the namespace of every key this schema owns. */
@@ -115,6 +116,12 @@ const stackConfigBase = z.strictObject({
     images: imageSettings.describe("Where images are pulled from."),
     kfp: kfpSettings.describe("Kubeflow Pipelines and Argo Workflows."),
     gpu: gpuSettings.describe("GPU software and the CUDA versions pipelines need."),
+    teams: z.array(team).default([]).describe("Teams, each with its own namespace, RBAC, quota, limit range and network fences (docs/teams.md)."),
+    platformAdmins: platformAdmins.describe("Who holds cluster-admin, in one place."),
+    allowGpuQuotaOvercommit: z
+      .boolean()
+      .default(false)
+      .describe("Let the teams' GPU quotas add up to more than the GPU pools can hold (quotas then promise GPUs that may not come)."),
     protectData: z
       .boolean()
       .optional()
@@ -133,6 +140,7 @@ export const stackConfigSchema = stackConfigBase
       });
     }
     checkGpuConfig(config, ctx);
+    checkTeams(config, ctx);
     const prod = config.environment === "prod";
     if (prod && config.database.kind === "in-cluster") {
       ctx.addIssue({

@@ -8,6 +8,7 @@ import type { StackConfig } from "../../config/schema";
 import { BUCKET_PREFIXES, OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../kfp/names";
 import { partitionOf, policyDocument, type Statement } from "./iam";
 import { irsaRole, type OidcProvider } from "./irsa";
+import type { ScopedIdentityRequest } from "../contract";
 
 type S3Config = Extract<StackConfig["objectStore"], { kind: "s3" }>;
 
@@ -124,7 +125,44 @@ export class ArtifactBucket extends pulumi.ComponentResource {
         this.roleArns[serviceAccount] = role.arn;
       }
     }
+    this.irsa = args.irsa?.oidc;
+    this.kmsKeyArn = args.kmsKeyArn;
+    this.provider = args.provider;
     this.registerOutputs({ bucket: this.bucket.id, arn: this.bucket.arn });
+  }
+
+  private readonly irsa?: OidcProvider;
+  private readonly kmsKeyArn: pulumi.Input<string>;
+  private readonly provider: aws.Provider;
+
+  /**
+   * An IRSA role for one service account that may list, read and write only under `prefixes` (a team's
+   * artifacts): ListBucket carries an s3:prefix condition, object actions name the prefixes' ARNs.
+   */
+  scopedRole(name: string, request: ScopedIdentityRequest, parent: pulumi.Resource): aws.iam.Role {
+    if (!this.irsa) throw new Error("internal: scoped identities need the bucket's IRSA setup (auth irsa)");
+    const objects = request.prefixes.map((p) => pulumi.interpolate`${this.bucket.arn}/${p}/*`);
+    return irsaRole(
+      name,
+      {
+        oidc: this.irsa,
+        namespace: request.namespace,
+        serviceAccount: request.serviceAccount,
+        description: `${request.serviceAccount} in ${request.namespace}: ${request.prefixes.join(", ")} in the KFP artifact bucket (IRSA)`,
+        statements: [
+          { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: this.bucket.arn },
+          {
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: this.bucket.arn,
+            Condition: { StringLike: { "s3:prefix": request.prefixes.flatMap((p) => [p, `${p}/*`]) } },
+          },
+          { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: objects },
+          { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.kmsKeyArn },
+        ],
+      },
+      { parent, provider: this.provider },
+    );
   }
 }
 

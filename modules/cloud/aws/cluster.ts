@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
+import { teamGroup } from "../../config/teams";
 import { eks, type EksAddon } from "../../versions";
 import { managedPolicy, partitionOf, policyDocument, serviceTrust } from "./iam";
 import { irsaRole, type OidcProvider } from "./irsa";
@@ -12,13 +13,13 @@ type AwsClusterConfig = Extract<StackConfig["cluster"], { target: "aws" }>;
 
 export interface EksClusterArgs {
   readonly config: AwsClusterConfig;
+  /** Team name -> IAM roles mapped to the team's Kubernetes group. */
+  readonly teamPrincipals: Readonly<Record<string, readonly string[]>>;
   readonly subnetIds: pulumi.Input<string>[];
   readonly protect: boolean;
   readonly provider: aws.Provider;
 }
 
-/** The Kubernetes group a team's IAM principals are mapped to; team namespaces bind it. */
-export const teamGroup = (team: string) => `kfp-team:${team}`;
 
 export class EksCluster extends pulumi.ComponentResource {
   readonly cluster: aws.eks.Cluster;
@@ -85,16 +86,16 @@ export class EksCluster extends pulumi.ComponentResource {
     const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] }, child);
     this.oidc = { arn: oidcProvider.arn, issuerUrl };
 
-    this.createAccessEntries(name, config, child);
+    this.createAccessEntries(name, config, args.teamPrincipals, child);
     this.registerOutputs({ name: this.name, endpoint: this.cluster.endpoint, oidcProviderArn: oidcProvider.arn });
   }
 
   /** One access entry per principal (EKS allows one), with cluster-admin for admins and team groups for teams. */
-  private createAccessEntries(name: string, config: AwsClusterConfig, child: pulumi.CustomResourceOptions) {
+  private createAccessEntries(name: string, config: AwsClusterConfig, teamPrincipals: EksClusterArgs["teamPrincipals"], child: pulumi.CustomResourceOptions) {
     const principals = new Map<string, { admin: boolean; groups: string[] }>();
     const entry = (arn: string) => principals.get(arn) ?? principals.set(arn, { admin: false, groups: [] }).get(arn)!;
     for (const arn of config.admins) entry(arn).admin = true;
-    for (const [team, arns] of Object.entries(config.teams)) for (const arn of arns) entry(arn).groups.push(teamGroup(team));
+    for (const [team, arns] of Object.entries(teamPrincipals)) for (const arn of arns) entry(arn).groups.push(teamGroup(team));
     let i = 0;
     for (const [principalArn, { admin, groups }] of principals) {
       const id = `${name}-access-${i++}`;

@@ -34,6 +34,8 @@ export interface AwsFoundationArgs {
   readonly podSecurity: PodSecurityLevel;
   /** The pipeline root's path in the bucket, so the IAM policies name exactly that prefix. */
   readonly pipelineRootPath: string;
+  /** Team name -> IAM roles that EKS access entries map to the team's Kubernetes group. */
+  readonly teamPrincipals: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The default StorageClass the kit creates: EBS gp3, encrypted, bound where the pod lands. */
@@ -64,7 +66,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       ? new AwsNetwork(`${name}-network`, { region: config.region, clusterName: config.name, ...config.network, natGateways: config.network.natGateways ?? "one", provider: awsProvider }, { parent: this })
       : existingNetwork(`${name}-network`, config.region, config.existingNetwork!, awsOpts);
 
-    const eks = new EksCluster(`${name}-eks`, { config, subnetIds: network.privateSubnetIds, protect, provider: awsProvider }, { parent: this });
+    const eks = new EksCluster(`${name}-eks`, { config, teamPrincipals: args.teamPrincipals, subnetIds: network.privateSubnetIds, protect, provider: awsProvider }, { parent: this });
     this.clusterName = eks.name;
     // Nodes join only once the CNI and kube-proxy exist; CoreDNS and the EBS driver need nodes to run on.
     const beforeNodes = [eks.addon(`${name}-vpc-cni`, "vpc-cni", config), eks.addon(`${name}-kube-proxy`, "kube-proxy", config)];
@@ -141,6 +143,9 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
             ? { kind: "aws-role", mechanism: "irsa", roleArns: everyClient(bucket.roleArns) }
             : { kind: "secret", secretName: store.keysSecret!, accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
         readyResources: bucket.ready,
+        ...(store.auth === "irsa"
+          ? { scopedIdentity: (roleName, request, parent) => ({ "eks.amazonaws.com/role-arn": bucket.scopedRole(roleName, request, parent).arn }) }
+          : {}),
       };
     } else {
       this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });

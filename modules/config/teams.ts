@@ -1,0 +1,114 @@
+// Teams of the one stack schema: each gets its own namespace with RBAC, quota, limit range and network
+// fences (modules/tenancy). The lock-out guards live here, so a stack that would leave a team without an
+// administrator, or two teams in one namespace, never reaches a cluster.
+import { z } from "zod";
+import { gpuInstanceType } from "../gpu/aws-instance-types";
+import { stepDefaults } from "./kfp";
+import { cpuQuantity, memoryQuantity, storageQuantity } from "./quantities";
+
+const teamName = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, "expected a DNS label of at most 40: lowercase letters, digits and '-', starting with a letter");
+/** Kubernetes user and group names as identity providers spell them; `system:` names are the cluster's own. */
+const subject = (what: string) =>
+  z
+    .string()
+    .regex(/^[^\s]+$/, `expected a ${what} name without spaces`)
+    .refine((s) => !s.startsWith("system:"), `system: ${what}s belong to Kubernetes itself`);
+const iamRoleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN such as arn:aws:iam::123456789012:role/team-vision");
+
+export const team = z.strictObject({
+  name: teamName.describe("Team name: also its namespace and the value of the kfp-platform/team label."),
+  groups: z.array(subject("group")).default([]).describe("Kubernetes groups (from your identity provider) whose members administer the team's namespace (ClusterRole admin)."),
+  admins: z.array(subject("user")).default([]).describe("Users who administer the team's namespace (ClusterRole admin)."),
+  members: z.array(subject("user")).default([]).describe("Users who work in the namespace (ClusterRole edit)."),
+  viewers: z.array(subject("user")).default([]).describe("Users who may read the namespace (ClusterRole view)."),
+  awsPrincipals: z
+    .array(iamRoleArn)
+    .default([])
+    .describe("aws target: IAM roles mapped by EKS access entries to the group kfp-team:<name>, which administers the namespace."),
+  quota: z
+    .strictObject({
+      cpu: cpuQuantity.default("16").describe("Total CPU requests."),
+      memory: memoryQuantity.default("64Gi").describe("Total memory requests."),
+      gpu: z.number().int().min(0).default(0).describe("Total nvidia.com/gpu requests."),
+      pods: z.number().int().min(1).default(100).describe("Most pods at once (pipeline steps and drivers count)."),
+      storage: storageQuantity.default("500Gi").describe("Total persistent volume storage requested."),
+      pvcs: z.number().int().min(0).default(20).describe("Most PersistentVolumeClaims."),
+    })
+    .prefault({})
+    .describe("The team's ResourceQuota (requests only: KFP steps set no memory limit by default, and a limits quota would refuse them)."),
+  stepDefaults: stepDefaults
+    .optional()
+    .describe("Requests a container in the namespace gets when it sets none (LimitRange); unset uses kfp.stepDefaults. Quotas count requests, so every container needs them."),
+  podSecurity: z.enum(["baseline", "restricted"]).default("baseline").describe("Pod Security level enforced in the namespace (warn and audit are always restricted)."),
+  egress: z
+    .strictObject({
+      internet: z.boolean().default(true).describe("Allow egress anywhere; false leaves DNS, the platform, the namespace itself and HTTPS (object store and cloud APIs, which NetworkPolicy cannot name)."),
+    })
+    .prefault({})
+    .describe("What the team's pods may reach."),
+});
+
+export type TeamConfig = z.output<typeof team>;
+
+/** The Kubernetes group EKS access entries map a team's IAM roles (awsPrincipals) to. */
+export const teamGroup = (team: string) => `kfp-team:${team}`;
+
+export const platformAdmins = z
+  .strictObject({
+    groups: z.array(subject("group")).default([]).describe("Groups bound to cluster-admin (break-glass; listed in the plan summary)."),
+    users: z.array(subject("user")).default([]).describe("Users bound to cluster-admin."),
+  })
+  .prefault({});
+
+/** Namespaces a team may not take: the cluster's own and the platform's. */
+export function reservedNamespaces(platformNamespace: string): string[] {
+  return ["default", "kube-system", "kube-public", "kube-node-lease", platformNamespace, `${platformNamespace}-db-bootstrap`, "kfp-platform-gpu", "gpu-operator", "monitoring"];
+}
+
+type ClusterGpus = { gpuGroups?: Record<string, { instanceTypes: string[]; maxSize: number }>; gpuPools?: Record<string, { gpus?: number }> };
+
+/** The GPUs a stack's pools can hold at most: EKS groups' maxSize x GPUs per node, existing pools' declared totals. */
+export function gpuCapacity(cluster: ClusterGpus): number {
+  const eks = Object.values(cluster.gpuGroups ?? {}).reduce((sum, g) => sum + g.maxSize * (gpuInstanceType(g.instanceTypes[0])?.gpus ?? 0), 0);
+  const existing = Object.values(cluster.gpuPools ?? {}).reduce((sum, p) => sum + (p.gpus ?? 0), 0);
+  return eks + existing;
+}
+
+export function checkTeams(
+  config: { teams: TeamConfig[]; platformNamespace: string; allowGpuQuotaOvercommit: boolean; cluster: { target: string } & ClusterGpus },
+  ctx: z.RefinementCtx,
+): void {
+  const reserved = reservedNamespaces(config.platformNamespace);
+  const seen = new Set<string>();
+  config.teams.forEach((t, i) => {
+    if (seen.has(t.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], input: t.name, message: "is a second team with this name: two teams would share one namespace; rename one" });
+    seen.add(t.name);
+    if (reserved.includes(t.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], input: t.name, message: `is a namespace the cluster or the platform uses (${reserved.join(", ")}); choose another name` });
+    if (t.groups.length + t.admins.length + t.awsPrincipals.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["teams", i, "groups"],
+        input: undefined,
+        message: `team ${t.name} would have no administrator, and nobody could manage its namespace; give it at least one of groups, admins${config.cluster.target === "aws" ? " or awsPrincipals" : ""}`,
+      });
+    }
+    if (t.awsPrincipals.length > 0 && config.cluster.target !== "aws") {
+      ctx.addIssue({ code: "custom", path: ["teams", i, "awsPrincipals"], input: t.awsPrincipals, message: "maps IAM roles through EKS access entries, which only the aws target has; use groups" });
+    }
+  });
+  const capacity = gpuCapacity(config.cluster);
+  const requested = config.teams.reduce((sum, t) => sum + t.quota.gpu, 0);
+  if (requested > 0 && !config.allowGpuQuotaOvercommit && requested > capacity) {
+    const i = config.teams.findIndex((t) => t.quota.gpu > 0);
+    ctx.addIssue({
+      code: "custom",
+      path: ["teams", i, "quota", "gpu"],
+      input: config.teams[i].quota.gpu,
+      message: `the teams' GPU quotas add up to ${requested}, more than the ${capacity} GPUs the GPU pools can hold (maxSize x GPUs per node; existing pools' gpus); lower the quotas, grow the pools, or set allowGpuQuotaOvercommit`,
+    });
+  }
+}
