@@ -4,6 +4,7 @@ import { loadStackConfig, type StackConfig } from "./config";
 import type { Foundation } from "./cloud/contract";
 import { AwsFoundation } from "./cloud/aws";
 import { ExistingCluster } from "./cloud/existing";
+import { DatabaseBackup, DatabaseRestore } from "./backup";
 import { GpuNodeSupport } from "./gpu";
 import { labelCommand } from "./gpu/pools";
 import { ImageResolver } from "./images";
@@ -44,7 +45,19 @@ export async function main() {
   const config = loadStackConfig();
   const images = new ImageResolver(config.images);
   const foundation = createFoundation(config, images);
-  const kfp = new KubeflowPipelines("kfp", { foundation, settings: config.kfp, images });
+  const backupCommon = {
+    namespace: foundation.namespace,
+    provider: foundation.provider,
+    images,
+    database: foundation.database,
+    objectStore: foundation.objectStore,
+    dependsOn: [foundation.namespaceResource],
+  };
+  new DatabaseBackup("backup", { ...backupCommon, ...config.backup });
+  // A restore must finish before anything opens the database: KFP waits for it with the bootstrap.
+  const restore = config.restore ? new DatabaseRestore("restore", { ...backupCommon, backup: config.restore.backup }) : undefined;
+  const database = restore ? { ...foundation.database, readyResources: [...foundation.database.readyResources, restore.job] } : foundation.database;
+  const kfp = new KubeflowPipelines("kfp", { foundation: { ...foundation, database }, settings: config.kfp, images });
   const tenancy = new Tenancy("tenancy", {
     foundation,
     teams: config.teams,

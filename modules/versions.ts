@@ -93,6 +93,13 @@ export const images = {
     why: "Cluster Autoscaler's minor must match the cluster's (eks.kubernetesVersion 1.35); 1.35.2 is the 1.35 patch of 2026-07-22 (kubernetes/autoscaler tag cluster-autoscaler-1.35.2).",
   },
 
+  // --- backups ----------------------------------------------------------------------------------------
+  awsCli: {
+    repository: "public.ecr.aws/aws-cli/aws-cli",
+    tag: "2.37.4",
+    why: "AWS CLI v2 (Amazon Linux 2023 base: sh, sha256sum) for the backup upload and restore download; IRSA through the SDK's web-identity chain. 2.37.4 is pinned in public EKS IRSA test manifests of autumn 2026.",
+  },
+
   // --- GPU pools ---------------------------------------------------------------------------------------
   nvidiaDevicePlugin: {
     repository: "nvcr.io/nvidia/k8s-device-plugin",

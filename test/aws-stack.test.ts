@@ -128,6 +128,8 @@ describe("aws stacks", () => {
     assert.deepEqual(subs.sort(), [
       "system:serviceaccount:kube-system:cluster-autoscaler",
       "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+      // The database backup CronJob, scoped to backups/mysql/ (modules/backup).
+      "system:serviceaccount:kubeflow:kfp-db-backup",
       "system:serviceaccount:kubeflow:ml-pipeline",
       "system:serviceaccount:kubeflow:ml-pipeline-ui",
       "system:serviceaccount:kubeflow:pipeline-runner",

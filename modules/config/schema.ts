@@ -118,6 +118,26 @@ const stackConfigBase = z.strictObject({
     gpu: gpuSettings.describe("GPU software and the CUDA versions pipelines need."),
     teams: z.array(team).default([]).describe("Teams, each with its own namespace, RBAC, quota, limit range and network fences (docs/teams.md)."),
     platformAdmins: platformAdmins.describe("Who holds cluster-admin, in one place."),
+    backup: z
+      .strictObject({
+        schedule: z
+          .string()
+          .regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron schedule such as "0 2 * * *"')
+          .default("0 2 * * *")
+          .describe("When the logical backup of KFP's databases runs (UTC)."),
+        retentionDays: z.number().int().min(1).default(14).describe("Days a logical backup is kept in the object store before the backup job prunes it."),
+      })
+      .prefault({})
+      .describe("Logical backups of KFP's databases to the object store (under backups/mysql/), on every stack."),
+    restore: z
+      .strictObject({
+        backup: z
+          .string()
+          .regex(/^(latest|\d{8}T\d{6}Z)$/, 'expected "latest" or a backup stamp such as "20261129T020000Z"')
+          .describe("The logical backup to load (a stamp under backups/mysql/ in the object store, or the newest)."),
+      })
+      .optional()
+      .describe("Load a logical backup into the new database before KFP starts (disaster recovery; docs/disaster-recovery.md). Remove after the restore."),
     allowGpuQuotaOvercommit: z
       .boolean()
       .default(false)

@@ -30,7 +30,9 @@ export function bootstrapSql(user: string, databases: readonly string[]): string
     "SET @kfp_hash = CONCAT('*', UPPER(SHA1(UNHEX(SHA1(@kfp_password)))));",
     asNative("CREATE USER IF NOT EXISTS"),
     asNative("ALTER USER"),
-    ...databases.flatMap((db) => [`CREATE DATABASE IF NOT EXISTS \`${db}\`;`, `GRANT ALL PRIVILEGES ON \`${db}\`.* TO '${user}'@'%';`]),
+    // utf8mb4 as MySQL 8 defaults to (KFP stores manifests and names in any language); explicit, so a
+    // server with another default (MariaDB's latin1) creates the same databases.
+    ...databases.flatMap((db) => [`CREATE DATABASE IF NOT EXISTS \`${db}\` DEFAULT CHARACTER SET utf8mb4;`, `GRANT ALL PRIVILEGES ON \`${db}\`.* TO '${user}'@'%';`]),
     "",
   ].join("\n");
 }

@@ -1,0 +1,177 @@
+// Logical backups of KFP's databases on every stack, whatever the database: a CronJob dumps the four
+// databases consistently (online, no locks on InnoDB) to the object store under a dated key, verifies
+// the upload and prunes by retention; a failed run is a failed Job (backoffLimit) for monitoring to see.
+// And the restore Job a stack runs before KFP starts when its `restore` setting names a backup.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Database, ObjectStore } from "../cloud/contract";
+import type { ContainerResources } from "../config/quantities";
+import type { ImageResolver } from "../images";
+import { fromSecret, literal, type EnvVar } from "../k8s/env";
+import { kitMeta } from "../k8s/metadata";
+import { RUNTIME_DEFAULT_SECCOMP } from "../k8s/workload";
+import { downloadScript, dumpScript, loadScript, uploadScript } from "./scripts";
+
+export const BACKUP_NAME = "kfp-db-backup";
+export const RESTORE_NAME = "kfp-db-restore";
+/** Where backups live in the bucket: <prefix>/<UTC stamp>/kfp.sql and its checksum. */
+export const BACKUP_PREFIX = "backups/mysql";
+const SCRIPTS = "/opt/kfp-backup";
+const WORK = "/backup";
+const RESOURCES: ContainerResources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } };
+
+export interface BackupCommon {
+  readonly namespace: string;
+  readonly provider: k8s.Provider;
+  readonly images: ImageResolver;
+  readonly database: Database;
+  readonly objectStore: ObjectStore;
+  readonly dependsOn: pulumi.Resource[];
+}
+
+/** The scripts ConfigMap, the ServiceAccount (with an identity limited to the backups' prefix where the store scopes one) and the pod's building blocks. */
+function backupParts(name: string, args: BackupCommon, parent: pulumi.Resource) {
+  const opts = { parent, provider: args.provider, dependsOn: args.dependsOn };
+  const scripts = new k8s.core.v1.ConfigMap(
+    `${name}-scripts`,
+    { metadata: kitMeta(`${BACKUP_NAME}-scripts`, args.namespace), data: { "dump.sh": dumpScript(), "upload.sh": uploadScript(), "download.sh": downloadScript(), "load.sh": loadScript() } },
+    opts,
+  );
+  const annotations = args.objectStore.scopedIdentity?.(`${name}-identity`, { namespace: args.namespace, serviceAccount: BACKUP_NAME, prefixes: [BACKUP_PREFIX] }, parent);
+  const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata: kitMeta(BACKUP_NAME, args.namespace, {}, annotations) }, opts);
+
+  const store = args.objectStore;
+  const keys = store.auth.kind === "secret" ? store.auth : undefined;
+  const s3Env: EnvVar[] = [
+    literal("BUCKET", store.bucket),
+    literal("PREFIX", BACKUP_PREFIX),
+    literal("BACKUP_DIR", WORK),
+    literal("AWS_REGION", store.region),
+    // Newer AWS CLIs add CRC checksums by default, which S3-compatible stores (the 2019 MinIO) refuse.
+    literal("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
+    literal("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
+    ...(store.kind === "minio" ? [literal("S3_ENDPOINT_URL", `${store.secure ? "https" : "http"}://${store.endpoint}`)] : []),
+    ...(keys ? [fromSecret("AWS_ACCESS_KEY_ID", keys.secretName, keys.accessKeyKey), fromSecret("AWS_SECRET_ACCESS_KEY", keys.secretName, keys.secretKeyKey)] : []),
+  ];
+  const db = args.database;
+  const dbEnv: EnvVar[] = [
+    literal("DB_HOST", db.host),
+    literal("DB_PORT", String(db.port)),
+    fromSecret("DB_USER", db.secretName, "username"),
+    fromSecret("DB_PASSWORD", db.secretName, "password"),
+    literal("DATABASES", Object.values(db.databases).join(" ")),
+    literal("BACKUP_DIR", WORK),
+  ];
+  const container = (step: string, image: string, env: EnvVar[], runAs: { runAsUser: number; runAsGroup: number }): k8s.types.input.core.v1.Container => ({
+    name: step,
+    image,
+    imagePullPolicy: "IfNotPresent",
+    command: ["/bin/sh", `${SCRIPTS}/${step}.sh`],
+    env,
+    resources: RESOURCES,
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, ...runAs },
+    volumeMounts: [
+      { name: "scripts", mountPath: SCRIPTS, readOnly: true },
+      { name: "work", mountPath: WORK },
+    ],
+  });
+  // The MySQL image's mysql user; the AWS CLI image has no user of its own, so any non-root id does.
+  const mysqlUser = { runAsUser: 999, runAsGroup: 999 };
+  const cliUser = { runAsUser: 65532, runAsGroup: 65532 };
+  const pod = (initContainers: k8s.types.input.core.v1.Container[], containers: k8s.types.input.core.v1.Container[]): k8s.types.input.core.v1.PodSpec => ({
+    serviceAccountName: serviceAccount.metadata.name,
+    restartPolicy: "Never",
+    // The AWS CLI writes its cache under HOME; fsGroup lets both steps use the shared directory.
+    securityContext: { fsGroup: 65532, ...RUNTIME_DEFAULT_SECCOMP },
+    volumes: [
+      { name: "scripts", configMap: { name: scripts.metadata.name, defaultMode: 0o555 } },
+      { name: "work", emptyDir: {} },
+    ],
+    initContainers,
+    containers,
+  });
+  const cliEnv = [...s3Env, literal("HOME", WORK)];
+  return {
+    scripts,
+    serviceAccount,
+    dump: container("dump", args.images.ref("mysql"), dbEnv, mysqlUser),
+    upload: (extra: EnvVar[]) => container("upload", args.images.ref("awsCli"), [...cliEnv, ...extra], cliUser),
+    download: (extra: EnvVar[]) => container("download", args.images.ref("awsCli"), [...cliEnv, ...extra], cliUser),
+    load: container("load", args.images.ref("mysql"), dbEnv, mysqlUser),
+    pod,
+  };
+}
+
+export interface DatabaseBackupArgs extends BackupCommon {
+  /** Cron schedule (UTC). */
+  readonly schedule: string;
+  readonly retentionDays: number;
+}
+
+export class DatabaseBackup extends pulumi.ComponentResource {
+  readonly cronJob: k8s.batch.v1.CronJob;
+
+  constructor(name: string, args: DatabaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:backup:DatabaseBackup", name, {}, opts);
+    const parts = backupParts(name, args, this);
+    this.cronJob = new k8s.batch.v1.CronJob(
+      `${name}-cron-job`,
+      {
+        metadata: kitMeta(BACKUP_NAME, args.namespace, { "app.kubernetes.io/name": BACKUP_NAME }),
+        spec: {
+          schedule: args.schedule,
+          timeZone: "Etc/UTC",
+          // One backup at a time; a missed run (controller down) still runs within the hour.
+          concurrencyPolicy: "Forbid",
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            spec: {
+              backoffLimit: 2,
+              activeDeadlineSeconds: 7200,
+              template: {
+                metadata: { labels: { "app.kubernetes.io/name": BACKUP_NAME } },
+                spec: parts.pod([parts.dump], [parts.upload([literal("RETENTION_DAYS", String(args.retentionDays))])]),
+              },
+            },
+          },
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, parts.scripts] },
+    );
+    this.registerOutputs({ schedule: args.schedule });
+  }
+}
+
+export interface DatabaseRestoreArgs extends BackupCommon {
+  /** The backup to load: a UTC stamp such as 20261129T020000Z, or "latest". */
+  readonly backup: string;
+}
+
+/** Loads a logical backup into the (bootstrapped, empty) database before KFP starts. */
+export class DatabaseRestore extends pulumi.ComponentResource {
+  readonly job: k8s.batch.v1.Job;
+
+  constructor(name: string, args: DatabaseRestoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:backup:DatabaseRestore", name, {}, opts);
+    const parts = backupParts(name, { ...args }, this);
+    this.job = new k8s.batch.v1.Job(
+      `${name}-job`,
+      {
+        metadata: kitMeta(RESTORE_NAME, args.namespace, { "app.kubernetes.io/name": RESTORE_NAME }),
+        spec: {
+          backoffLimit: 1,
+          activeDeadlineSeconds: 7200,
+          template: {
+            metadata: { labels: { "app.kubernetes.io/name": RESTORE_NAME } },
+            spec: parts.pod([parts.download([literal("BACKUP", args.backup)])], [parts.load]),
+          },
+        },
+      },
+      // Waits for the database's bootstrap (databases and user exist); the provider waits for Complete.
+      { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...args.database.readyResources, parts.scripts], customTimeouts: { create: "2h", update: "2h" } },
+    );
+    this.registerOutputs({ backup: args.backup });
+  }
+}
