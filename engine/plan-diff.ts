@@ -1,5 +1,7 @@
 // Compares two offline plans of a stack (out/<stack>/resources.json) resource by resource, for
-// pull-request comments: what a merge would add, remove or change, down to the changed input paths.
+// pull-request comments: what a merge would add, remove or change, down to the changed input paths,
+// with stateful resources in bold and the changes that replace a resource named (engine/stateful.ts).
+import { replacingPaths, STATEFUL_TYPES } from "./stateful";
 
 export interface PlannedResource {
   urn: string;
@@ -56,14 +58,24 @@ export function diffPlans(before: readonly PlannedResource[], after: readonly Pl
 const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v).slice(0, 80));
 const short = (urn: string) => urn.split("::").slice(2).join("::");
 
-/** Markdown for a pull-request comment. Removals come first: they are what loses data. */
+/** A resource's name in a line: in bold, with a warning word, when it holds state. */
+const named = (urn: string, type: string) => (STATEFUL_TYPES.has(type) ? `**stateful** **\`${short(urn)}\`**` : `\`${short(urn)}\``);
+
+/** Markdown for a pull-request comment. Removals and replacements come first: they are what loses data. */
 export function formatDiff(stack: string, diff: PlanDiff, maxPaths = 8): string {
   const lines = [`### Stack \`${stack}\`: +${diff.added.length} ~${diff.changed.length} -${diff.removed.length}`];
-  if (diff.added.length + diff.changed.length + diff.removed.length === 0) return `${lines[0]}\n\nNo changes.`;
-  for (const r of diff.removed) lines.push(`- **delete** \`${short(r.urn)}\`${r.protect ? " (protected: the update will fail)" : ""}`);
-  for (const r of diff.added) lines.push(`- **create** \`${short(r.urn)}\``);
-  for (const c of diff.changed) {
-    lines.push(`- **update** \`${short(c.urn)}\``);
+  if (diff.added.length + diff.changed.length + diff.removed.length === 0) return `${lines[0]}\n\nNothing changes.`;
+  const stateful = [...diff.removed, ...diff.changed].filter((r) => STATEFUL_TYPES.has(r.type)).length;
+  if (stateful > 0) lines.push("", `**${stateful} stateful resource(s) change or go: review the lines marked stateful.**`, "");
+  for (const r of diff.removed) lines.push(`- **delete** ${named(r.urn, r.type)}${r.protect ? " (protected: the update will fail)" : ""}`);
+  const changes = diff.changed.map((c) => ({ c, replacing: replacingPaths(c.type, c.paths.map((p) => p.path)) }));
+  for (const { c, replacing } of changes.filter((x) => x.replacing.length > 0)) {
+    lines.push(`- **replace** ${named(c.urn, c.type)}: delete and create, forced by ${replacing.map((p) => `\`${p}\``).join(", ")}`);
+    for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
+  }
+  for (const r of diff.added) lines.push(`- **create** ${named(r.urn, r.type)}`);
+  for (const { c } of changes.filter((x) => x.replacing.length === 0)) {
+    lines.push(`- **update** ${named(c.urn, c.type)}`);
     for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
     if (c.paths.length > maxPaths) lines.push(`  - … ${c.paths.length - maxPaths} more`);
   }

@@ -20,7 +20,35 @@ it("reports added, removed and changed resources with the changed input paths", 
   assert.match(text, /`spec\.containers\[0\]\.image`: "a:1" → "a:2"/);
 });
 
-it("says so when nothing changed", () => {
+it("says so when nothing changes", () => {
   const plan = [r("api", { a: 1 })];
-  assert.match(formatDiff("local", diffPlans(plan, plan)), /No changes\./);
+  assert.match(formatDiff("local", diffPlans(plan, plan)), /\n\nNothing changes\.$/);
+});
+
+const typed = (type: string, name: string, inputs: unknown, protect = false) => ({ urn: `urn:pulumi:s::p::${type}::${name}`, type, name, protect, inputs });
+
+it("marks stateful resources in bold and names the changes that replace them", () => {
+  const RDS = "aws:rds/instance:Instance";
+  const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+  const before = [
+    typed(RDS, "db", { engine: "mysql", engineVersion: "8.4", instanceClass: "db.t4g.medium" }),
+    typed(RDS, "db2", { engine: "mysql", instanceClass: "db.t4g.medium" }),
+    typed(PVC, "vol", { metadata: { name: "data" }, spec: { storageClassName: "gp2", resources: { requests: { storage: "20Gi" } } } }),
+    typed(PVC, "grow", { metadata: { name: "grow" }, spec: { resources: { requests: { storage: "20Gi" } } } }),
+    typed("aws:s3/bucket:Bucket", "bucket", { bucket: "a" }),
+  ];
+  const after = [
+    typed(RDS, "db", { engine: "postgres", engineVersion: "8.4", instanceClass: "db.t4g.medium" }),
+    typed(RDS, "db2", { engine: "mysql", instanceClass: "db.m7g.large" }),
+    typed(PVC, "vol", { metadata: { name: "data" }, spec: { storageClassName: "gp3", resources: { requests: { storage: "20Gi" } } } }),
+    typed(PVC, "grow", { metadata: { name: "grow" }, spec: { resources: { requests: { storage: "40Gi" } } } }),
+  ];
+  const text = formatDiff("aws-prod", diffPlans(before, after));
+  assert.match(text, /\*\*5 stateful resource\(s\) change or go: review the lines marked stateful\.\*\*/);
+  assert.match(text, /- \*\*delete\*\* \*\*stateful\*\* \*\*`aws:s3\/bucket:Bucket::bucket`\*\*/);
+  assert.match(text, /- \*\*replace\*\* \*\*stateful\*\* \*\*`aws:rds\/instance:Instance::db`\*\*: delete and create, forced by `engine`/);
+  assert.match(text, /- \*\*replace\*\* \*\*stateful\*\* \*\*`kubernetes:core\/v1:PersistentVolumeClaim::vol`\*\*: delete and create, forced by `spec\.storageClassName`/);
+  assert.match(text, /- \*\*update\*\* \*\*stateful\*\* \*\*`aws:rds\/instance:Instance::db2`\*\*\n  - `instanceClass`/, "a class change is in place");
+  assert.match(text, /- \*\*update\*\* \*\*stateful\*\* \*\*`kubernetes:core\/v1:PersistentVolumeClaim::grow`\*\*/, "a claim may grow in place");
+  assert.doesNotMatch(formatDiff("x", diffPlans([r("api", { a: 1 })], [r("api", { a: 2 })])), /stateful/);
 });
