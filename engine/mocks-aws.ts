@@ -68,6 +68,8 @@ export const awsOutputs: Record<string, AwsOutputFn> = {
     const address = `${identifier}.${hex(`rds/${region}`, 12)}.${region}.rds.amazonaws.com`;
     return { id: identifier, identifier, address, endpoint: `${address}:3306`, port: 3306, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT}:db:${identifier}` };
   },
+  // The id is the replicated backups' ARN in the destination region (what a DR stack restores from).
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (_i, name, region) => ({ id: `arn:aws:rds:${region}:${MOCK_ACCOUNT}:auto-backup:ab-${hex(name, 30)}` }),
   "aws:rds/parameterGroup:ParameterGroup": (inputs, name) => ({ id: autoname(inputs, name), name: autoname(inputs, name) }),
   "aws:rds/subnetGroup:SubnetGroup": (inputs, name) => ({ id: autoname(inputs, name), name: autoname(inputs, name) }),
 };

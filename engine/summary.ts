@@ -2,6 +2,7 @@
 import type { PlanResult } from "./plan";
 import { CONTROLLER_CONFIG } from "../modules/kfp/names";
 import { ROOT_STACK_TYPE } from "./urn";
+import { deployTimeLines } from "./deploy-time";
 
 /** Counts of custom resources under each top-level component, and by type. */
 export function countResources(plan: PlanResult): { byComponent: Map<string, number>; byType: Map<string, number> } {
@@ -39,7 +40,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan));
+  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));

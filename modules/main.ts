@@ -88,7 +88,19 @@ export async function main() {
       ...(p.labelsApplied ? {} : { labelCommand: labelCommand(p) }),
     })),
     ...(foundation instanceof AwsFoundation
-      ? { cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig } }
+      ? {
+          cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig },
+          // What a DR stack's config names (docs/disaster-recovery.md): the replica's key and the backups.
+          ...(foundation.disasterRecovery
+            ? {
+                disasterRecovery: {
+                  replicaBucket: foundation.disasterRecovery.replicaBucket.name,
+                  replicaKmsKeyArn: foundation.disasterRecovery.kmsKeyArn,
+                  automatedBackupsArn: foundation.disasterRecovery.backupsReplication?.id,
+                },
+              }
+            : {}),
+        }
       : {}),
   };
 }

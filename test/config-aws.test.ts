@@ -47,7 +47,7 @@ describe("aws stack config", () => {
     assert.deepEqual(dev.database.kind === "rds" && [dev.database.multiAz, dev.database.backupRetentionDays, dev.database.deletionProtection], [false, 7, false]);
     const prod = parseStackConfig(stack("prod"), FILE);
     assert.equal(prod.cluster.target === "aws" && prod.cluster.network?.natGateways, "per-zone");
-    assert.deepEqual(prod.database.kind === "rds" && [prod.database.multiAz, prod.database.backupRetentionDays, prod.database.deletionProtection], [true, 7, true]);
+    assert.deepEqual(prod.database.kind === "rds" && [prod.database.multiAz, prod.database.backupRetentionDays, prod.database.deletionProtection], [true, 14, true]);
     assert.equal(prod.protectData, true);
   });
 
@@ -76,9 +76,9 @@ describe("aws stack config", () => {
     assert.match(onlyProblem(stack("dev", { objectStore: { kind: "s3", bucket: "acme-kfp-test", auth: "keys" } })), /kfp-platform:objectStore\.keysSecret: required value is missing; auth keys needs the Secret/);
   });
 
-  it("refuses prod without multi-AZ or with fewer than 7 days of backups, and the in-cluster database in prod", () => {
+  it("refuses prod without multi-AZ or with fewer than 14 days of backups, and the in-cluster database in prod", () => {
     assert.match(onlyProblem(stack("prod", { database: { kind: "rds", multiAz: false } })), /kfp-platform:database\.multiAz: found false; prod needs a standby in a second zone/);
-    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", backupRetentionDays: 3 } })), /kfp-platform:database\.backupRetentionDays: found 3; prod needs at least 7 days of backups/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", backupRetentionDays: 10 } })), /kfp-platform:database\.backupRetentionDays: found 10; prod needs at least 14 days of backups/);
     assert.match(onlyProblem(stack("prod", { database: { kind: "in-cluster" } })), /kfp-platform:database\.kind: found "in-cluster"; prod needs database backups/);
   });
 
@@ -97,3 +97,31 @@ describe("aws stack config", () => {
     assert.match(onlyProblem(stack("dev", { cluster: cluster({ admins: ["platform-admins"] }) })), /cluster\.admins\[0\]: found "platform-admins"; expected an IAM role or user ARN/);
   });
 });
+
+describe("disaster recovery config", () => {
+  const dr = { region: "us-west-2", replicaBucket: "acme-kfp-test-dr" };
+
+  it("accepts copies in another region and fills their retention", () => {
+    const config = parseStackConfig(stack("prod", { cluster: cluster({ disasterRecovery: dr }) }), FILE);
+    assert.equal(config.cluster.target === "aws" && config.cluster.disasterRecovery?.backupRetentionDays, 14);
+  });
+
+  it("refuses copies in the cluster's own region, into the primary bucket, of MinIO, or of an adopted bucket", () => {
+    assert.match(onlyProblem(stack("prod", { cluster: cluster({ disasterRecovery: { ...dr, region: "eu-west-1" } }) })), /disasterRecovery\.region: found "eu-west-1"; is the cluster's own region/);
+    assert.match(onlyProblem(stack("prod", { cluster: cluster({ disasterRecovery: { ...dr, replicaBucket: "acme-kfp-test" } }) })), /disasterRecovery\.replicaBucket: found "acme-kfp-test"; is the primary bucket's name/);
+    assert.match(onlyProblem(stack("prod", { cluster: cluster({ disasterRecovery: dr }), objectStore: { kind: "minio" } })), /kfp-platform:cluster\.disasterRecovery: .*set objectStore\.kind s3/);
+    const adopted = { kind: "s3", bucket: "acme-kfp-test", existingBucket: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0b3e4f5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b" } };
+    assert.match(onlyProblem(stack("prod", { cluster: cluster({ disasterRecovery: dr }), objectStore: adopted })), /an adopted bucket \(objectStore\.existingBucket\) is not replicated/);
+  });
+
+  it("needs exactly one restore source, in the ARN forms RDS gives", () => {
+    const arn = "arn:aws:rds:eu-west-1:123456789012:auto-backup:ab-abc123";
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: {} } })), /database\.restoreFrom: .*set exactly one of automatedBackupsArn and snapshotIdentifier/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: arn, snapshotIdentifier: "kfp-final" } } })), /set exactly one/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: "arn:aws:rds:eu-west-1:123456789012:db:kfp" } } })), /restoreFrom\.automatedBackupsArn: .*expected a replicated automated backups ARN/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: arn, restoreTime: "yesterday" } } })), /restoreFrom\.restoreTime: .*expected "latest" or a UTC time/);
+    const snapshot = parseStackConfig(stack("prod", { database: { kind: "rds", restoreFrom: { snapshotIdentifier: "kfp-final" } } }), FILE);
+    assert.equal(snapshot.database.kind === "rds" && snapshot.database.restoreFrom?.snapshotIdentifier, "kfp-final");
+  });
+});
+

@@ -1,9 +1,11 @@
 // Shared test helpers: temp project roots with hand-written stack files, and the plan CLI as a user runs it.
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { KubernetesObject } from "../engine/manifests";
+import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
 
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -46,4 +48,13 @@ export function containersOf(plan: PlanResult): { owner: string; container: any 
     }
   }
   return out;
+}
+
+export const ofType = (plan: PlanResult, type: string): RecordedResource[] => plan.resources.filter((r) => r.type === type);
+
+/** The plan's only resource of `type` (fails the test when there are none or several). */
+export function one(plan: PlanResult, type: string): RecordedResource {
+  const found = ofType(plan, type);
+  assert.equal(found.length, 1, `one ${type}`);
+  return found[0];
 }

@@ -160,6 +160,17 @@ export const awsCluster = z
       .prefault({})
       .describe("On-demand group for KFP's control plane and the cluster's add-ons."),
     workerGroups: z.record(poolName, cpuGroup).default({}).describe("CPU node groups for pipeline steps, by name."),
+    disasterRecovery: z
+      .strictObject({
+        region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as "us-west-2"').describe("The region a DR stack rebuilds in (docs/disaster-recovery.md)."),
+        replicaBucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
+          .describe("Versioned, KMS-encrypted bucket in that region that S3 replication copies the pipeline root (and the logical backups) into."),
+        backupRetentionDays: z.number().int().min(1).max(35).default(14).describe("Days of the database's automated backups kept in that region (point-in-time restore there)."),
+      })
+      .optional()
+      .describe("Copies in a second region for disaster recovery: the bucket replicated, the database's automated backups replicated."),
     gpuGroups: z.record(poolName, gpuGroup).default({}).describe("GPU node groups (tainted nvidia.com/gpu=true:NoSchedule), by name."),
   })
   .superRefine((c, ctx) => {
@@ -192,6 +203,12 @@ export const s3ObjectStore = z.strictObject({
     .min(1)
     .optional()
     .describe("With auth `keys`: a Secret in the platform namespace with keys `accesskey` and `secretkey`."),
+  existingBucket: z
+    .strictObject({
+      kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, "expected a KMS key ARN").describe("The key the bucket's objects are encrypted with (for the IRSA roles' kms:Decrypt)."),
+    })
+    .optional()
+    .describe("Adopt a bucket that already exists (a DR replica) as the pipeline root: the kit creates only the IAM roles on it, and never deletes it."),
   lifecycle: z
     .strictObject({
       noncurrentVersionDays: count(1, "Days an overwritten or deleted object's old version is kept.").default(30),
@@ -216,6 +233,27 @@ export const rdsDatabase = z.strictObject({
   allocatedStorageGiB: count(20, "Initial storage (gp3, encrypted).").default(50),
   maxAllocatedStorageGiB: count(20, "Ceiling for storage autoscaling.").default(200),
   multiAz: z.boolean().optional().describe("A standby in a second zone; default true in prod (required there)."),
-  backupRetentionDays: z.number().int().min(0).max(35).default(7).describe("Days of automated backups (point-in-time recovery); at least 7 in prod."),
+  backupRetentionDays: z.number().int().min(0).max(35).optional().describe("Days of automated backups (point-in-time recovery); default 14 in prod (at least 14 there), 7 elsewhere."),
   performanceInsights: z.boolean().default(false).describe("Turn on Performance Insights."),
-});
+  restoreFrom: z
+    .strictObject({
+      automatedBackupsArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:auto-backup:ab-[a-z0-9]+$/, "expected a replicated automated backups ARN (arn:aws:rds:<region>:<account>:auto-backup:ab-...)")
+        .optional()
+        .describe("Point-in-time restore from automated backups (replicated into this region by the source stack's disasterRecovery)."),
+      restoreTime: z
+        .string()
+        .regex(/^(latest|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/, 'expected "latest" or a UTC time such as "2026-11-29T02:00:00Z"')
+        .default("latest")
+        .describe("With automatedBackupsArn: the point in time to restore (the newest restorable time by default)."),
+      snapshotIdentifier: z.string().min(1).optional().describe("Restore from this DB snapshot (identifier or ARN) instead."),
+    })
+    .optional()
+    .describe("Create the database from backups instead of empty (disaster recovery); changing it replaces the database."),
+})
+  .superRefine((d, ctx) => {
+    if (d.restoreFrom && !d.restoreFrom.automatedBackupsArn === !d.restoreFrom.snapshotIdentifier) {
+      ctx.addIssue({ code: "custom", path: ["restoreFrom"], input: d.restoreFrom, message: "set exactly one of automatedBackupsArn and snapshotIdentifier" });
+    }
+  });

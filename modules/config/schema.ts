@@ -177,20 +177,34 @@ export const stackConfigSchema = stackConfigBase
         ctx.addIssue({ code: "custom", path: [key, "kind"], input: kind, message: `${kind} needs cluster.target aws, which creates it in the cluster's VPC and account` });
       }
     }
+    if (config.cluster.target === "aws" && config.cluster.disasterRecovery) {
+      const dr = config.cluster.disasterRecovery;
+      if (dr.region === config.cluster.region) {
+        ctx.addIssue({ code: "custom", path: ["cluster", "disasterRecovery", "region"], input: dr.region, message: "is the cluster's own region: copies there survive nothing a region loses" });
+      }
+      if (config.objectStore.kind !== "s3") {
+        ctx.addIssue({ code: "custom", path: ["cluster", "disasterRecovery"], input: dr, message: "copies the S3 artifact bucket (and the logical backups in it): set objectStore.kind s3" });
+      } else if (config.objectStore.bucket === dr.replicaBucket) {
+        ctx.addIssue({ code: "custom", path: ["cluster", "disasterRecovery", "replicaBucket"], input: dr.replicaBucket, message: "is the primary bucket's name: S3 bucket names are global, pick another" });
+      }
+      if (config.objectStore.kind === "s3" && config.objectStore.existingBucket) {
+        ctx.addIssue({ code: "custom", path: ["cluster", "disasterRecovery"], input: dr, message: "replicates the bucket this stack creates; an adopted bucket (objectStore.existingBucket) is not replicated by the kit" });
+      }
+    }
     if (prod && config.database.kind === "rds") {
       if (config.database.multiAz === false) {
         ctx.addIssue({ code: "custom", path: ["database", "multiAz"], input: false, message: "prod needs a standby in a second zone; remove the key (default true in prod) or set true" });
       }
       const days = config.database.backupRetentionDays;
-      if (days < PROD_BACKUP_DAYS) {
+      if (days !== undefined && days < PROD_BACKUP_DAYS) {
         ctx.addIssue({ code: "custom", path: ["database", "backupRetentionDays"], input: days, message: `prod needs at least ${PROD_BACKUP_DAYS} days of backups` });
       }
     }
   })
   .transform((config) => withEnvironmentDefaults(config));
 
-/** Fewest days of database backups prod accepts (the data-safety policy's default minimum too). */
-const PROD_BACKUP_DAYS = 7;
+/** Fewest days of database backups (point-in-time recovery) prod accepts; policies/config/prod.json requires the same. */
+export const PROD_BACKUP_DAYS = 14;
 
 /** Defaults that depend on the environment: safety in prod, cost elsewhere. */
 function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(config: C) {
@@ -205,6 +219,7 @@ function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(con
       ? {
           ...config.database,
           multiAz: config.database.multiAz ?? prod,
+          backupRetentionDays: config.database.backupRetentionDays ?? (prod ? PROD_BACKUP_DAYS : 7),
           deletionProtection: protectData,
         }
       : config.database;

@@ -1,7 +1,8 @@
 // The S3 pipeline root: versioned, encrypted with the stack's KMS key, never public, owner-enforced,
 // TLS only, with lifecycle rules; and one IRSA role per KFP service account that uses it, each allowed
 // only the key prefixes that component reads or writes (least privilege), trusted only for its own
-// service account's token.
+// service account's token. With `existingBucket` (a DR stack adopting the replica) only the roles are
+// created: the bucket and its settings belong to the stack that made it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
@@ -15,7 +16,8 @@ type S3Config = Extract<StackConfig["objectStore"], { kind: "s3" }>;
 export interface ArtifactBucketArgs {
   readonly config: S3Config;
   readonly region: string;
-  readonly kmsKeyArn: pulumi.Input<string>;
+  /** The key objects are encrypted with (ignored with config.existingBucket, which names its own). */
+  readonly kmsKeyArn?: pulumi.Input<string>;
   /** The pipeline root's path in the bucket (kfp.pipelineRootPath). */
   readonly pipelineRootPath: string;
   /** IRSA roles are created only with auth irsa. */
@@ -25,7 +27,12 @@ export interface ArtifactBucketArgs {
 }
 
 export class ArtifactBucket extends pulumi.ComponentResource {
-  readonly bucket: aws.s3.Bucket;
+  /** The bucket, unless adopted (config.existingBucket). */
+  readonly bucket?: aws.s3.Bucket;
+  /** Versioning, which replication from this bucket must wait for (unless adopted). */
+  readonly versioning?: aws.s3.BucketVersioning;
+  readonly name: string;
+  readonly arn: pulumi.Output<string>;
   /** The IRSA role of each object-store client's service account (auth irsa). */
   readonly roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<string>>> = {};
   /** What must exist before anything uses the bucket. */
@@ -35,8 +42,33 @@ export class ArtifactBucket extends pulumi.ComponentResource {
     super("kfp-platform:aws:ArtifactBucket", name, {}, opts);
     const { config } = args;
     const child = { parent: this, provider: args.provider };
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: config.bucket, forceDestroy: false }, { ...child, protect: args.protect });
-    const bucket = this.bucket.id;
+    this.name = config.bucket;
+    this.provider = args.provider;
+    this.irsa = args.irsa?.oidc;
+    if (config.existingBucket) {
+      this.arn = pulumi.output(`arn:${partitionOf(args.region)}:s3:::${config.bucket}`);
+      this.kmsKeyArn = config.existingBucket.kmsKeyArn;
+      this.ready = [];
+    } else {
+      if (!args.kmsKeyArn) throw new Error(`internal: bucket ${config.bucket} needs a KMS key`);
+      this.kmsKeyArn = args.kmsKeyArn;
+      const created = this.createBucket(name, config, args.kmsKeyArn, args.protect, child);
+      this.bucket = created.bucket;
+      this.versioning = created.versioning;
+      this.arn = created.bucket.arn;
+      this.ready = created.ready;
+    }
+    if (args.irsa) this.createClientRoles(name, args.irsa, args.pipelineRootPath, child);
+    this.registerOutputs({ bucket: this.name, arn: this.arn });
+  }
+
+  private readonly irsa?: OidcProvider;
+  private readonly kmsKeyArn: pulumi.Input<string>;
+  private readonly provider: aws.Provider;
+
+  private createBucket(name: string, config: S3Config, kmsKeyArn: pulumi.Input<string>, protect: boolean, child: pulumi.CustomResourceOptions) {
+    const created = new aws.s3.Bucket(`${name}-bucket`, { bucket: config.bucket, forceDestroy: false }, { ...child, protect });
+    const bucket = created.id;
 
     const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
     const publicBlock = new aws.s3.BucketPublicAccessBlock(
@@ -48,7 +80,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       // A bucket key cuts KMS requests (and their cost) for the many small artifacts pipelines write.
-      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }] },
+      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }] },
       child,
     );
     const tlsOnly = new aws.s3.BucketPolicy(
@@ -61,7 +93,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
             Effect: "Deny",
             Principal: "*",
             Action: "s3:*",
-            Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+            Resource: [created.arn, pulumi.interpolate`${created.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
         ]),
@@ -88,52 +120,44 @@ export class ArtifactBucket extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [versioning] },
     );
-    this.ready = [this.bucket, ownership, publicBlock, versioning, encryption, tlsOnly, lifecycleRules];
-
-    if (args.irsa) {
-      const objects = (...prefixes: string[]) => prefixes.map((p) => pulumi.interpolate`${this.bucket.arn}/${p}/*`);
-      const root = args.pipelineRootPath;
-      const { argoLogs, pipelinePackages } = BUCKET_PREFIXES;
-      const access: Record<ObjectStoreClient, Statement[]> = {
-        // Reads stored pipeline packages, v1 artifacts and archived logs; checks the bucket at start.
-        [OBJECT_STORE_CLIENTS.apiServer]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(pipelinePackages, argoLogs, root) }],
-        // Shows artifacts and archived logs.
-        [OBJECT_STORE_CLIENTS.ui]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(argoLogs, root) }],
-        // Step pods: the launcher reads inputs and writes outputs, Argo's wait container uploads logs.
-        [OBJECT_STORE_CLIENTS.pipelineRunner]: [
-          { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: objects(argoLogs, root) },
-          { Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: args.kmsKeyArn },
-        ],
-      };
-      for (const [serviceAccount, statements] of Object.entries(access) as [ObjectStoreClient, Statement[]][]) {
-        const role = irsaRole(
-          `${name}-${serviceAccount}`,
-          {
-            oidc: args.irsa.oidc,
-            namespace: args.irsa.namespace,
-            serviceAccount,
-            description: `${serviceAccount} in ${args.irsa.namespace}: the KFP artifact bucket ${config.bucket} (IRSA)`,
-            statements: [
-              // GetBucketLocation: clients that get no region ask for it; ListBucket: existence checks and listings.
-              { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: this.bucket.arn },
-              { Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.kmsKeyArn },
-              ...statements,
-            ],
-          },
-          child,
-        );
-        this.roleArns[serviceAccount] = role.arn;
-      }
-    }
-    this.irsa = args.irsa?.oidc;
-    this.kmsKeyArn = args.kmsKeyArn;
-    this.provider = args.provider;
-    this.registerOutputs({ bucket: this.bucket.id, arn: this.bucket.arn });
+    return { bucket: created, versioning, ready: [created, ownership, publicBlock, versioning, encryption, tlsOnly, lifecycleRules] };
   }
 
-  private readonly irsa?: OidcProvider;
-  private readonly kmsKeyArn: pulumi.Input<string>;
-  private readonly provider: aws.Provider;
+  /** One IRSA role per object-store client, each allowed only the prefixes that component uses. */
+  private createClientRoles(name: string, irsa: { oidc: OidcProvider; namespace: string }, root: string, child: pulumi.CustomResourceOptions) {
+    const objects = (...prefixes: string[]) => prefixes.map((p) => pulumi.interpolate`${this.arn}/${p}/*`);
+    const { argoLogs, pipelinePackages } = BUCKET_PREFIXES;
+    const access: Record<ObjectStoreClient, Statement[]> = {
+      // Reads stored pipeline packages, v1 artifacts and archived logs; checks the bucket at start.
+      [OBJECT_STORE_CLIENTS.apiServer]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(pipelinePackages, argoLogs, root) }],
+      // Shows artifacts and archived logs.
+      [OBJECT_STORE_CLIENTS.ui]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(argoLogs, root) }],
+      // Step pods: the launcher reads inputs and writes outputs, Argo's wait container uploads logs.
+      [OBJECT_STORE_CLIENTS.pipelineRunner]: [
+        { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: objects(argoLogs, root) },
+        { Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: this.kmsKeyArn },
+      ],
+    };
+    for (const [serviceAccount, statements] of Object.entries(access) as [ObjectStoreClient, Statement[]][]) {
+      const role = irsaRole(
+        `${name}-${serviceAccount}`,
+        {
+          oidc: irsa.oidc,
+          namespace: irsa.namespace,
+          serviceAccount,
+          description: `${serviceAccount} in ${irsa.namespace}: the KFP artifact bucket ${this.name} (IRSA)`,
+          statements: [
+            // GetBucketLocation: clients that get no region ask for it; ListBucket: existence checks and listings.
+            { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: this.arn },
+            { Effect: "Allow", Action: ["kms:Decrypt"], Resource: this.kmsKeyArn },
+            ...statements,
+          ],
+        },
+        child,
+      );
+      this.roleArns[serviceAccount] = role.arn;
+    }
+  }
 
   /**
    * An IRSA role for one service account that may list, read and write only under `prefixes` (a team's
@@ -141,7 +165,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
    */
   scopedRole(name: string, request: ScopedIdentityRequest, parent: pulumi.Resource): aws.iam.Role {
     if (!this.irsa) throw new Error("internal: scoped identities need the bucket's IRSA setup (auth irsa)");
-    const objects = request.prefixes.map((p) => pulumi.interpolate`${this.bucket.arn}/${p}/*`);
+    const objects = request.prefixes.map((p) => pulumi.interpolate`${this.arn}/${p}/*`);
     return irsaRole(
       name,
       {
@@ -150,11 +174,11 @@ export class ArtifactBucket extends pulumi.ComponentResource {
         serviceAccount: request.serviceAccount,
         description: `${request.serviceAccount} in ${request.namespace}: ${request.prefixes.join(", ")} in the KFP artifact bucket (IRSA)`,
         statements: [
-          { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: this.bucket.arn },
+          { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: this.arn },
           {
             Effect: "Allow",
             Action: ["s3:ListBucket"],
-            Resource: this.bucket.arn,
+            Resource: this.arn,
             Condition: { StringLike: { "s3:prefix": request.prefixes.flatMap((p) => [p, `${p}/*`]) } },
           },
           { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: objects },

@@ -17,6 +17,7 @@ import type { Database, Foundation, ObjectStore } from "../contract";
 import { ClusterAutoscaler } from "./autoscaler";
 import { ArtifactBucket, s3Endpoint } from "./bucket";
 import { EksCluster } from "./cluster";
+import { DisasterRecoveryCopies } from "./dr-copies";
 import { eksKubeconfig } from "./kubeconfig";
 import { AwsNetwork, s3GatewayEndpoint, type NetworkOutputs } from "./network";
 import { EksNodeGroups } from "./node-groups";
@@ -50,6 +51,8 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
   readonly gpuPools: Foundation["gpuPools"];
   readonly clusterName: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  /** The copies in the DR region (cluster.disasterRecovery). */
+  readonly disasterRecovery?: DisasterRecoveryCopies;
 
   constructor(name: string, args: AwsFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:cloud:AwsFoundation", name, {}, opts);
@@ -105,7 +108,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
     this.namespaceResource = platformNamespace(`${name}-namespace`, args.namespace, args.podSecurity, { ...k8sOpts, protect });
 
     const dataKey =
-      args.objectStore.kind === "s3" || args.database.kind === "rds"
+      (args.objectStore.kind === "s3" && !args.objectStore.existingBucket) || args.database.kind === "rds"
         ? new aws.kms.Key(`${name}-data-key`, { description: `${config.name}: KFP artifacts and database`, enableKeyRotation: true, deletionWindowInDays: 30 }, { ...awsOpts, protect })
         : undefined;
     const inCluster = {
@@ -117,14 +120,15 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       dependsOn: [this.namespaceResource, storageClass],
     };
 
+    let bucket: ArtifactBucket | undefined;
     if (args.objectStore.kind === "s3") {
       const store = args.objectStore;
-      const bucket = new ArtifactBucket(
+      bucket = new ArtifactBucket(
         `${name}-artifacts`,
         {
           config: store,
           region: config.region,
-          kmsKeyArn: dataKey!.arn,
+          kmsKeyArn: dataKey?.arn,
           pipelineRootPath: args.pipelineRootPath,
           irsa: store.auth === "irsa" ? { oidc: eks.oidc, namespace: args.namespace } : undefined,
           protect,
@@ -144,15 +148,16 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
             : { kind: "secret", secretName: store.keysSecret!, accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
         readyResources: bucket.ready,
         ...(store.auth === "irsa"
-          ? { scopedIdentity: (roleName, request, parent) => ({ "eks.amazonaws.com/role-arn": bucket.scopedRole(roleName, request, parent).arn }) }
+          ? { scopedIdentity: (roleName, request, parent) => ({ "eks.amazonaws.com/role-arn": bucket!.scopedRole(roleName, request, parent).arn }) }
           : {}),
       };
     } else {
       this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });
     }
 
+    let rds: RdsMysql | undefined;
     if (args.database.kind === "rds") {
-      this.database = new RdsMysql(
+      rds = new RdsMysql(
         `${name}-rds`,
         {
           config: args.database,
@@ -169,7 +174,8 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
           dependsOn: [this.namespaceResource],
         },
         { parent: this },
-      ).database;
+      );
+      this.database = rds.database;
     } else {
       this.database = inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
     }
@@ -179,6 +185,21 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       { clusterName: config.name, region: config.region, oidc: eks.oidc, images: args.images, awsProvider, k8sProvider: this.provider },
       { parent: this },
     );
+    if (config.disasterRecovery && bucket && args.objectStore.kind === "s3") {
+      this.disasterRecovery = new DisasterRecoveryCopies(
+        `${name}-dr`,
+        {
+          config: config.disasterRecovery,
+          clusterName: config.name,
+          region: config.region,
+          primaryProvider: awsProvider,
+          source: { bucket, store: args.objectStore, kmsKeyArn: dataKey!.arn },
+          databaseArn: rds?.instance.arn,
+          protect,
+        },
+        { parent: this },
+      );
+    }
     this.gpuPools = nodes.gpuPools;
     this.registerOutputs({ clusterName: this.clusterName, namespace: this.namespace });
   }

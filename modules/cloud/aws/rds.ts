@@ -1,6 +1,8 @@
 // RDS for MySQL 8.4 for KFP: in the private subnets, reachable only from the cluster's nodes, encrypted
 // with the stack's KMS key, with automated backups, and in prod multi-AZ, deletion-protected and with a
 // final snapshot. The master login stays with Pulumi and the bootstrap Job; KFP gets the `kfp` user.
+// With `restoreFrom` (a DR stack) the instance starts from a point-in-time restore of replicated
+// automated backups, or from a snapshot; the bootstrap then only resets the `kfp` user's password.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -78,7 +80,9 @@ export class RdsMysql extends pulumi.ComponentResource {
         storageType: "gp3",
         storageEncrypted: true,
         kmsKeyId: args.kmsKeyArn,
-        username: MASTER_USER,
+        // A restore brings the source's master user; RDS rejects a username with it. The password is
+        // applied by a modify after the restore, so the bootstrap logs in with this stack's password.
+        ...(config.restoreFrom ? restoreSource(config.restoreFrom) : { username: MASTER_USER }),
         password: masterPassword,
         dbSubnetGroupName: subnets.name,
         vpcSecurityGroupIds: [securityGroup.id],
@@ -130,4 +134,19 @@ export class RdsMysql extends pulumi.ComponentResource {
     };
     this.registerOutputs({ address: this.instance.address, identifier: args.identifier });
   }
+}
+
+/**
+ * The instance arguments that start it from backups: a point-in-time restore from (replicated)
+ * automated backups, or a snapshot. RDS RestoreDBInstanceToPointInTime takes either a restore time
+ * or UseLatestRestorableTime, never both.
+ */
+function restoreSource(from: NonNullable<RdsConfig["restoreFrom"]>): Partial<aws.rds.InstanceArgs> {
+  if (from.snapshotIdentifier) return { snapshotIdentifier: from.snapshotIdentifier };
+  return {
+    restoreToPointInTime: {
+      sourceDbInstanceAutomatedBackupsArn: from.automatedBackupsArn,
+      ...(from.restoreTime === "latest" ? { useLatestRestorableTime: true } : { restoreTime: from.restoreTime }),
+    },
+  };
 }
