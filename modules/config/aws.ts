@@ -250,7 +250,7 @@ export const rdsDatabase = z.strictObject({
       snapshotIdentifier: z.string().min(1).optional().describe("Restore from this DB snapshot (identifier or ARN) instead."),
     })
     .optional()
-    .describe("Create the database from backups instead of empty (disaster recovery); changing it replaces the database."),
+    .describe("Create the database from backups instead of empty (disaster recovery). Keep it for the stack's life: changing or removing it replaces the database."),
 })
   .superRefine((d, ctx) => {
     if (d.restoreFrom && !d.restoreFrom.automatedBackupsArn === !d.restoreFrom.snapshotIdentifier) {
