@@ -75,8 +75,16 @@ function stackEnvironments(): Map<string, string> {
       .map((f) => [f.replace(/^Pulumi\.|\.yaml$/g, ""), parse(readFileSync(join(dir, f), "utf8")).config["kfp-platform:environment"] as string]),
   );
 }
-/** Stacks with a cloud behind them (everything but the Kind/`local` stack): the ones CI previews, deploys and checks. */
-const cloudStacks = () => [...stackEnvironments().keys()].filter((s) => s !== "local").sort();
+/**
+ * DR stacks: they rebuild from another stack's copies (database.restoreFrom) and are brought up by hand
+ * in a disaster (docs/disaster-recovery.md); until then they have no cloud state to preview or check.
+ */
+function isDisasterRecoveryStack(stack: string): boolean {
+  const config = parse(readFileSync(join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")).config;
+  return config["kfp-platform:database"]?.restoreFrom !== undefined;
+}
+/** Stacks with a cloud behind them (all but the Kind/`local` stack and DR stacks): the ones CI previews, deploys and checks. */
+const cloudStacks = () => [...stackEnvironments().keys()].filter((s) => s !== "local" && !isDisasterRecoveryStack(s)).sort();
 
 /** The `STACKS` table of a workflow's cloud-stacks job. */
 function stackTable(file: string): { stack: string; env: string; role_var: string }[] {
