@@ -32,16 +32,16 @@ describe("aws-prod keeps copies for disaster recovery", () => {
     const plan = plans["aws-prod"];
     const replication = one(plan, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication");
     const instance = one(plan, "aws:rds/instance:Instance");
-    assert.equal(regionOf(plan, replication), "us-west-2");
+    assert.equal(regionOf(plan, replication), "eu-central-1");
     assert.equal(regionOf(plan, instance), "eu-west-1");
     assert.equal(replication.inputs.sourceDbInstanceArn, instance.outputs.arn);
     assert.equal(replication.inputs.retentionPeriod, 14);
-    assert.match(String(replication.inputs.kmsKeyId), /^arn:aws:kms:us-west-2:/);
+    assert.match(String(replication.inputs.kmsKeyId), /^arn:aws:kms:eu-central-1:/);
     // What the DR stack's config takes, as stack outputs.
     const outputs = plan.outputs.disasterRecovery as Record<string, string>;
     assert.equal(outputs.replicaBucket, "acme-kfp-prod-artifacts-dr");
     assert.equal(outputs.replicaKmsKeyArn, replication.inputs.kmsKeyId);
-    assert.match(outputs.automatedBackupsArn, /^arn:aws:rds:us-west-2:123456789012:auto-backup:ab-[a-z0-9]+$/);
+    assert.match(outputs.automatedBackupsArn, /^arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-[a-z0-9]+$/);
   });
 
   it("replicates the bucket into a versioned, KMS-encrypted, protected replica in the DR region", () => {
@@ -49,14 +49,14 @@ describe("aws-prod keeps copies for disaster recovery", () => {
     const replication = one(plan, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
     const replica = ofType(plan, "aws:s3/bucket:Bucket").find((b) => b.inputs.bucket === "acme-kfp-prod-artifacts-dr")!;
     assert.ok(replica.protect, "replica protected");
-    assert.equal(regionOf(plan, replica), "us-west-2");
+    assert.equal(regionOf(plan, replica), "eu-central-1");
     assert.equal(regionOf(plan, replication), "eu-west-1");
     assert.equal(replication.inputs.bucket, "acme-kfp-prod-artifacts");
     const [rule] = replication.inputs.rules as any[];
     assert.equal(rule.status, "Enabled");
     assert.deepEqual(rule.filter, {}, "every object, the logical backups included");
     assert.equal(rule.destination.bucket, "arn:aws:s3:::acme-kfp-prod-artifacts-dr");
-    assert.match(rule.destination.encryptionConfiguration.replicaKmsKeyId, /^arn:aws:kms:us-west-2:/);
+    assert.match(rule.destination.encryptionConfiguration.replicaKmsKeyId, /^arn:aws:kms:eu-central-1:/);
     assert.equal(rule.sourceSelectionCriteria.sseKmsEncryptedObjects.status, "Enabled", "SSE-KMS objects are skipped unless selected");
     // S3 refuses a replication configuration until both buckets are versioned.
     const versionings = ofType(plan, "aws:s3/bucketVersioning:BucketVersioning");
@@ -78,8 +78,8 @@ describe("aws-prod keeps copies for disaster recovery", () => {
     assert.match(decrypt.Resource, /^arn:aws:kms:eu-west-1:/);
     assert.deepEqual(decrypt.Condition, { StringLike: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
     const encrypt = allowed("kms:Encrypt")[0];
-    assert.match(encrypt.Resource, /^arn:aws:kms:us-west-2:/);
-    assert.deepEqual(encrypt.Condition, { StringLike: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } });
+    assert.match(encrypt.Resource, /^arn:aws:kms:eu-central-1:/);
+    assert.deepEqual(encrypt.Condition, { StringLike: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } });
     assert.ok(!doc.Statement.some((s: any) => [s.Resource].flat().includes("*")), "no wildcard resources");
   });
 });
@@ -92,7 +92,7 @@ describe("aws-prod-dr rebuilds from the copies", () => {
   it("restores the database from the replicated automated backups, as the source's master user", () => {
     const instance = one(plans["aws-prod-dr"], "aws:rds/instance:Instance");
     assert.deepEqual(instance.inputs.restoreToPointInTime, {
-      sourceDbInstanceAutomatedBackupsArn: "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-kfpprod0example0backups0arn",
+      sourceDbInstanceAutomatedBackupsArn: "arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-kfpprod0example0backups0arn",
       useLatestRestorableTime: true,
     });
     assert.equal(instance.inputs.username, undefined, "RDS refuses a master username with a restore");
@@ -115,7 +115,7 @@ describe("aws-prod-dr rebuilds from the copies", () => {
     const plan = plans["aws-prod-dr"];
     assert.equal(ofType(plan, "aws:s3/bucket:Bucket").length, 0);
     assert.equal(ofType(plan, "aws:s3/bucketPolicy:BucketPolicy").length, 0, "the bucket's settings stay with the stack that made it");
-    const key = "arn:aws:kms:us-west-2:123456789012:key/0b3e4f5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b";
+    const key = "arn:aws:kms:eu-central-1:123456789012:key/0b3e4f5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b";
     const bucketPolicies = policies(plan).filter((p) => JSON.stringify(p.doc).includes("arn:aws:s3:::"));
     assert.ok(bucketPolicies.length >= 5, "the three KFP clients and two teams");
     for (const { name, doc } of bucketPolicies) {
