@@ -66,7 +66,11 @@ export const awsOutputs: Record<string, AwsOutputFn> = {
   "aws:rds/instance:Instance": (inputs, name, region) => {
     const identifier = autoname(inputs, name, "identifier");
     const address = `${identifier}.${hex(`rds/${region}`, 12)}.${region}.rds.amazonaws.com`;
-    return { id: identifier, identifier, address, endpoint: `${address}:3306`, port: 3306, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT}:db:${identifier}` };
+    // With manageMasterUserPassword RDS keeps the master password in a secret named rds!db-<resource id>.
+    const masterUserSecrets = inputs.manageMasterUserPassword
+      ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT}:secret:rds!db-${hex(name, 8)}-${hex(`s/${name}`, 4)}-${hex(`x/${name}`, 6)}`, kmsKeyId: "alias/aws/secretsmanager", secretStatus: "active" }]
+      : [];
+    return { id: identifier, identifier, address, endpoint: `${address}:3306`, port: 3306, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT}:db:${identifier}`, masterUserSecrets };
   },
   // The id is the replicated backups' ARN in the destination region (what a DR stack restores from).
   "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (_i, name, region) => ({ id: `arn:aws:rds:${region}:${MOCK_ACCOUNT}:auto-backup:ab-${hex(name, 30)}` }),

@@ -70,7 +70,17 @@ export interface PlanMocks extends pulumi.runtime.Mocks {}
  * Mocks for a plan. In `preview` mode new resources get no id and no computed outputs, exactly what
  * `pulumi preview` sees for resources that do not exist yet.
  */
-export function planMocks(preview: boolean, calls: Record<string, OutputFn> = {}): PlanMocks {
+/** Data sources the program reads during `pulumi up`, with realistic results. */
+const defaultCalls: Record<string, OutputFn> = {
+  // An RDS-managed master secret: {"username","password"} (RDS user guide, "Password management with Secrets Manager").
+  "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+    arn: inputs.secretId,
+    secretString: JSON.stringify({ username: "kfpadmin", password: stableString(`managed/${inputs.secretId}`, 32, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") }),
+  }),
+};
+
+export function planMocks(preview: boolean, extraCalls: Record<string, OutputFn> = {}): PlanMocks {
+  const calls = { ...defaultCalls, ...extraCalls };
   // AWS outputs carry the region of the explicit provider each resource uses.
   const awsRegions = new Map<string, string>();
   return {

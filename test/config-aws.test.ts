@@ -116,12 +116,14 @@ describe("disaster recovery config", () => {
 
   it("needs exactly one restore source, in the ARN forms RDS gives", () => {
     const arn = "arn:aws:rds:eu-west-1:123456789012:auto-backup:ab-abc123";
-    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: {} } })), /database\.restoreFrom: .*set exactly one of automatedBackupsArn and snapshotIdentifier/);
-    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: arn, snapshotIdentifier: "kfp-final" } } })), /set exactly one/);
-    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: "arn:aws:rds:eu-west-1:123456789012:db:kfp" } } })), /restoreFrom\.automatedBackupsArn: .*expected a replicated automated backups ARN/);
-    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: arn, restoreTime: "yesterday" } } })), /restoreFrom\.restoreTime: .*expected "latest" or a UTC time/);
-    const snapshot = parseStackConfig(stack("prod", { database: { kind: "rds", restoreFrom: { snapshotIdentifier: "kfp-final" } } }), FILE);
+    const kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/0b3e4f5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b";
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { kmsKeyArn } } })), /database\.restoreFrom: .*set exactly one of automatedBackupsArn and snapshotIdentifier/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: arn, snapshotIdentifier: "kfp-final", kmsKeyArn } } })), /set exactly one/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: "arn:aws:rds:eu-west-1:123456789012:db:kfp", kmsKeyArn } } })), /restoreFrom\.automatedBackupsArn: .*expected a replicated automated backups ARN/);
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { automatedBackupsArn: arn, restoreTime: "yesterday", kmsKeyArn } } })), /restoreFrom\.restoreTime: .*expected "latest" or a UTC time/);
+    const snapshot = parseStackConfig(stack("prod", { database: { kind: "rds", restoreFrom: { snapshotIdentifier: "kfp-final", kmsKeyArn } } }), FILE);
     assert.equal(snapshot.database.kind === "rds" && snapshot.database.restoreFrom?.snapshotIdentifier, "kfp-final");
+    assert.match(onlyProblem(stack("prod", { database: { kind: "rds", restoreFrom: { snapshotIdentifier: "kfp-final" } } })), /restoreFrom\.kmsKeyArn: required value is missing/);
   });
 });
 

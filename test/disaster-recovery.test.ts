@@ -89,14 +89,24 @@ describe("aws-prod-dr rebuilds from the copies", () => {
     assert.deepEqual(plans["aws-prod-dr"].problems, []);
   });
 
-  it("restores the database from the replicated automated backups, as the source's master user", () => {
-    const instance = one(plans["aws-prod-dr"], "aws:rds/instance:Instance");
+  it("restores the database from the replicated automated backups, keeping their key, with a managed master password", () => {
+    const plan = plans["aws-prod-dr"];
+    const instance = one(plan, "aws:rds/instance:Instance");
     assert.deepEqual(instance.inputs.restoreToPointInTime, {
       sourceDbInstanceAutomatedBackupsArn: "arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-kfpprod0example0backups0arn",
       useLatestRestorableTime: true,
     });
-    assert.equal(instance.inputs.username, undefined, "RDS refuses a master username with a restore");
-    assert.ok(instance.inputs.password, "the restored instance gets this stack's master password");
+    // kmsKeyId forces a replacement when it differs from what the restored instance reads back.
+    assert.equal(instance.inputs.kmsKeyId, "arn:aws:kms:eu-central-1:123456789012:key/0b3e4f5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b");
+    assert.equal(instance.inputs.username, undefined, "a restore keeps the source's master user");
+    assert.equal(instance.inputs.password, undefined, "the provider's restore passes no password");
+    assert.equal(instance.inputs.manageMasterUserPassword, true);
+    assert.deepEqual(ofType(plan, "aws:kms/key:Key").map((k) => k.name), ["platform-eks-secrets-key"], "no data key: the bucket and the database bring their own");
+    // The bootstrap logs in with the managed secret's login (secret values: read from the wire form).
+    const secret = plan.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && String((r.inputs.metadata as any)?.namespace).endsWith("-db-bootstrap"))!;
+    const login = (secret.wireInputs as any).stringData.value;
+    assert.equal(login.ADMIN_USER, "kfpadmin");
+    assert.match(login.ADMIN_PASSWORD, /^[A-Za-z0-9]{32}$/);
   });
 
   it("starts KFP only after the restored database is bootstrapped", () => {

@@ -248,6 +248,12 @@ export const rdsDatabase = z.strictObject({
         .default("latest")
         .describe("With automatedBackupsArn: the point in time to restore (the newest restorable time by default)."),
       snapshotIdentifier: z.string().min(1).optional().describe("Restore from this DB snapshot (identifier or ARN) instead."),
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, "expected a KMS key ARN")
+        .describe(
+          "The key the backups are encrypted with, which the restored instance keeps (RDS restores cannot re-encrypt): for replicated backups the source stack's output disasterRecovery.replicaKmsKeyArn.",
+        ),
     })
     .optional()
     .describe("Create the database from backups instead of empty (disaster recovery). Keep it for the stack's life: changing or removing it replaces the database."),

@@ -108,7 +108,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
     this.namespaceResource = platformNamespace(`${name}-namespace`, args.namespace, args.podSecurity, { ...k8sOpts, protect });
 
     const dataKey =
-      (args.objectStore.kind === "s3" && !args.objectStore.existingBucket) || args.database.kind === "rds"
+      (args.objectStore.kind === "s3" && !args.objectStore.existingBucket) || (args.database.kind === "rds" && !args.database.restoreFrom)
         ? new aws.kms.Key(`${name}-data-key`, { description: `${config.name}: KFP artifacts and database`, enableKeyRotation: true, deletionWindowInDays: 30 }, { ...awsOpts, protect })
         : undefined;
     const inCluster = {
@@ -165,7 +165,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
           clientSecurityGroupId: eks.securityGroupId,
-          kmsKeyArn: dataKey!.arn,
+          kmsKeyArn: dataKey?.arn,
           protect,
           namespace: args.namespace,
           images: args.images,

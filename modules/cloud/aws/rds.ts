@@ -3,6 +3,10 @@
 // final snapshot. The master login stays with Pulumi and the bootstrap Job; KFP gets the `kfp` user.
 // With `restoreFrom` (a DR stack) the instance starts from a point-in-time restore of replicated
 // automated backups, or from a snapshot; the bootstrap then only resets the `kfp` user's password.
+// A restore keeps the source's master user, password and KMS key: the provider's restore call passes
+// no password (terraform-provider-aws internal/service/rds/instance.go, restore_to_point_in_time branch,
+// which only modifies manage_master_user_password afterwards), so a restored instance gets an
+// RDS-managed master password that the bootstrap reads from Secrets Manager at `pulumi up`.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -24,7 +28,8 @@ export interface RdsMysqlArgs {
   readonly subnetIds: pulumi.Input<string>[];
   /** The security group of the nodes, the only clients admitted. */
   readonly clientSecurityGroupId: pulumi.Input<string>;
-  readonly kmsKeyArn: pulumi.Input<string>;
+  /** The stack's data key (unused when restoring: the instance keeps its backups' key). */
+  readonly kmsKeyArn?: pulumi.Input<string>;
   readonly protect: boolean;
   readonly namespace: string;
   readonly images: ImageResolver;
@@ -49,6 +54,8 @@ export class RdsMysql extends pulumi.ComponentResource {
     const masterPassword = password("master-password");
     const kfpPassword = password("kfp-password");
 
+    const dataKey = config.restoreFrom?.kmsKeyArn ?? args.kmsKeyArn;
+    if (!dataKey) throw new Error(`internal: RDS instance ${args.identifier} needs a KMS key`);
     const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `${args.identifier}: private subnets` }, child);
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `${args.identifier}: MySQL from the cluster's nodes only` }, child);
     new aws.vpc.SecurityGroupIngressRule(
@@ -79,11 +86,11 @@ export class RdsMysql extends pulumi.ComponentResource {
         maxAllocatedStorage: config.maxAllocatedStorageGiB,
         storageType: "gp3",
         storageEncrypted: true,
-        kmsKeyId: args.kmsKeyArn,
-        // A restore brings the source's master user; RDS rejects a username with it. The password is
-        // applied by a modify after the restore, so the bootstrap logs in with this stack's password.
-        ...(config.restoreFrom ? restoreSource(config.restoreFrom) : { username: MASTER_USER }),
-        password: masterPassword,
+        // A restored instance keeps its backups' key; any other key would read as a change that replaces it.
+        kmsKeyId: dataKey,
+        ...(config.restoreFrom
+          ? { ...restoreSource(config.restoreFrom), manageMasterUserPassword: true }
+          : { username: MASTER_USER, password: masterPassword }),
         dbSubnetGroupName: subnets.name,
         vpcSecurityGroupIds: [securityGroup.id],
         parameterGroupName: parameters.name,
@@ -95,7 +102,7 @@ export class RdsMysql extends pulumi.ComponentResource {
         skipFinalSnapshot: !config.deletionProtection,
         ...(config.deletionProtection ? { finalSnapshotIdentifier: `${args.identifier}-final` } : {}),
         performanceInsightsEnabled: config.performanceInsights,
-        ...(config.performanceInsights ? { performanceInsightsKmsKeyId: args.kmsKeyArn } : {}),
+        ...(config.performanceInsights ? { performanceInsightsKmsKeyId: dataKey } : {}),
       },
       { ...child, protect: args.protect, additionalSecretOutputs: ["password"] },
     );
@@ -114,7 +121,7 @@ export class RdsMysql extends pulumi.ComponentResource {
         images: args.images,
         host: this.instance.address,
         port: MYSQL_PORT,
-        admin: { username: MASTER_USER, password: masterPassword },
+        admin: config.restoreFrom ? managedMasterLogin(this.instance, child) : { username: MASTER_USER, password: masterPassword },
         kfpUser: KFP_DB_USER,
         kfpPassword,
         databases: Object.values(KFP_DATABASES),
@@ -149,4 +156,11 @@ function restoreSource(from: NonNullable<RdsConfig["restoreFrom"]>): Partial<aws
       ...(from.restoreTime === "latest" ? { useLatestRestorableTime: true } : { restoreTime: from.restoreTime }),
     },
   };
+}
+
+/** The RDS-managed master login (manageMasterUserPassword), read from its Secrets Manager secret ({"username","password"}). */
+function managedMasterLogin(instance: aws.rds.Instance, opts: pulumi.InvokeOutputOptions): { username: pulumi.Output<string>; password: pulumi.Output<string> } {
+  const secretId = instance.masterUserSecrets.apply((secrets) => secrets[0].secretArn);
+  const login = aws.secretsmanager.getSecretVersionOutput({ secretId }, opts).secretString.apply((s) => JSON.parse(s) as { username: string; password: string });
+  return { username: login.apply((l) => l.username), password: pulumi.secret(login.apply((l) => l.password)) };
 }
