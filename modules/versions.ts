@@ -76,9 +76,9 @@ export const images = {
     why: "Argo controller at the version KFP 2.14.0 ships.",
   },
   cacheImage: {
-    repository: "ghcr.io/containerd/busybox",
-    tag: "1.36",
-    why: "Image the cache webhook swaps into cached steps; upstream leaves it untagged (latest), we pin containerd's test busybox.",
+    repository: "docker.io/library/busybox",
+    tag: "1.36.1",
+    why: "Image the cache webhook swaps into cached steps (it only echoes); upstream names ghcr.io/containerd/busybox untagged (latest), whose tags are version prefixes (1.36); the official image has exact releases.",
   },
   argoExec: {
     repository: "quay.io/argoproj/argoexec",

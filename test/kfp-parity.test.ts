@@ -90,7 +90,7 @@ describe("KFP 2.14.0 parity (local stack)", () => {
   it("lists every image the stack pulls, pipeline-time images included, all from the versions table", () => {
     const listed = imagesOf(plan);
     const table = new Set(new ImageResolver().all().map((i) => i.ref));
-    for (const runtime of ["kfp-driver:2.14.0", "kfp-launcher:2.14.0", "argoexec:v3.6.7", "busybox:1.36"]) {
+    for (const runtime of ["kfp-driver:2.14.0", "kfp-launcher:2.14.0", "argoexec:v3.6.7", "busybox:1.36.1"]) {
       assert.ok(listed.some((ref) => ref.endsWith(`/${runtime}`)), runtime);
     }
     assert.deepEqual(listed.filter((ref) => !table.has(ref)), []);

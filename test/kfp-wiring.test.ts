@@ -177,7 +177,7 @@ describe("KFP wiring from the foundation contract", () => {
     assert.equal(envOf(api).V2_DRIVER_IMAGE, "registry.internal:5000/mirror/kubeflow/kfp-driver:2.14.0");
     const controllerArgs: string[] = container(plan, "workflow-controller").args;
     assert.equal(controllerArgs[controllerArgs.indexOf("--executor-image") + 1], "registry.internal:5000/mirror/argoproj/argoexec:v3.6.7");
-    assert.equal(data(plan, "pipeline-install-config").cacheImage, "registry.internal:5000/mirror/containerd/busybox:1.36");
+    assert.equal(data(plan, "pipeline-install-config").cacheImage, "registry.internal:5000/mirror/library/busybox:1.36.1");
     for (const { object } of plan.objects) {
       const spec = (object as any).spec?.template?.spec;
       for (const c of spec?.containers ?? []) assert.ok(c.image.startsWith("registry.internal:5000/mirror/"), c.image);

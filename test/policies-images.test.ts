@@ -92,6 +92,23 @@ describe("images-pinned", () => {
     assert.match(found[3], /comes from registry\.example\.com, which is not an allowed registry/);
   });
 
+  it("judges tag shapes: version prefixes float unless a digest follows, exact versions and stamps pin", async () => {
+    const digest = `sha256:${"b".repeat(64)}`;
+    const verdicts: Record<string, boolean> = {
+      "8.4": false, "1.36": false, "v3": false, "3-alpine": false, "3.19-slim": false, "1.36.1": true, "8.4.6": true, "v1.35.2": true,
+      "4.6.0-4.8.3-distroless": true, "1.35.6-20260714": true, "20260714": true, "RELEASE.2019-08-14T20-37-41Z": true,
+      "latest": false, "stable": false, "sha-3f2a9c1": true, "8.4@digest": true, "v3@digest": true,
+    };
+    for (const [shape, pins] of Object.entries(verdicts)) {
+      const ref = `docker.io/library/app:${shape.replace("@digest", `@${digest}`)}`;
+      const found = (await violations(imagesPinned, DEPLOYMENT, withImage(ref))) as string[];
+      assert.equal(found.length === 0, pins, `${shape}: ${found.join("; ")}`);
+      if (!pins) assert.match(found[0], new RegExp(`image ${ref.replace(/[.]/g, "\\.")} uses the (floating tag|version prefix)`));
+    }
+    // Images whose releases have two parts can lower the bar in the policy config.
+    assert.deepEqual(await violations(imagesPinned, DEPLOYMENT, withImage("docker.io/library/app:8.4"), { minVersionParts: 2 }), []);
+  });
+
   it("takes the allow-list from config, so a mirror can replace the public registries", async () => {
     const mirror = "mirror.example.com";
     const ref = new ImageResolver({ registry: mirror }).ref("kfpApiServer");

@@ -169,6 +169,21 @@ describe("policies in the plan", () => {
     }
   });
 
+  it("fails `local` naming the image when a pin becomes a version prefix (upstream's own mysql:8.4)", async () => {
+    const mysql = images.mysql as { tag: string };
+    const saved = mysql.tag;
+    mysql.tag = "8.4";
+    try {
+      const plan = await planStack("local", { root: REPO_ROOT, outDir: null });
+      assert.equal(plan.ok, false);
+      const pinned = policyProblems(plan).filter((p) => p.startsWith("policy images-pinned"));
+      assert.ok(pinned.length > 0, policyProblems(plan).join("\n"));
+      for (const p of pinned) assert.match(p, /docker\.io\/library\/mysql:8\.4 uses the version prefix 8\.4 \(2 of 3 version parts\)/);
+    } finally {
+      mysql.tag = saved;
+    }
+  });
+
   it("rejects a broken policy config file as a plan problem", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kfp-policy-"));
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ "container-resource": "advisory", "container-resources": { maxMemoryLimitRatio: 0 } }));

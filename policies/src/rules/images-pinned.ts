@@ -3,7 +3,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { images } from "../../../modules/versions";
 import { knobs, stringList } from "../lib/config";
-import { parsedImageUses } from "../lib/images";
+import { floatingTagReason, parsedImageUses } from "../lib/images";
 import { reporter } from "../lib/report";
 
 const NAME = "images-pinned";
@@ -14,6 +14,13 @@ const TABLE_REGISTRIES = [...new Set(Object.values(images).map((pin) => pin.repo
 const config = knobs({
   allowedRegistries: stringList("Registry hosts images may come from (a private mirror replaces the list).", TABLE_REGISTRIES),
   floatingTags: stringList("Tags that move and so pin nothing.", ["latest", "stable", "main", "master", "edge", "nightly", "dev"]),
+  minVersionParts: {
+    type: "integer",
+    minimum: 1,
+    maximum: 4,
+    description: "Numeric parts a version tag needs to pin one release (3: 8.4.6 pins, 8.4 moves); a digest after the tag pins whatever the tag.",
+    default: 3,
+  },
   requireExplicitRegistry: {
     type: "boolean",
     description: "Refuse references that leave the registry implied (Docker Hub).",
@@ -23,11 +30,11 @@ const config = knobs({
 
 export const imagesPinned: ResourceValidationPolicy = {
   name: NAME,
-  description: "Images must name their registry (from the allow-list) and an exact tag; no latest, no missing tag.",
+  description: "Images must name their registry (from the allow-list) and an exact tag; no latest, no version prefix such as 8.4 without a digest, no missing tag.",
   severity: "high",
   configSchema: config.configSchema,
   validateResource: (args, report) => {
-    const { allowedRegistries, floatingTags, requireExplicitRegistry } = config.read(args);
+    const { allowedRegistries, floatingTags, minVersionParts, requireExplicitRegistry } = config.read(args);
     const violation = reporter(NAME, args, report);
     for (const { image, ...use } of parsedImageUses(args.type, args.props)) {
       const at = `${use.where} ${use.ref}`;
@@ -36,7 +43,10 @@ export const imagesPinned: ResourceValidationPolicy = {
         continue;
       }
       if (image.tag === undefined && image.digest === undefined) violation(`${at} has no tag, so it pulls whatever latest is today`, "pin an exact version tag from modules/versions.ts");
-      else if (image.tag !== undefined && floatingTags.includes(image.tag)) violation(`${at} uses the floating tag ${image.tag}`, "pin an exact version tag from modules/versions.ts");
+      else if (image.tag !== undefined && image.digest === undefined) {
+        const floating = floatingTagReason(image.tag, floatingTags, minVersionParts);
+        if (floating) violation(`${at} uses ${floating}`, "pin an exact version tag (or add the digest) in modules/versions.ts");
+      }
       if (requireExplicitRegistry && !image.explicitRegistry) violation(`${at} leaves the registry implied`, `spell it out (docker.io/${image.path})`);
       else if (!allowedRegistries.includes(image.registry)) {
         violation(`${at} comes from ${image.registry}, which is not an allowed registry (${allowedRegistries.join(", ")})`, "pull it through an allowed registry or add the registry to images-pinned.allowedRegistries in the policy config");
