@@ -1,5 +1,6 @@
 // Image references, always built from the one versions table, optionally rewritten to a private
 // mirror (air-gapped installs) and pinned by digest.
+import { lockedDigest, readLock, type ImagesLock } from "./images-lock";
 import { images, IMAGE_NAMES, type ImageName, type ImagePin } from "./versions";
 
 export interface ImageSettings {
@@ -20,14 +21,23 @@ export function mirrored(repository: string, registry: string): string {
   return `${registry.replace(/\/+$/, "")}/${path}`;
 }
 
+/** The repository's lock, read once. */
+let repositoryLock: ImagesLock | undefined;
+
 export class ImageResolver {
-  constructor(private readonly settings: ImageSettings = {}) {}
+  private readonly lock: ImagesLock;
+  constructor(
+    private readonly settings: ImageSettings = {},
+    lock?: ImagesLock,
+  ) {
+    this.lock = lock ?? (repositoryLock ??= readLock());
+  }
 
   /** The reference a pod pulls for one image of the table. */
   ref(name: ImageName): string {
     const pin: ImagePin = images[name];
     const repository = this.settings.registry ? mirrored(pin.repository, this.settings.registry) : pin.repository;
-    return pinnedReference({ ...pin, repository }, this.settings.digests?.[name] ?? pin.digest);
+    return pinnedReference({ ...pin, repository }, this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin));
   }
 
   /** Every image of the table: where it comes from upstream and what this stack pulls. */
