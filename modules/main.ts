@@ -5,6 +5,7 @@ import type { Foundation } from "./cloud/contract";
 import { AwsFoundation } from "./cloud/aws";
 import { ExistingCluster } from "./cloud/existing";
 import { DatabaseBackup, DatabaseRestore } from "./backup";
+import { sdkConstraints } from "./kfp/sdk";
 import { GpuNodeSupport } from "./gpu";
 import { labelCommand } from "./gpu/pools";
 import { ImageResolver } from "./images";
@@ -70,6 +71,8 @@ export async function main() {
   }
   return {
     environment: config.environment,
+    // What pipeline authors pip-install against this backend (also sdk/constraints.txt).
+    sdkConstraints: sdkConstraints(),
     namespace: foundation.namespace,
     objectStore: {
       kind: foundation.objectStore.kind,

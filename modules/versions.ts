@@ -22,6 +22,27 @@ export const releases = {
 } as const;
 
 /**
+ * The Python packages pipeline authors compile with for the pinned backend (docs/sdk.md; written to
+ * sdk/constraints.txt). Read at tag 2.14.0 of kubeflow/pipelines: sdk/python/requirements.in pins
+ * kfp-pipeline-spec==2.14.0 ("the contract between SDK and backend"), api/v2alpha1/python/setup.py and
+ * kubernetes_platform/python/kfp/kubernetes/__init__.py are 2.14.0, backend/api/v2beta1/python_http_client
+ * is 2.14.0. The 2.14.0 API server parses pipeline and Kubernetes specs strictly, so a newer SDK's fields
+ * are refused at upload or run creation.
+ */
+export const kfpSdk = {
+  kfp: {
+    version: "2.14.3",
+    why: "sdk-2.14.2 switched the client to kfp-server-api 2.14's renamed arguments (2.14.1 breaks creating runs with it); 2.14.3 fixes invalid platform-spec output; 2.14.5+ require kfp-pipeline-spec/kfp-server-api >= 2.14.3.",
+  },
+  "kfp-pipeline-spec": { version: "2.14.0", why: "The spec the 2.14.0 backend parses (the SDK's exact pin at the tag)." },
+  "kfp-kubernetes": {
+    version: "2.14.0",
+    why: "Kubernetes platform spec of the 2.14 line; until sdk-2.14.4 the kfp[kubernetes] extra installs kfp-kubernetes<2, so pin it by name.",
+  },
+  "kfp-server-api": { version: "2.14.0", why: "The REST client generated from the 2.14.0 API server." },
+} as const;
+
+/**
  * KFP backend versions that must never be deployed, with the reason. 2.14.1 and 2.14.2 were SDK-only
  * releases; 2.14.3 changed only the K8s-native API path and still points at the unpullable MinIO image.
  */
