@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as netServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,8 +13,9 @@ import { after, before, describe, it } from "node:test";
 import { checkLock, resolveLock } from "../engine/image-lock";
 import { manifestDigest, parseBearerChallenge } from "../engine/registry";
 import { ImageResolver } from "../modules/images";
-import { readLock } from "../modules/images-lock";
+import { LOCK_FILE, readLock } from "../modules/images-lock";
 import { images } from "../modules/versions";
+import { REPO_ROOT } from "./helpers";
 
 const missing = spawnSync("sh", ["-c", "command -v docker-registry"]).status !== 0;
 const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
@@ -148,12 +149,16 @@ describe("anonymous Bearer tokens (Docker Hub, ghcr.io, quay.io, gcr.io)", () =>
 });
 
 describe("the repository's lock", () => {
-  it("is absent or well-formed, and names only tags of the versions table", () => {
+  it("is absent or well-formed, names only tags of the versions table, and once present makes digests mandatory in prod", () => {
     const lock = readLock();
     for (const [name, entry] of Object.entries(lock)) {
       const pin = images[name as keyof typeof images];
       assert.ok(pin, `${name} is an image of the table`);
       assert.ok(entry!.reference.startsWith(`${pin.repository}:`), name);
     }
+    const prod = JSON.parse(readFileSync(join(REPO_ROOT, "policies/config/prod.json"), "utf8"));
+    const level = typeof prod["image-digests"] === "string" ? prod["image-digests"] : prod["image-digests"]?.enforcementLevel;
+    if (existsSync(LOCK_FILE)) assert.equal(level, "mandatory", "images.lock.json is committed: set image-digests to mandatory in policies/config/prod.json");
+    else assert.equal(level, "advisory", "without a lock, digests cannot be required yet");
   });
 });
