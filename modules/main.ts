@@ -6,6 +6,7 @@ import { AwsFoundation } from "./cloud/aws";
 import { ExistingCluster } from "./cloud/existing";
 import { DatabaseBackup, DatabaseRestore } from "./backup";
 import { sdkConstraints } from "./kfp/sdk";
+import { ImagePrepull } from "./prepull";
 import { GpuNodeSupport } from "./gpu";
 import { labelCommand } from "./gpu/pools";
 import { ImageResolver } from "./images";
@@ -66,6 +67,16 @@ export async function main() {
     kfp: config.kfp,
     awsGroups: config.cluster.target === "aws",
   });
+  if (config.images.prepull.enabled) {
+    new ImagePrepull("prepull", {
+      namespace: foundation.namespace,
+      images,
+      declared: config.images.prepull,
+      gpuPools: foundation.gpuPools,
+      provider: foundation.provider,
+      dependsOn: [foundation.namespaceResource],
+    });
+  }
   if (foundation.gpuPools.length > 0) {
     new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion });
   }

@@ -101,6 +101,11 @@ export const images = {
     tag: "1.36.1",
     why: "Image the cache webhook swaps into cached steps (it only echoes); upstream names ghcr.io/containerd/busybox untagged (latest), whose tags are version prefixes (1.36); the official image has exact releases.",
   },
+  prepullTools: {
+    repository: "docker.io/library/busybox",
+    tag: "1.36.1-musl",
+    why: "Static busybox the pre-pull DaemonSets copy into every image they hold, so shell-less images run `true` (docker-library/busybox musl variant builds CONFIG_STATIC=y; the default glibc variant is dynamic).",
+  },
   argoExec: {
     repository: "quay.io/argoproj/argoexec",
     tag: releases.argo.version,

@@ -73,6 +73,11 @@ const inClusterDatabase = z.strictObject({
   }).describe("MySQL container requests and limits (upstream requests 100m/800Mi and sets no limit)."),
 });
 
+/** registry/repository:tag[@sha256:...], registry spelled out (the images-pinned policy judges the tag). */
+const imageReference = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/, 'expected registry/repository:tag, such as "nvcr.io/nvidia/pytorch:25.01-py3"');
+
 const imageSettings = z
   .strictObject({
     registry: z
@@ -84,6 +89,14 @@ const imageSettings = z
       .partialRecord(z.enum(IMAGE_NAMES), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected a digest "sha256:<64 hex>"'))
       .default({})
       .describe("Content digests by image name (names as in modules/versions.ts): the pull is pinned to those bytes."),
+    prepull: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("Run the pre-pull DaemonSets (KFP's per-step images on every node)."),
+        cpu: z.array(imageReference).default([]).describe("Base images of your steps to keep on every CPU node."),
+        gpu: z.array(imageReference).default([]).describe("Base images (CUDA) to keep on every GPU pool node."),
+      })
+      .prefault({})
+      .describe("Images kept on every node so a step on a new node does not wait for its pull (docs/images.md)."),
   })
   .prefault({});
 
