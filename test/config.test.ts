@@ -132,7 +132,7 @@ describe("stack config", () => {
     assert.equal(c.kfp.argo.archive, false);
     assert.deepEqual(c.kfp.stepDefaults, { requests: { cpu: "100m", memory: "256Mi" } });
     assert.equal(c.platformPodSecurity, "baseline");
-    assert.deepEqual(c.images, { digests: {} });
+    assert.deepEqual(c.images, { digests: {}, prepull: { enabled: true, cpu: [], gpu: [] } });
   });
 
   it("refuses the restricted Pod Security level with the reason", () => {

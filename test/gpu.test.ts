@@ -106,7 +106,10 @@ describe("GPU daemons on the aws stacks", () => {
 
   it("adds nothing GPU-related to a stack without GPU pools", async () => {
     const local = await planStack("local", { root: REPO_ROOT, outDir: null, policyConfig: false });
-    assert.equal(local.objects.filter((o) => o.object.kind === "DaemonSet").length, 0);
+    // The only DaemonSet is the CPU image pre-pull; nothing tolerates or selects GPUs.
+    const daemons = local.objects.filter((o) => o.object.kind === "DaemonSet").map((o) => o.object as any);
+    assert.deepEqual(daemons.map((d) => d.metadata.name), ["image-prepull-cpu"]);
+    assert.ok(!JSON.stringify(daemons).includes("nvidia"));
   });
 });
 
