@@ -11,6 +11,9 @@ export interface ImagePin {
   readonly why: string;
 }
 
+/** The busybox release both busybox images use (the cache image and the pre-pull tools). */
+const BUSYBOX = "1.36.1";
+
 /** Release lines the platform is built and tested for. */
 export const releases = {
   kfp: { version: "2.14.0", why: "Standalone KFP backend release this kit reproduces object by object." },
@@ -98,12 +101,12 @@ export const images = {
   },
   cacheImage: {
     repository: "docker.io/library/busybox",
-    tag: "1.36.1",
+    tag: BUSYBOX,
     why: "Image the cache webhook swaps into cached steps (it only echoes); upstream names ghcr.io/containerd/busybox untagged (latest), whose tags are version prefixes (1.36); the official image has exact releases.",
   },
   prepullTools: {
     repository: "docker.io/library/busybox",
-    tag: "1.36.1-musl",
+    tag: `${BUSYBOX}-musl`,
     why: "Static busybox the pre-pull DaemonSets copy into every image they hold, so shell-less images run `true` (docker-library/busybox musl variant builds CONFIG_STATIC=y; the default glibc variant is dynamic).",
   },
   argoExec: {

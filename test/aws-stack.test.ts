@@ -184,7 +184,8 @@ describe("aws stacks", () => {
       const install = (findObject(plan, "ConfigMap", "pipeline-install-config") as any).data;
       assert.equal(install.dbHost, rds.outputs.address);
       assert.equal(install.mysqlHost, rds.outputs.address);
-      const bucket = ofType(plan, "aws:s3/bucket:Bucket")[0].inputs.bucket; // the primary comes first; a DR replica after
+      const bucket = (plan.outputs.objectStore as { bucket: string }).bucket;
+      assert.ok(ofType(plan, "aws:s3/bucket:Bucket").some((b) => b.inputs.bucket === bucket), "the stack creates the pipeline root's bucket");
       assert.equal((findObject(plan, "ConfigMap", "kfp-launcher") as any).data.defaultPipelineRoot, `s3://${bucket}/v2/artifacts?region=eu-west-1`);
       const repo = parse((findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data.artifactRepository).s3;
       assert.deepEqual([repo.endpoint, repo.bucket, repo.useSDKCreds, repo.insecure, repo.accessKeySecret], ["s3.eu-west-1.amazonaws.com", bucket, true, false, undefined]);

@@ -4,6 +4,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../modules/config";
 import { parseStackConfig } from "../modules/config/parse";
+import { DEFAULT_BACKUP_DAYS, PROD_BACKUP_DAYS } from "../modules/config/schema";
+import { dataSafety } from "../policies/src/rules/data-safety";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./helpers";
 
 const FILE = "stacks/Pulumi.aws-test.yaml";
 const gpuGroup = { instanceTypes: ["g5.xlarge"], releaseVersion: "1.35.6-20260714", cuda: "12.8" };
@@ -74,6 +79,12 @@ describe("aws stack config", () => {
   it("refuses IRSA together with static keys, and keys without their Secret", () => {
     assert.match(onlyProblem(stack("dev", { objectStore: { kind: "s3", bucket: "acme-kfp-test", keysSecret: "aws-keys" } })), /kfp-platform:objectStore\.keysSecret: found "aws-keys"; IRSA and static keys exclude each other/);
     assert.match(onlyProblem(stack("dev", { objectStore: { kind: "s3", bucket: "acme-kfp-test", auth: "keys" } })), /kfp-platform:objectStore\.keysSecret: required value is missing; auth keys needs the Secret/);
+  });
+
+  it("asks the same backup days as the data-safety policy: its default outside prod, policies/config/prod.json in prod", () => {
+    const prodConfig = JSON.parse(readFileSync(join(REPO_ROOT, "policies/config/prod.json"), "utf8"));
+    assert.equal(prodConfig["data-safety"].minBackupRetentionDays, PROD_BACKUP_DAYS);
+    assert.equal((dataSafety.configSchema!.properties as any).minBackupRetentionDays.default, DEFAULT_BACKUP_DAYS);
   });
 
   it("refuses prod without multi-AZ or with fewer than 14 days of backups, and the in-cluster database in prod", () => {

@@ -218,6 +218,8 @@ export const stackConfigSchema = stackConfigBase
 
 /** Fewest days of database backups (point-in-time recovery) prod accepts; policies/config/prod.json requires the same. */
 export const PROD_BACKUP_DAYS = 14;
+/** Days of database backups outside prod; the data-safety policy's default minimum is the same. */
+export const DEFAULT_BACKUP_DAYS = 7;
 
 /** Defaults that depend on the environment: safety in prod, cost elsewhere. */
 function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(config: C) {
@@ -232,7 +234,7 @@ function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(con
       ? {
           ...config.database,
           multiAz: config.database.multiAz ?? prod,
-          backupRetentionDays: config.database.backupRetentionDays ?? (prod ? PROD_BACKUP_DAYS : 7),
+          backupRetentionDays: config.database.backupRetentionDays ?? (prod ? PROD_BACKUP_DAYS : DEFAULT_BACKUP_DAYS),
           deletionProtection: protectData,
         }
       : config.database;

@@ -13,15 +13,19 @@ import type { ScopedIdentityRequest } from "../contract";
 
 type S3Config = Extract<StackConfig["objectStore"], { kind: "s3" }>;
 
+interface ClientRoles {
+  readonly oidc: OidcProvider;
+  readonly namespace: string;
+  readonly pipelineRootPath: string;
+}
+
 export interface ArtifactBucketArgs {
   readonly config: S3Config;
   readonly region: string;
   /** The key objects are encrypted with (ignored with config.existingBucket, which names its own). */
   readonly kmsKeyArn?: pulumi.Input<string>;
-  /** The pipeline root's path in the bucket (kfp.pipelineRootPath). */
-  readonly pipelineRootPath: string;
-  /** IRSA roles are created only with auth irsa. */
-  readonly irsa?: { oidc: OidcProvider; namespace: string };
+  /** IRSA roles for KFP's clients, created only with auth irsa; `pipelineRootPath` (kfp.pipelineRootPath) is the prefix they may use. */
+  readonly irsa?: ClientRoles;
   readonly protect: boolean;
   readonly provider: aws.Provider;
 }
@@ -58,7 +62,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
       this.arn = created.bucket.arn;
       this.ready = created.ready;
     }
-    if (args.irsa) this.createClientRoles(name, args.irsa, args.pipelineRootPath, child);
+    if (args.irsa) this.createClientRoles(name, args.irsa, child);
     this.registerOutputs({ bucket: this.name, arn: this.arn });
   }
 
@@ -124,7 +128,8 @@ export class ArtifactBucket extends pulumi.ComponentResource {
   }
 
   /** One IRSA role per object-store client, each allowed only the prefixes that component uses. */
-  private createClientRoles(name: string, irsa: { oidc: OidcProvider; namespace: string }, root: string, child: pulumi.CustomResourceOptions) {
+  private createClientRoles(name: string, irsa: ClientRoles, child: pulumi.CustomResourceOptions) {
+    const root = irsa.pipelineRootPath;
     const objects = (...prefixes: string[]) => prefixes.map((p) => pulumi.interpolate`${this.arn}/${p}/*`);
     const { argoLogs, pipelinePackages } = BUCKET_PREFIXES;
     const access: Record<ObjectStoreClient, Statement[]> = {

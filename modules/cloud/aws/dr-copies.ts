@@ -54,7 +54,7 @@ export class DisasterRecoveryCopies extends pulumi.ComponentResource {
     // Same settings as the primary (versioned, KMS, private, TLS only, lifecycle), in the DR region.
     this.replicaBucket = new ArtifactBucket(
       `${name}-replica`,
-      { config: { ...source.store, bucket: config.replicaBucket, existingBucket: undefined }, region: config.region, kmsKeyArn: key.arn, pipelineRootPath: "", protect: args.protect, provider },
+      { config: { ...source.store, bucket: config.replicaBucket, existingBucket: undefined }, region: config.region, kmsKeyArn: key.arn, protect: args.protect, provider },
       { parent: this },
     );
     const sourceArn = source.bucket.arn;
