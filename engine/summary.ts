@@ -40,7 +40,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -64,6 +64,19 @@ function gpuPoolLines(plan: PlanResult): string[] {
     `  gpu pool ${p.name}: NVIDIA driver ${p.driver}, CUDA up to ${p.maxCuda}`,
     ...(p.labelCommand ? [`    label its nodes (the kit does not make them): ${p.labelCommand}`] : []),
   ]);
+}
+
+/** Which registries the stack's caches serve, and the table images that bypass them with the command that mirrors each. */
+function imageSourceLines(plan: PlanResult): string[] {
+  const sources = plan.outputs.imageSources as
+    | { registry: string; cached: { upstream: string; via: string }[]; uncached: { image: string; reason: string; pulledFrom: string; copy: string }[] }
+    | undefined;
+  if (!sources) return [];
+  return [
+    `  image caches: ${sources.cached.length > 0 ? sources.cached.map((c) => c.upstream).join(", ") : "none"} through ${sources.registry}`,
+    ...(sources.uncached.length > 0 ? [`  images no cache serves (${sources.uncached.length}): pulled from where they are named; mirror them, then set cluster.imageCaches.mirrorUncached (docs/images.md)`] : []),
+    ...sources.uncached.flatMap((u) => [`    ${u.image}: ${u.reason}${u.pulledFrom !== u.image ? ` (pulled from ${u.pulledFrom})` : ""}`, `      ${u.copy}`]),
+  ];
 }
 
 /** Who holds cluster-admin through the kit (break-glass, audited here) and which teams get namespaces. */

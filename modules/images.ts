@@ -1,5 +1,5 @@
-// Image references, always built from the one versions table, optionally rewritten to a private
-// mirror (air-gapped installs) and pinned by digest.
+// Image references, always built from the one versions table, optionally routed through the
+// foundation's registry caches or a private mirror (air-gapped installs), and pinned by digest.
 import { lockedDigest, readLock, type ImagesLock } from "./images-lock";
 import { images, IMAGE_NAMES, type ImageName, type ImagePin } from "./versions";
 
@@ -10,15 +10,28 @@ export interface ImageSettings {
   readonly digests?: Partial<Record<ImageName, string>>;
 }
 
+/** A registry cache the foundation runs: pulls of `upstream/<path>` go to `address/<path>` instead. */
+export interface ImageCache {
+  /** Registry host as image references spell it (`quay.io`, `docker.io`). */
+  readonly upstream: string;
+  /** Where the same path is pulled through the cache (`<account>.dkr.ecr.<region>.amazonaws.com/quay`). */
+  readonly address: string;
+}
+
 /** `repository:tag`, or `repository:tag@digest` when a digest is known. */
 export function pinnedReference(pin: ImagePin, digest = pin.digest): string {
   return `${pin.repository}:${pin.tag}${digest ? `@${digest}` : ""}`;
 }
 
+/** The registry host of a fully qualified reference, and the rest. */
+export function splitRegistry(reference: string): { host: string; path: string } {
+  const slash = reference.indexOf("/");
+  return { host: reference.slice(0, slash), path: reference.slice(slash + 1) };
+}
+
 /** Moves `registry/path` under a mirror: the original registry host is replaced, the path kept. */
 export function mirrored(repository: string, registry: string): string {
-  const path = repository.split("/").slice(1).join("/");
-  return `${registry.replace(/\/+$/, "")}/${path}`;
+  return `${registry.replace(/\/+$/, "")}/${splitRegistry(repository).path}`;
 }
 
 /** The repository's lock, read once. */
@@ -26,18 +39,37 @@ let repositoryLock: ImagesLock | undefined;
 
 export class ImageResolver {
   private readonly lock: ImagesLock;
+  private readonly caches: ReadonlyMap<string, string>;
   constructor(
     private readonly settings: ImageSettings = {},
     lock?: ImagesLock,
+    caches: readonly ImageCache[] = [],
   ) {
     this.lock = lock ?? (repositoryLock ??= readLock());
+    this.caches = new Map(caches.map((c) => [c.upstream, c.address]));
   }
 
   /** The reference a pod pulls for one image of the table. */
   ref(name: ImageName): string {
     const pin: ImagePin = images[name];
-    const repository = this.settings.registry ? mirrored(pin.repository, this.settings.registry) : pin.repository;
-    return pinnedReference({ ...pin, repository }, this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin));
+    return this.route(pinnedReference(pin, this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin)));
+  }
+
+  /**
+   * Where a pod pulls a fully qualified reference from: the mirror when one is set (it holds
+   * everything), else the cache of the reference's registry, else the registry itself. The path, tag
+   * and digest stay: a pull-through cache serves the upstream manifest, so the digest still matches.
+   */
+  route(reference: string): string {
+    if (this.settings.registry) return mirrored(reference, this.settings.registry);
+    const { host, path } = splitRegistry(reference);
+    const cache = this.caches.get(host);
+    return cache ? `${cache}/${path}` : reference;
+  }
+
+  /** Whether pulls of this reference go through one of the foundation's caches. */
+  cached(reference: string): boolean {
+    return !this.settings.registry && this.caches.has(splitRegistry(reference).host);
   }
 
   /** Every image of the table: where it comes from upstream and what this stack pulls. */

@@ -2,7 +2,8 @@
 // the offline engine both call main().
 import { loadStackConfig, type StackConfig } from "./config";
 import type { Foundation } from "./cloud/contract";
-import { AwsFoundation } from "./cloud/aws";
+import { AwsFoundation, awsImageCaches } from "./cloud/aws";
+import { copyCommand, type EcrCachePlan } from "./cloud/aws/ecr-caches";
 import { ExistingCluster } from "./cloud/existing";
 import { DatabaseBackup, DatabaseRestore } from "./backup";
 import { sdkConstraints } from "./kfp/sdk";
@@ -45,7 +46,9 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
 
 export async function main() {
   const config = loadStackConfig();
-  const images = new ImageResolver(config.images);
+  // The foundation's registry caches follow from the config, so every image reference is final here.
+  const caches: EcrCachePlan | undefined = config.cluster.target === "aws" ? awsImageCaches(config.cluster) : undefined;
+  const images = new ImageResolver(config.images, undefined, caches?.routes ?? []);
   const foundation = createFoundation(config, images);
   const backupCommon = {
     namespace: foundation.namespace,
@@ -101,6 +104,7 @@ export async function main() {
       nodeLabels: p.labels,
       ...(p.labelsApplied ? {} : { labelCommand: labelCommand(p) }),
     })),
+    ...(caches && !config.images.registry ? { imageSources: imageSources(caches, images) } : {}),
     ...(foundation instanceof AwsFoundation
       ? {
           cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig },
@@ -116,5 +120,14 @@ export async function main() {
             : {}),
         }
       : {}),
+  };
+}
+
+/** Which registries the stack's caches serve, and each table image they do not: where to copy it, and how. */
+function imageSources(caches: EcrCachePlan, images: ImageResolver) {
+  return {
+    registry: caches.registryHost,
+    cached: caches.rules.map((r) => ({ upstream: r.upstream, via: `${caches.registryHost}/${r.prefix}` })),
+    uncached: caches.uncached.map((u) => ({ image: u.source, reason: u.reason, pulledFrom: images.route(u.source), copy: copyCommand(u) })),
   };
 }

@@ -79,7 +79,8 @@ describe("aws stacks", () => {
   it("runs the Cluster Autoscaler at the cluster's minor, allowed to resize only this cluster's tagged groups", () => {
     const plan = plans["aws-prod"];
     const ca = containersOf(plan).find((c) => c.owner === "Deployment cluster-autoscaler")!.container;
-    assert.equal(ca.image, `${images.clusterAutoscaler.repository}:${images.clusterAutoscaler.tag}`);
+    // Through the stack's registry.k8s.io pull-through cache (docs/images.md).
+    assert.equal(ca.image, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/kfp-prod/k8s/autoscaling/cluster-autoscaler:${images.clusterAutoscaler.tag}`);
     assert.ok(images.clusterAutoscaler.tag.startsWith(`v${eks.kubernetesVersion}.`));
     assert.ok(ca.command.includes("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/kfp-prod"));
     const policy = JSON.parse(byName(plan, "platform-autoscaler-role-policy").inputs.policy as string);
@@ -244,6 +245,7 @@ describe("aws stack on existing subnets", () => {
         "  kfp-platform:cluster:",
         "    target: aws",
         "    region: us-east-2",
+        '    accountId: "123456789012"',
         "    name: kfp-shared",
         "    existingNetwork:",
         "      vpcId: vpc-0abc",

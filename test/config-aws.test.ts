@@ -15,6 +15,7 @@ const gpuGroup = { instanceTypes: ["g5.xlarge"], releaseVersion: "1.35.6-2026071
 const cluster = (extra: Record<string, unknown> = {}) => ({
   target: "aws",
   region: "eu-west-1",
+  accountId: "123456789012",
   name: "kfp-test",
   network: { availabilityZones: ["eu-west-1a", "eu-west-1b"] },
   admins: ["arn:aws:iam::123456789012:role/platform-admins"],

@@ -5,13 +5,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { planStack, type PlanResult } from "../engine/plan";
 import { formatSummary } from "../engine/summary";
-import { ConfigError } from "../modules/config";
-import { parseStackConfig } from "../modules/config/parse";
 import { DCGM_COUNTERS } from "../modules/gpu/daemons";
 import { charts, images } from "../modules/versions";
 import { gpuNodesTainted } from "../policies/src/rules/gpu-nodes-tainted";
 import { gpuDriversPinned } from "../policies/src/rules/gpu-drivers-pinned";
-import { findObject, REPO_ROOT, tempRoot } from "./helpers";
+import { configProblems, findObject, REPO_ROOT, tempRoot } from "./helpers";
 import { violations } from "./policies-helpers";
 
 type Labels = Record<string, string>;
@@ -46,6 +44,7 @@ const awsStack = (gpuGroups: string) =>
     "  kfp-platform:cluster:",
     "    target: aws",
     "    region: eu-west-1",
+    "    accountId: \"123456789012\"",
     "    name: kfp-gpu",
     "    network: { availabilityZones: [eu-west-1a, eu-west-1b] }",
     "    admins: [arn:aws:iam::123456789012:role/platform-admins]",
@@ -192,16 +191,7 @@ describe("GPU pools of an existing cluster", () => {
 
 describe("GPU config", () => {
   const FILE = "stacks/Pulumi.gpu.yaml";
-  const problems = (config: Record<string, unknown>) => {
-    const raw = Object.fromEntries(Object.entries({ environment: "dev", ...config }).map(([k, v]) => [`kfp-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-    try {
-      parseStackConfig(raw, FILE);
-      return [];
-    } catch (e) {
-      assert.ok(e instanceof ConfigError, String(e));
-      return e.message.split("\n");
-    }
-  };
+  const problems = (config: Record<string, unknown>) => configProblems(config, FILE);
   const existing = (pools: unknown) => ({ target: "existing", gpuPools: pools });
   const t4 = { nodeSelector: { "gpu-class": "t4" }, driver: "preinstalled", driverVersion: "550.54.14", cuda: "12.4" };
 
@@ -221,7 +211,7 @@ describe("GPU config", () => {
 
   it("refuses the GPU Operator on EKS, whose NVIDIA AMIs bring the driver and toolkit", () => {
     const lines = problems({
-      cluster: { target: "aws", region: "eu-west-1", name: "kfp-x", network: { availabilityZones: ["eu-west-1a", "eu-west-1b"] }, admins: ["arn:aws:iam::123456789012:role/a"] },
+      cluster: { target: "aws", region: "eu-west-1", accountId: "123456789012", name: "kfp-x", network: { availabilityZones: ["eu-west-1a", "eu-west-1b"] }, admins: ["arn:aws:iam::123456789012:role/a"] },
       gpu: { operator: { driverVersion: "580.126.20" } },
     });
     assert.match(lines[0], /kfp-platform:gpu\.operator: .*EKS NVIDIA AMIs bring the driver and container toolkit \(the operator's would have to be off\)/);

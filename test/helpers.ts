@@ -7,6 +7,8 @@ import { join, resolve } from "node:path";
 import type { KubernetesObject } from "../engine/manifests";
 import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
+import { ConfigError } from "../modules/config";
+import { parseStackConfig } from "../modules/config/parse";
 
 export const REPO_ROOT = resolve(__dirname, "..");
 
@@ -57,4 +59,19 @@ export function one(plan: PlanResult, type: string): RecordedResource {
   const found = ofType(plan, type);
   assert.equal(found.length, 1, `one ${type}`);
   return found[0];
+}
+
+/**
+ * The problems the config schema reports for `kfp-platform:` keys (values as in a stack file; objects
+ * are written as JSON), one per line; none when it accepts them. `environment` defaults to dev.
+ */
+export function configProblems(config: Record<string, unknown>, file: string): string[] {
+  const raw = Object.fromEntries(Object.entries({ environment: "dev", ...config }).map(([k, v]) => [`kfp-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  try {
+    parseStackConfig(raw, file);
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.message.split("\n");
+  }
 }

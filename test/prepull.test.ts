@@ -13,17 +13,26 @@ before(async () => {
   for (const stack of ["local", "aws-prod"]) plans[stack] = await planStack(stack, { root: REPO_ROOT, outDir: null });
 });
 const table = new ImageResolver();
-const stepImages = [table.ref("kfpDriver"), table.ref("kfpLauncher"), table.ref("argoExec")];
+/** The per-step images KFP and Argo will start in this plan: the API server's env and the controller's flag. */
+function stepImages(plan: PlanResult): string[] {
+  const api = (findObject(plan, "Deployment", "ml-pipeline") as any).spec.template.spec.containers[0];
+  const env = (name: string) => api.env.find((e: any) => e.name === name).value;
+  const args: string[] = (findObject(plan, "Deployment", "workflow-controller") as any).spec.template.spec.containers[0].args;
+  return [env("V2_DRIVER_IMAGE"), env("V2_LAUNCHER_IMAGE"), args[args.indexOf("--executor-image") + 1]];
+}
 const podOf = (plan: PlanResult, kind: "cpu" | "gpu") => (findObject(plan, "DaemonSet", `${PREPULL_NAME}-${kind}`) as any)?.spec.template.spec;
 const held = (pod: any) => pod.initContainers.filter((c: any) => c.name.startsWith("image-")).map((c: any) => c.image);
 
 describe("pre-pull DaemonSets", () => {
   it("hold exactly the per-step images and the declared ones, per pool kind", () => {
     const prod = plans["aws-prod"];
-    assert.deepEqual(held(podOf(prod, "cpu")), [...stepImages, "docker.io/library/python:3.11.11-slim"]);
-    assert.deepEqual(held(podOf(prod, "gpu")), [...stepImages, "nvcr.io/nvidia/cuda:12.8.1-runtime-ubuntu24.04"]);
-    // No GPU pools on local: one DaemonSet, KFP's images only.
-    assert.deepEqual(held(podOf(plans.local, "cpu")), stepImages);
+    // aws-prod's come through its ECR caches: the same references KFP and Argo start steps with.
+    assert.ok(stepImages(prod).every((ref) => ref.startsWith("123456789012.dkr.ecr.eu-west-1.amazonaws.com/kfp-prod/")));
+    assert.deepEqual(held(podOf(prod, "cpu")), [...stepImages(prod), "docker.io/library/python:3.11.11-slim"]);
+    assert.deepEqual(held(podOf(prod, "gpu")), [...stepImages(prod), "nvcr.io/nvidia/cuda:12.8.1-runtime-ubuntu24.04"]);
+    // No GPU pools on local: one DaemonSet, KFP's images only, straight from the table.
+    assert.deepEqual(stepImages(plans.local), [table.ref("kfpDriver"), table.ref("kfpLauncher"), table.ref("argoExec")]);
+    assert.deepEqual(held(podOf(plans.local, "cpu")), stepImages(plans.local));
     assert.equal(podOf(plans.local, "gpu"), undefined);
   });
 
@@ -41,7 +50,7 @@ describe("pre-pull DaemonSets", () => {
     for (const pod of [podOf(plans["aws-prod"], "cpu"), podOf(plans["aws-prod"], "gpu")]) {
       const [tools, ...images] = pod.initContainers;
       assert.deepEqual(tools.command, ["/bin/cp", "/bin/busybox", "/prepull/busybox"]);
-      assert.equal(tools.image, table.ref("prepullTools"));
+      assert.equal(tools.image, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/kfp-prod/docker-hub/${table.ref("prepullTools").slice("docker.io/".length)}`);
       for (const c of images) assert.deepEqual(c.command, ["/prepull/busybox", "true"], c.name);
       for (const c of [...pod.initContainers, ...pod.containers]) {
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, c.name);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../gpu/cuda";
 import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../gpu/aws-instance-types";
 import { cudaDriverFloors, eks, type EksAddon } from "../versions";
+import { CREDENTIALED_UPSTREAMS, longestPrefix, MAX_PREFIX_LENGTH, NO_PULL_THROUGH_REGION } from "../cloud/aws/ecr-caches";
 
 const count = (min: number, description: string) => z.number().int().min(min).describe(description);
 
@@ -97,6 +98,36 @@ const gpuGroup = z
     }
   });
 
+/** Secrets ECR reads for an upstream's login: the API's CredentialArn shape (name prefix ecr-pullthroughcache/). */
+const pullThroughSecret = z
+  .string()
+  .regex(
+    /^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/[a-zA-Z0-9/_+=.@-]+$/,
+    'expected the ARN of a Secrets Manager secret named ecr-pullthroughcache/<name> (ECR reads no other name), such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf"',
+  );
+
+const imageCaches = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Create ECR pull-through cache rules for the registries the kit's images come from, and pull them through the cache."),
+    prefix: z
+      .string()
+      .regex(/^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/, "expected lowercase letters, digits and single separators (an ECR repository prefix)")
+      .optional()
+      .describe("ECR repository prefix of this stack's caches and mirror copies; default the cluster name. Stacks in one account and region need different prefixes."),
+    credentials: z
+      .partialRecord(z.enum(CREDENTIALED_UPSTREAMS), pullThroughSecret)
+      .default({})
+      .describe(
+        "Registries ECR caches only with a login (docker.io, ghcr.io): the ARN of a Secrets Manager secret `ecr-pullthroughcache/<name>` in this account and region, JSON keys `username` and `accessToken`, encrypted with the default aws/secretsmanager key. Without one, that registry's images are pulled directly.",
+      ),
+    mirrorUncached: z
+      .boolean()
+      .default(false)
+      .describe("Pull images no rule caches (gcr.io, nvcr.io) from the ECR repositories the kit creates for them. Copy them first with the commands `npm run plan` prints (docs/images.md)."),
+  })
+  .prefault({})
+  .describe("Registry caches in this account's ECR (docs/images.md).");
+
 const network = z
   .strictObject({
     vpcCidr: cidr.default("10.0.0.0/16").describe("CIDR of the VPC the kit creates; split into a public and a private subnet per zone."),
@@ -125,6 +156,10 @@ export const awsCluster = z
   .strictObject({
     target: z.literal("aws").describe("EKS on AWS, built by the kit from an empty region."),
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as "eu-west-1"').describe("AWS region of everything the stack creates."),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'expected the 12-digit AWS account id, such as "123456789012"')
+      .describe("The AWS account the stack deploys into; the provider refuses credentials of any other (a prod stack never lands in a dev account). Also the registry of the image caches."),
     name: z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "expected 3-40 lowercase letters, digits or '-', starting with a letter").describe("Name of the EKS cluster; node groups, the database identifier and the kfp-platform/cluster tag on every AWS resource derive from it."),
     kubernetesVersion: z.literal(eks.kubernetesVersion).default(eks.kubernetesVersion).describe("EKS Kubernetes version: the one this kit release is built for (modules/versions.ts)."),
     network: network.optional(),
@@ -172,6 +207,7 @@ export const awsCluster = z
       .optional()
       .describe("Copies in a second region for disaster recovery: the bucket replicated, the database's automated backups replicated."),
     gpuGroups: z.record(poolName, gpuGroup).default({}).describe("GPU node groups (tainted nvidia.com/gpu=true:NoSchedule), by name."),
+    imageCaches,
   })
   .superRefine((c, ctx) => {
     if (!c.network === !c.existingNetwork) {
@@ -182,11 +218,29 @@ export const awsCluster = z
         ctx.addIssue({ code: "custom", path: [...group.split("."), "releaseVersion"], input: g.releaseVersion, message: `is an AMI release for another Kubernetes version; the cluster runs ${c.kubernetesVersion}` });
       }
     }
+    if (c.imageCaches.enabled) imageCacheRules(c, ctx);
     for (const zone of c.network?.availabilityZones ?? []) {
       if (!zone.startsWith(c.region)) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], input: zone, message: `is not a zone of region ${c.region}` });
     }
   })
   .describe("Where the platform runs.");
+
+/** The cache settings against the rest of the cluster: where ECR offers rules, secrets where ECR reads them, prefixes it takes. */
+function imageCacheRules(c: { region: string; accountId: string; name: string; imageCaches: z.infer<typeof imageCaches> }, ctx: z.RefinementCtx) {
+  if (NO_PULL_THROUGH_REGION.test(c.region)) {
+    ctx.addIssue({ code: "custom", path: ["imageCaches", "enabled"], input: true, message: `ECR offers no pull-through cache rules in ${c.region}; set imageCaches.enabled: false` });
+  }
+  const longest = longestPrefix(c.imageCaches.prefix ?? c.name);
+  if (longest.length > MAX_PREFIX_LENGTH) {
+    ctx.addIssue({ code: "custom", path: ["imageCaches", "prefix"], input: c.imageCaches.prefix, message: `makes the ECR prefix "${longest}" (${longest.length} characters; ECR takes ${MAX_PREFIX_LENGTH}); set a shorter imageCaches.prefix` });
+  }
+  for (const [host, arn] of Object.entries(c.imageCaches.credentials)) {
+    const [, , , region, account] = arn!.split(":");
+    if (region !== c.region || account !== c.accountId) {
+      ctx.addIssue({ code: "custom", path: ["imageCaches", "credentials", host], input: arn, message: `is in ${account}/${region}; ECR reads the secret only from the stack's own account and region (${c.accountId}/${c.region})` });
+    }
+  }
+}
 
 export const s3ObjectStore = z.strictObject({
   kind: z.literal("s3").describe("An S3 bucket the kit creates in the cluster's region (aws target)."),

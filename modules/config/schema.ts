@@ -190,6 +190,14 @@ export const stackConfigSchema = stackConfigBase
         ctx.addIssue({ code: "custom", path: [key, "kind"], input: kind, message: `${kind} needs cluster.target aws, which creates it in the cluster's VPC and account` });
       }
     }
+    if (config.cluster.target === "aws" && config.cluster.imageCaches.enabled && config.images.registry) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "imageCaches", "enabled"],
+        input: true,
+        message: `pull-through caches would go unused: images.registry (${config.images.registry}) serves every image; set cluster.imageCaches.enabled: false, or drop images.registry`,
+      });
+    }
     if (config.cluster.target === "aws" && config.cluster.disasterRecovery) {
       const dr = config.cluster.disasterRecovery;
       if (dr.region === config.cluster.region) {

@@ -18,6 +18,8 @@ export interface DisasterRecoveryCopiesArgs {
   readonly clusterName: string;
   /** The primary region, its provider, and its artifact bucket with the bucket's key. */
   readonly region: string;
+  /** The account both regions are in: the DR provider refuses any other, as the primary does. */
+  readonly accountId: string;
   readonly primaryProvider: aws.Provider;
   readonly source: { bucket: ArtifactBucket; store: S3Config; kmsKeyArn: pulumi.Input<string> };
   /** The primary database (absent without RDS). */
@@ -38,7 +40,7 @@ export class DisasterRecoveryCopies extends pulumi.ComponentResource {
     const { config } = args;
     const provider = new aws.Provider(
       `${name}-aws`,
-      { region: config.region as aws.Region, defaultTags: { tags: { "kfp-platform/cluster": args.clusterName, "kfp-platform/managed-by": "pulumi", "kfp-platform/copy-of": args.region } } },
+      { region: config.region as aws.Region, allowedAccountIds: [args.accountId], defaultTags: { tags: { "kfp-platform/cluster": args.clusterName, "kfp-platform/managed-by": "pulumi", "kfp-platform/copy-of": args.region } } },
       { parent: this },
     );
     const drOpts = { parent: this, provider };

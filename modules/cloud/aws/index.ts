@@ -20,10 +20,22 @@ import { EksCluster } from "./cluster";
 import { DisasterRecoveryCopies } from "./dr-copies";
 import { eksKubeconfig } from "./kubeconfig";
 import { AwsNetwork, s3GatewayEndpoint, type NetworkOutputs } from "./network";
+import { ecrCachePlan, type EcrCachePlan, type EcrCacheSettings } from "./ecr-caches";
+import { EcrImageCaches } from "./image-caches";
 import { EksNodeGroups } from "./node-groups";
 import { RdsMysql } from "./rds";
 
 type AwsClusterConfig = Extract<StackConfig["cluster"], { target: "aws" }>;
+
+/** The stack's ECR caches as the config sets them (the prefix defaults to the cluster name). */
+function cacheSettings(config: AwsClusterConfig): EcrCacheSettings {
+  return { accountId: config.accountId, region: config.region, imageCaches: { ...config.imageCaches, prefix: config.imageCaches.prefix ?? config.name } };
+}
+
+/** Where the stack's images come from through ECR: known from the config, before anything exists. */
+export function awsImageCaches(config: AwsClusterConfig): EcrCachePlan {
+  return ecrCachePlan(cacheSettings(config));
+}
 
 export interface AwsFoundationArgs {
   readonly cluster: AwsClusterConfig;
@@ -51,6 +63,8 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
   readonly gpuPools: Foundation["gpuPools"];
   readonly clusterName: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  /** Pull-through cache rules and mirror repositories in the account's ECR. */
+  readonly imageCaches: EcrImageCaches;
   /** The copies in the DR region (cluster.disasterRecovery). */
   readonly disasterRecovery?: DisasterRecoveryCopies;
 
@@ -60,7 +74,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
     const protect = args.protectData;
     const awsProvider = new aws.Provider(
       `${name}-aws`,
-      { region: config.region as aws.Region, defaultTags: { tags: { "kfp-platform/cluster": config.name, "kfp-platform/managed-by": "pulumi" } } },
+      { region: config.region as aws.Region, allowedAccountIds: [config.accountId], defaultTags: { tags: { "kfp-platform/cluster": config.name, "kfp-platform/managed-by": "pulumi" } } },
       { parent: this },
     );
     const awsOpts = { parent: this, provider: awsProvider };
@@ -78,6 +92,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       { config, clusterName: eks.name, subnetIds: network.privateSubnetIds, provider: awsProvider, dependsOn: beforeNodes },
       { parent: this },
     );
+    this.imageCaches = new EcrImageCaches(`${name}-image-caches`, { settings: cacheSettings(config), nodeRoleName: nodes.roleName, provider: awsProvider }, { parent: this });
     const afterNodes = [
       eks.addon(`${name}-coredns`, "coredns", config, { dependsOn: [nodes.system] }),
       eks.addon(`${name}-ebs-csi`, "aws-ebs-csi-driver", config, { serviceAccountRoleArn: eks.ebsCsiRole(`${name}-ebs-csi`, config.region).arn, dependsOn: [nodes.system] }),
@@ -89,7 +104,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      { parent: this, dependsOn: [...eks.access, ...beforeNodes, ...nodes.all, ...afterNodes] },
+      { parent: this, dependsOn: [...eks.access, ...beforeNodes, ...nodes.all, ...afterNodes, ...this.imageCaches.readyResources] },
     );
     const k8sOpts = { parent: this, provider: this.provider };
     const storageClass = new k8s.storage.v1.StorageClass(
@@ -190,6 +205,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
         {
           config: config.disasterRecovery,
           clusterName: config.name,
+          accountId: config.accountId,
           region: config.region,
           primaryProvider: awsProvider,
           source: { bucket, store: args.objectStore, kmsKeyArn: dataKey!.arn },

@@ -48,6 +48,7 @@ export class EksNodeGroups extends pulumi.ComponentResource {
   readonly all: aws.eks.NodeGroup[];
   readonly gpuPools: GpuPool[];
   readonly roleArn: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
 
   constructor(name: string, args: EksNodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:aws:NodeGroups", name, {}, opts);
@@ -59,6 +60,7 @@ export class EksNodeGroups extends pulumi.ComponentResource {
       (policy) => new aws.iam.RolePolicyAttachment(`${name}-role-${policy}`, { role: role.name, policyArn: managedPolicy(config.region, policy) }, child),
     );
     this.roleArn = role.arn;
+    this.roleName = role.name;
 
     const gpuSpecs = Object.entries(config.gpuGroups).map(([pool, group]) => gpuSpec(pool, group));
     this.gpuPools = gpuSpecs.map((spec) => spec.pool);

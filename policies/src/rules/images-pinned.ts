@@ -10,9 +10,18 @@ const NAME = "images-pinned";
 
 /** The registries the versions table pulls from: the allow-list unless config names a mirror. */
 const TABLE_REGISTRIES = [...new Set(Object.values(images).map((pin) => pin.repository.split("/")[0]))].sort();
+/** Private ECR registries: where the AWS foundation's pull-through caches and mirror copies serve the table's images. */
+const ECR_PRIVATE = ["*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn"];
+
+/** An allow-list entry is a host, or a pattern whose `*` stands for one DNS label (`*.dkr.ecr.*.amazonaws.com`). */
+export function registryAllowed(registry: string, allowed: readonly string[]): boolean {
+  return allowed.some((entry) =>
+    entry.includes("*") ? new RegExp(`^${entry.split("*").map((part) => part.replace(/[.]/g, "\\.")).join("[a-z0-9-]+")}$`).test(registry) : entry === registry,
+  );
+}
 
 const config = knobs({
-  allowedRegistries: stringList("Registry hosts images may come from (a private mirror replaces the list).", TABLE_REGISTRIES),
+  allowedRegistries: stringList("Registry hosts images may come from; `*` matches one DNS label (a private mirror replaces the list).", [...TABLE_REGISTRIES, ...ECR_PRIVATE]),
   floatingTags: stringList("Tags that move and so pin nothing.", ["latest", "stable", "main", "master", "edge", "nightly", "dev"]),
   minVersionParts: {
     type: "integer",
@@ -48,7 +57,7 @@ export const imagesPinned: ResourceValidationPolicy = {
         if (floating) violation(`${at} uses ${floating}`, "pin an exact version tag (or add the digest) in modules/versions.ts");
       }
       if (requireExplicitRegistry && !image.explicitRegistry) violation(`${at} leaves the registry implied`, `spell it out (docker.io/${image.path})`);
-      else if (!allowedRegistries.includes(image.registry)) {
+      else if (!registryAllowed(image.registry, allowedRegistries)) {
         violation(`${at} comes from ${image.registry}, which is not an allowed registry (${allowedRegistries.join(", ")})`, "pull it through an allowed registry or add the registry to images-pinned.allowedRegistries in the policy config");
       }
     }
