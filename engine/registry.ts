@@ -48,23 +48,50 @@ async function anonymousToken(challenge: Record<string, string>, name: string): 
   return token;
 }
 
-/** The digest the registry serves for `reference` (registry/repository:tag) now. */
-export async function manifestDigest(reference: string, overrides: Readonly<Record<string, string>> = {}): Promise<string> {
-  const { registry, name, tag } = splitReference(reference);
-  const url = `${registryBaseUrl(registry, overrides)}/v2/${name}/manifests/${tag}`;
+/** A manifest request with the anonymous token flow: a 401 Bearer challenge is answered once. */
+async function manifestRequest(reference: string, target: string, method: "HEAD" | "GET", overrides: Readonly<Record<string, string>>): Promise<Response> {
+  const { registry, name } = splitReference(reference);
+  const url = `${registryBaseUrl(registry, overrides)}/v2/${name}/manifests/${target}`;
   const headers: Record<string, string> = { Accept: MANIFEST_TYPES };
-  let res = await fetch(url, { method: "HEAD", headers });
+  let res = await fetch(url, { method, headers });
   if (res.status === 401) {
     const challenge = parseBearerChallenge(res.headers.get("www-authenticate") ?? "");
     if (!challenge) throw new Error(`${reference}: ${registry} asks for credentials this tool does not have (no Bearer challenge)`);
     headers.Authorization = `Bearer ${await anonymousToken(challenge, name)}`;
-    res = await fetch(url, { method: "HEAD", headers });
+    res = await fetch(url, { method, headers });
   }
-  if (res.status === 404) throw new Error(`${reference}: no such tag on ${registry}`);
+  if (res.status === 404) throw new Error(`${reference}: no such ${target.startsWith("sha256:") ? "manifest" : "tag"} on ${registry}`);
   if (!res.ok) throw new Error(`${reference}: ${registry} answered HTTP ${res.status}`);
+  return res;
+}
+
+/** The digest the registry serves for `reference` (registry/repository:tag) now. */
+export async function manifestDigest(reference: string, overrides: Readonly<Record<string, string>> = {}): Promise<string> {
+  const res = await manifestRequest(reference, splitReference(reference).tag, "HEAD", overrides);
   const digest = res.headers.get("docker-content-digest");
   if (digest) return digest;
   // Some registries omit the header on HEAD: the digest is the SHA-256 of the manifest's bytes.
-  const body = Buffer.from(await (await fetch(url, { headers })).arrayBuffer());
+  const body = Buffer.from(await (await manifestRequest(reference, splitReference(reference).tag, "GET", overrides)).arrayBuffer());
   return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+}
+
+interface Manifest {
+  manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
+  config?: { size: number };
+  layers?: { size: number }[];
+}
+
+/**
+ * Bytes a node downloads to pull `reference` for one platform: the image config plus every
+ * compressed layer, as the manifest lists them (an index is resolved to the platform's manifest).
+ */
+export async function pullBytes(reference: string, platform = { os: "linux", architecture: "amd64" }, overrides: Readonly<Record<string, string>> = {}): Promise<number> {
+  let manifest = (await (await manifestRequest(reference, splitReference(reference).tag, "GET", overrides)).json()) as Manifest;
+  if (manifest.manifests) {
+    const entry = manifest.manifests.find((m) => m.platform?.os === platform.os && m.platform?.architecture === platform.architecture);
+    if (!entry) throw new Error(`${reference}: no ${platform.os}/${platform.architecture} image in its index`);
+    manifest = (await (await manifestRequest(reference, entry.digest, "GET", overrides)).json()) as Manifest;
+  }
+  if (!manifest.layers) throw new Error(`${reference}: the manifest lists no layers`);
+  return (manifest.config?.size ?? 0) + manifest.layers.reduce((sum, l) => sum + l.size, 0);
 }

@@ -20,6 +20,15 @@ function expectKind<T extends { kind: string }, K extends T["kind"]>(value: T, k
   return value as Extract<T, { kind: K }>;
 }
 
+/**
+ * Where the stack's images come from: the foundation's registry caches follow from the config alone,
+ * so every image reference is final before anything exists.
+ */
+export function stackImages(config: StackConfig): { images: ImageResolver; caches?: EcrCachePlan } {
+  const caches = config.cluster.target === "aws" ? awsImageCaches(config.cluster) : undefined;
+  return { images: new ImageResolver(config.images, undefined, caches?.routes ?? []), caches };
+}
+
 /** Builds the foundation the stack's `cluster.target` names. */
 function createFoundation(config: StackConfig, images: ImageResolver): Foundation {
   const common = { namespace: config.platformNamespace, protectData: config.protectData, podSecurity: config.platformPodSecurity, images };
@@ -46,9 +55,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
 
 export async function main() {
   const config = loadStackConfig();
-  // The foundation's registry caches follow from the config, so every image reference is final here.
-  const caches: EcrCachePlan | undefined = config.cluster.target === "aws" ? awsImageCaches(config.cluster) : undefined;
-  const images = new ImageResolver(config.images, undefined, caches?.routes ?? []);
+  const { images, caches } = stackImages(config);
   const foundation = createFoundation(config, images);
   const backupCommon = {
     namespace: foundation.namespace,

@@ -22,7 +22,12 @@ export function tempRoot(stacks: Record<string, string>): string {
 
 /** Runs `npm run plan -- <args>` the way a user would (same Node, tsx loader) and captures the result. */
 export function runPlanCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "engine/cli/plan.ts"), ...args], {
+  return runCli("plan", args);
+}
+
+/** Runs `npm run <command> -- <args>` (engine/cli/<command>.ts) the way a user would. */
+export function runCli(command: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, `engine/cli/${command}.ts`), ...args], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: 120_000,

@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { checkLock, resolveLock } from "../engine/image-lock";
-import { manifestDigest, parseBearerChallenge } from "../engine/registry";
+import { manifestDigest, parseBearerChallenge, pullBytes } from "../engine/registry";
 import { ImageResolver } from "../modules/images";
 import { LOCK_FILE, readLock } from "../modules/images-lock";
 import { images } from "../modules/versions";
-import { REPO_ROOT } from "./helpers";
+import { REPO_ROOT, runCli } from "./helpers";
 
 const missing = spawnSync("sh", ["-c", "command -v docker-registry"]).status !== 0;
 const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
@@ -29,29 +29,37 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Pushes one image (config + one layer + manifest) under name:tag; returns the manifest's digest. */
-async function push(base: string, name: string, tag: string, layerText: string): Promise<string> {
-  const blob = async (data: Buffer) => {
-    const start = await fetch(`${base}/v2/${name}/blobs/uploads/`, { method: "POST" });
-    assert.equal(start.status, 202);
-    const location = new URL(start.headers.get("location")!, base);
-    location.searchParams.set("digest", sha256(data));
-    const put = await fetch(location, { method: "PUT", body: new Uint8Array(data), headers: { "Content-Type": "application/octet-stream" } });
-    assert.equal(put.status, 201, await put.text());
-    return { digest: sha256(data), size: data.length };
-  };
-  const config = await blob(Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } })));
-  const layer = await blob(Buffer.from(layerText));
-  const manifest = JSON.stringify({
+/** Uploads one blob (monolithic upload); returns its descriptor. */
+async function pushBlob(base: string, name: string, data: Buffer): Promise<{ digest: string; size: number }> {
+  const start = await fetch(`${base}/v2/${name}/blobs/uploads/`, { method: "POST" });
+  assert.equal(start.status, 202);
+  const location = new URL(start.headers.get("location")!, base);
+  location.searchParams.set("digest", sha256(data));
+  const put = await fetch(location, { method: "PUT", body: new Uint8Array(data), headers: { "Content-Type": "application/octet-stream" } });
+  assert.equal(put.status, 201, await put.text());
+  return { digest: sha256(data), size: data.length };
+}
+
+/** Puts a manifest (or index) under a tag or digest; returns its digest. */
+async function pushManifest(base: string, name: string, reference: string, manifest: Record<string, unknown>): Promise<string> {
+  const body = JSON.stringify(manifest);
+  const res = await fetch(`${base}/v2/${name}/manifests/${reference}`, { method: "PUT", body, headers: { "Content-Type": String(manifest.mediaType) } });
+  assert.equal(res.status, 201, await res.text());
+  assert.equal(res.headers.get("docker-content-digest"), sha256(body));
+  return sha256(body);
+}
+
+/** Pushes one image (config + layers + manifest) under name:tag; returns the manifest's digest. */
+async function push(base: string, name: string, tag: string, ...layerTexts: string[]): Promise<string> {
+  const config = await pushBlob(base, name, Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } })));
+  const layers = [];
+  for (const text of layerTexts) layers.push({ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", ...(await pushBlob(base, name, Buffer.from(text))) });
+  return pushManifest(base, name, tag, {
     schemaVersion: 2,
     mediaType: "application/vnd.docker.distribution.manifest.v2+json",
     config: { mediaType: "application/vnd.docker.container.image.v1+json", ...config },
-    layers: [{ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", ...layer }],
+    layers,
   });
-  const res = await fetch(`${base}/v2/${name}/manifests/${tag}`, { method: "PUT", body: manifest, headers: { "Content-Type": "application/vnd.docker.distribution.manifest.v2+json" } });
-  assert.equal(res.status, 201, await res.text());
-  assert.equal(res.headers.get("docker-content-digest"), sha256(manifest));
-  return sha256(manifest);
 }
 
 describe("image digest lock against the Distribution registry", { skip: !process.env.CI && missing }, () => {
@@ -105,6 +113,42 @@ describe("image digest lock against the Distribution registry", { skip: !process
     assert.match(problems[0], new RegExp(`^mysql: ${host.replace(/\./g, "\\.")}/library/mysql:8\\.4\\.7 is not in .* \\(it holds .*mysql:${images.mysql.tag.replace(/\./g, "\\.")}\\)\\. Fix: npm run images -- --resolve`));
     assert.match(problems[1], /^cacheImage: .*busybox:1\.36\.1 moved: locked sha256:[0-9a-f]{64}, the registry now serves /);
     assert.ok(problems[1].includes(moved));
+  });
+
+  it("sums what a node downloads for one platform: config and compressed layers, through a multi-platform index", async () => {
+    const name = "kubeflow/kfp-driver";
+    const layers = ["x".repeat(3000), "y".repeat(500)];
+    const amd64 = await push(base, name, "amd64-only", ...layers);
+    const arm64 = await push(base, name, "arm64-only", "z".repeat(9000));
+    const size = async (tag: string) => Number((await (await fetch(`${base}/v2/${name}/manifests/${tag}`, { headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" } })).json()).config.size);
+    const configBytes = await size("amd64-only");
+    const entry = (digest: string, architecture: string) => ({ mediaType: "application/vnd.docker.distribution.manifest.v2+json", digest, size: 1, platform: { os: "linux", architecture } });
+    // The registry checks each entry's size against the manifest it names: take them from the registry.
+    const manifestSize = async (digest: string) => Number((await fetch(`${base}/v2/${name}/manifests/${digest}`, { method: "HEAD", headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" } })).headers.get("content-length"));
+    await pushManifest(base, name, images.kfpDriver.tag, {
+      schemaVersion: 2,
+      mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
+      manifests: [{ ...entry(arm64, "arm64"), size: await manifestSize(arm64) }, { ...entry(amd64, "amd64"), size: await manifestSize(amd64) }],
+    });
+    const overrides = { [host]: base };
+    assert.equal(await pullBytes(`${host}/${name}:${images.kfpDriver.tag}`, undefined, overrides), configBytes + 3500);
+    assert.equal(await pullBytes(`${host}/${name}:amd64-only`, undefined, overrides), configBytes + 3500);
+    await assert.rejects(pullBytes(`${host}/${name}:${images.kfpDriver.tag}`, { os: "linux", architecture: "s390x" }, overrides), /no linux\/s390x image in its index/);
+  });
+
+  it("prints what a step's first start downloads on a bare node (npm run images -- --sizes)", async () => {
+    const repo = (name: "kfpDriver" | "kfpLauncher" | "argoExec") => images[name].repository.slice(images[name].repository.indexOf("/") + 1);
+    await push(base, repo("kfpDriver"), images.kfpDriver.tag, "d".repeat(2 * 1024 * 1024));
+    await push(base, repo("kfpLauncher"), images.kfpLauncher.tag, "l".repeat(1024 * 1024));
+    await push(base, repo("argoExec"), images.argoExec.tag, "a".repeat(1024 * 1024));
+    const run = runCli("images", ["--sizes", "local", "--registry", `ghcr.io=${base}`, "--registry", `quay.io=${base}`, "--mbps", "1"]);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.replace(/\n$/, "").split("\n");
+    assert.match(lines[0], /^ +2\.0 MiB {2}ghcr\.io\/kubeflow\/kfp-driver:2\.14\.0$/);
+    // Three images of 2, 1 and 1 MiB (plus their small configs): about 4.2 s at 1 MB/s.
+    assert.match(lines[3], /^cpu node: a step's first start waits for 4\.0 MiB, 4\.2 s at 1 MB\/s plus unpacking; 0 with the pre-pull DaemonSet/);
+    assert.equal(lines.length, 4, "local has no GPU pools");
+    assert.equal(runCli("images", ["--sizes", "local", "--mbps", "fast"]).status, 2);
   });
 
   it("names a tag the registry does not have", async () => {
