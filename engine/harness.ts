@@ -108,11 +108,15 @@ export async function runProgram(program: () => Promise<unknown>, options: RunOp
   process.on("unhandledRejection", onRejection);
 
   let programError: unknown;
-  let stackOutputs: unknown;
+  let serializedOutputs: unknown;
   try {
-    stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return await program();
+        const outputs = await program();
+        // Serialized inside the run, whose settings know the monitor keeps secrets: outside it, the SDK's
+        // default store would write secret outputs in plain text, which the engine never does.
+        serializedOutputs = await pulumi.runtime.serializeProperties("outputs", (outputs ?? {}) as Record<string, unknown>);
+        return outputs;
       } catch (e) {
         programError = e;
         return undefined;
@@ -133,7 +137,7 @@ export async function runProgram(program: () => Promise<unknown>, options: RunOp
   const stackResource = resources.find((r) => r.type === ROOT_STACK_TYPE);
   return {
     resources,
-    outputs: (toPlainJson(await pulumi.runtime.serializeProperties("outputs", stackOutputs ?? {})) ?? {}) as Record<string, Json>,
+    outputs: (toPlainJson(serializedOutputs ?? {}) ?? {}) as Record<string, Json>,
     engineErrors: stackResource ? engineErrors : [...engineErrors, "the program registered no root Stack resource"],
   };
 }

@@ -1,6 +1,7 @@
 // Validates every rendered Kubernetes object against the OpenAPI schema of the Kubernetes API level we
 // target (kubernetes-models, generated from upstream's OpenAPI), and custom resources against the
-// openAPIV3Schema of the CRD in the same plan that defines them.
+// openAPIV3Schema of the CRD in the same plan that defines them (or, for CRDs a Helm release brings,
+// against the operator's published models).
 import Ajv, { type ValidateFunction } from "ajv";
 import { releases } from "../modules/versions";
 import { describeObject, type RenderedObject } from "./manifests";
@@ -19,6 +20,26 @@ type ModelClass = new (data: unknown) => { validate(): void };
 async function builtInModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   try {
     const mod = (await import(`kubernetes-models/${apiVersion}`)) as Record<string, unknown>;
+    return mod[kind] as ModelClass | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Models of custom resources whose CRDs arrive inside a Helm release, so the plan has no CRD to read:
+ * the Prometheus Operator's (@kubernetes-models/prometheus-operator 6.0.0, schemas generated from
+ * operator v0.91.0; the kit installs v0.93.1, whose changes since add fields the kit does not use).
+ */
+const RELEASE_CRD_MODELS: Readonly<Record<string, string>> = {
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
+async function releaseCrdModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  const pkg = RELEASE_CRD_MODELS[apiVersion.split("/")[0]];
+  if (!pkg) return undefined;
+  try {
+    const mod = (await import(`${pkg}/${apiVersion}/${kind}`)) as Record<string, unknown>;
     return mod[kind] as ModelClass | undefined;
   } catch {
     return undefined;
@@ -45,7 +66,7 @@ export async function validateObjects(objects: readonly RenderedObject[]): Promi
   const crds = crdValidators(objects);
   for (const { urn, object } of objects) {
     const where = { urn, object: describeObject(object) };
-    const Model = await builtInModel(object.apiVersion, object.kind);
+    const Model = (await builtInModel(object.apiVersion, object.kind)) ?? (await releaseCrdModel(object.apiVersion, object.kind));
     if (Model) {
       try {
         new Model(object).validate();

@@ -67,6 +67,19 @@ export class ImageResolver {
     return cache ? `${cache}/${path}` : reference;
   }
 
+  /**
+   * A table image as Helm charts take it (`registry`, `repository`, `tag`), routed like ref(): the
+   * registry value carries the mirror or cache address. Charts render no digest from these keys.
+   */
+  chartImage(name: ImageName): { registry: string; repository: string; tag: string } {
+    const pin: ImagePin = images[name];
+    const { host, path } = splitRegistry(pin.repository);
+    const routed = splitRegistry(this.route(`${pin.repository}:${pin.tag}`));
+    // The route keeps the path: whatever precedes it is the registry the chart prefixes.
+    const registry = `${routed.host}/${routed.path}`.slice(0, -(path.length + pin.tag.length + 2));
+    return { registry: registry || host, repository: path, tag: pin.tag };
+  }
+
   /** Whether pulls of this reference go through one of the foundation's caches. */
   cached(reference: string): boolean {
     return !this.settings.registry && this.caches.has(splitRegistry(reference).host);

@@ -12,6 +12,7 @@ import { GpuNodeSupport } from "./gpu";
 import { labelCommand } from "./gpu/pools";
 import { ImageResolver } from "./images";
 import { KubeflowPipelines } from "./kfp";
+import { Monitoring } from "./monitoring";
 import { Tenancy } from "./tenancy";
 
 /** Narrows a config union the schema has already narrowed (the cross-field rules); a miss is a bug here. */
@@ -90,6 +91,20 @@ export async function main() {
   if (foundation.gpuPools.length > 0) {
     new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion });
   }
+  const monitoring = config.monitoring.enabled
+    ? new Monitoring("monitoring", {
+        settings: config.monitoring,
+        platformNamespace: foundation.namespace,
+        kfp: config.kfp.argo,
+        gpuPools: foundation.gpuPools,
+        database,
+        minio: foundation.objectStore.kind === "minio",
+        storageClass: config.cluster.target === "existing" ? config.cluster.storageClass : undefined,
+        images,
+        provider: foundation.provider,
+        dependsOn: [foundation.namespaceResource],
+      })
+    : undefined;
   return {
     environment: config.environment,
     // What pipeline authors pip-install against this backend (also sdk/constraints.txt).
@@ -103,6 +118,16 @@ export async function main() {
     database: { host: foundation.database.host, port: foundation.database.port },
     kfp: { api: kfp.apiEndpoint, ui: kfp.uiService, pipelineRoot: kfp.pipelineRoot },
     teams: config.teams.map((t) => t.name),
+    ...(monitoring
+      ? {
+          monitoring: {
+            namespace: monitoring.namespace,
+            // docs/monitoring.md: Grafana at http://localhost:3000, user admin.
+            grafana: `kubectl -n ${monitoring.namespace} port-forward svc/${monitoring.grafanaService} 3000:80`,
+            grafanaAdminPassword: monitoring.grafanaAdminPassword,
+          },
+        }
+      : {}),
     clusterAdmins: tenancy.clusterAdmins,
     gpuPools: foundation.gpuPools.map((p) => ({
       name: p.name,

@@ -140,6 +140,60 @@ export const images = {
     tag: "4.6.0-4.8.3-distroless",
     why: "DCGM 4.6.0 with exporter 4.8.3, the build GPU Operator v26.7.0 pins; distroless is the only variant NVIDIA keeps publishing (NVIDIA/dcgm-exporter#703).",
   },
+
+  // --- monitoring (kube-prometheus-stack 88.5.3: each tag is what that chart renders by default, read in
+  // prometheus-community/helm-charts at tag kube-prometheus-stack-88.5.3, values.yaml and subcharts; the
+  // kit sets them explicitly so a chart bump changes no image unless this table does) -------------------
+  prometheus: {
+    repository: "quay.io/prometheus/prometheus",
+    tag: "v3.14.0-distroless",
+    why: "Prometheus v3.14.0, the chart's prometheusSpec.image (distroless is the default since chart 85.x, UPGRADE.md).",
+  },
+  prometheusOperator: {
+    repository: "quay.io/prometheus-operator/prometheus-operator",
+    tag: "v0.93.1",
+    why: "prometheus-operator v0.93.1, the chart's appVersion; its CRDs come from prometheus-operator-crds 31.0.1 (same operator version).",
+  },
+  prometheusConfigReloader: {
+    repository: "quay.io/prometheus-operator/prometheus-config-reloader",
+    tag: "v0.93.1",
+    why: "The operator's config-reloader sidecar (same release as the operator).",
+  },
+  alertmanager: {
+    repository: "quay.io/prometheus/alertmanager",
+    tag: "v0.34.0",
+    why: "Alertmanager v0.34.0, the chart's alertmanagerSpec.image.",
+  },
+  grafana: {
+    repository: "docker.io/grafana/grafana",
+    tag: "13.2.0",
+    why: "Grafana 13.2.0, the appVersion of the grafana subchart 12.11.1 (grafana-community/helm-charts).",
+  },
+  grafanaSidecar: {
+    repository: "quay.io/kiwigrid/k8s-sidecar",
+    tag: "2.10.1",
+    why: "k8s-sidecar 2.10.1, the grafana subchart's sidecar.image: loads the dashboards ConfigMaps labelled grafana_dashboard=1.",
+  },
+  kubeStateMetrics: {
+    repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics",
+    tag: "v2.20.0",
+    why: "kube-state-metrics v2.20.0, appVersion of the kube-state-metrics subchart 8.4.0.",
+  },
+  nodeExporter: {
+    repository: "quay.io/prometheus/node-exporter",
+    tag: "v1.12.1-distroless",
+    why: "node-exporter v1.12.1, appVersion of the prometheus-node-exporter subchart 4.56.1 (distroless: the chart's default).",
+  },
+  webhookCertgen: {
+    repository: "ghcr.io/jkroepke/kube-webhook-certgen",
+    tag: "1.8.7",
+    why: "Certificate Jobs of the operator's admission webhook (prometheusOperator.admissionWebhooks.patch.image at chart 88.5.3).",
+  },
+  mysqldExporter: {
+    repository: "quay.io/prometheus/mysqld-exporter",
+    tag: "v0.19.0",
+    why: "mysqld_exporter v0.19.0, the image the prometheus-mysql-exporter chart 2.14.0 ships; credentials by --mysqld.address/--mysqld.username and MYSQLD_EXPORTER_PASSWORD (since v0.15).",
+  },
 } as const satisfies Record<string, ImagePin>;
 
 export type ImageName = keyof typeof images;
@@ -189,6 +243,20 @@ export const charts = {
     /** The driver the chart installs when driver.version is not set; the kit always sets it. */
     defaultDriver: "595.91.07",
     why: "NVIDIA GPU Operator v26.7.0 (2026-08-20; 26.7.x supported, 26.3.x deprecated), for existing clusters whose GPU nodes bring no driver. The chart version carries the leading v.",
+  },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    repository: "https://prometheus-community.github.io/helm-charts",
+    version: "88.5.3",
+    why: "kube-prometheus-stack 88.5.3 (2026-08-21; prometheus-operator v0.93.1), the newest release whose files were read; 9x releases exist but were not readable here. Its own CRDs are turned off (crds.enabled: false): Helm never upgrades CRDs from a chart's crds/ directory.",
+  },
+  prometheusOperatorCrds: {
+    chart: "prometheus-operator-crds",
+    repository: "https://prometheus-community.github.io/helm-charts",
+    version: "31.0.1",
+    /** The operator release whose CRDs it carries: the operator image kube-prometheus-stack runs. */
+    operator: images.prometheusOperator.tag,
+    why: "prometheus-operator-crds 31.0.1 carries the v0.93.1 CRDs as templates, so a chart bump upgrades them (byte-identical to kube-prometheus-stack 88.5.3's crds/ apart from template lines).",
   },
 } as const;
 

@@ -111,4 +111,9 @@ describe("offline engine", () => {
     });
     assert.ok(result.resources.some((r) => r.name === "late"), "registration made after a delay inside an apply is recorded");
   });
+
+  it("keeps a secret stack output secret, as the engine shows it", async () => {
+    const result = await plan(async () => ({ open: pulumi.output("visible"), nested: { password: pulumi.secret("hunter2") } }));
+    assert.deepEqual(result.outputs, { open: "visible", nested: { password: "[secret]" } });
+  });
 });

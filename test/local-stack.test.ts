@@ -86,7 +86,7 @@ describe("local stack", () => {
     assert.equal(jobEnv.DB_HOST, "mysql.kubeflow.svc");
     const credentials = findObject(plan, "Secret", "mysql-bootstrap") as any;
     assert.equal(credentials.metadata.namespace, "kubeflow-db-bootstrap");
-    assert.deepEqual(Object.keys(credentials.stringData).sort(), ["ADMIN_PASSWORD", "ADMIN_USER", "KFP_PASSWORD"]);
+    assert.deepEqual(Object.keys(credentials.stringData).sort(), ["ADMIN_PASSWORD", "ADMIN_USER", "KFP_PASSWORD", "MONITOR_PASSWORD"]);
     assert.equal(findObject(plan, "Namespace", "kubeflow-db-bootstrap")!.metadata.labels!["pod-security.kubernetes.io/enforce"], "restricted");
   });
 
@@ -110,7 +110,8 @@ describe("local stack", () => {
     const written = readFileSync(join(outDir, "local/resources.json"), "utf8") + readFileSync(join(outDir, "local/manifests.yaml"), "utf8");
     const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     const passwords = plan.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-    assert.equal(passwords.length, 4);
+    // MySQL's root and KFP passwords, MinIO's two keys, the metrics user's and Grafana's admin password.
+    assert.equal(passwords.length, 6);
     for (const r of passwords) {
       const value = stableString(`password/${r.name}`, Number(r.inputs.length), alnum);
       assert.ok(!written.includes(value), `${r.name} leaked`);

@@ -2,21 +2,23 @@
 // it creates KFP's databases and user, is idempotent (twice in a row on the same server), rotates the
 // password, repairs a user an older install left behind, and refuses what it cannot splice into SQL.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { planStack } from "../engine/plan";
 import { KFP_DATABASES, KFP_DB_USER } from "../modules/data/mysql";
-import { BOOTSTRAP_NAME } from "../modules/data/mysql-bootstrap";
-import { bootstrapSql } from "../modules/data/mysql-bootstrap-script";
+import { BOOTSTRAP_NAME, MONITOR_DB_USER } from "../modules/data/mysql-bootstrap";
+import { bootstrapSql, MONITOR_GRANTS } from "../modules/data/mysql-bootstrap-script";
 import { findObject, REPO_ROOT } from "./helpers";
 import { mariadbMissing, startMariaDb, type MariaDb } from "./mariadb";
 
 const missing = mariadbMissing();
 /** An admin like RDS's master user: every privilege with grant option, not root. */
 const admin = { name: "admin", password: "Adm1nPassw0rd" };
+const MONITOR_PASSWORD = "Mon1torPassw0rd";
+const exporterMissing = spawnSync("sh", ["-c", "command -v prometheus-mysqld-exporter"]).status !== 0;
 
 describe("database bootstrap Job on a real server", { skip: !process.env.CI && missing }, () => {
   let db: MariaDb;
@@ -37,11 +39,12 @@ describe("database bootstrap Job on a real server", { skip: !process.env.CI && m
   after(async () => db?.stop());
 
   /** Runs the Job's command with the Job's env, secrets resolved to test values and the host pointed at the test server. */
-  function runJob(kfpPassword: string, extra: Record<string, string> = {}) {
+  function runJob(kfpPassword: string, extra: Record<string, string> = {}, monitorPassword = MONITOR_PASSWORD) {
     const secrets: Record<string, string> = {
       "mysql-bootstrap/ADMIN_USER": admin.name,
       "mysql-bootstrap/ADMIN_PASSWORD": admin.password,
       "mysql-bootstrap/KFP_PASSWORD": kfpPassword,
+      "mysql-bootstrap/MONITOR_PASSWORD": monitorPassword,
     };
     const container = job.spec.template.spec.containers[0];
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
@@ -92,6 +95,41 @@ describe("database bootstrap Job on a real server", { skip: !process.env.CI && m
     assert.equal(runJob("ThirdPassw0rd").status, 0);
     assert.equal(db.sql(`SELECT plugin FROM mysql.user WHERE user = '${KFP_DB_USER}';`).trim(), "mysql_native_password");
     assert.equal(db.sql("SELECT COUNT(*) FROM cachedb.probe;", kfp("ThirdPassw0rd")).trim(), "1");
+  });
+
+  it("creates the metrics user with server status rights and no data, limited to 3 connections", () => {
+    const monitor = { name: MONITOR_DB_USER, password: MONITOR_PASSWORD };
+    assert.equal(db.sql(`SELECT CONCAT(plugin, ' ', max_user_connections) FROM mysql.user WHERE user = '${MONITOR_DB_USER}';`).trim(), "mysql_native_password 3");
+    assert.match(db.sql("SHOW GLOBAL STATUS LIKE 'Threads_connected';", monitor), /Threads_connected/);
+    assert.throws(() => db.sql("SELECT COUNT(*) FROM mlpipeline.probe;", monitor), /denied/i);
+    assert.throws(() => db.sql("CREATE DATABASE other;", monitor), /denied/i);
+    const grants = db.sql(`SHOW GRANTS FOR '${MONITOR_DB_USER}'@'%';`);
+    // MariaDB shows REPLICATION CLIENT under its newer name, BINLOG MONITOR.
+    assert.match(grants, new RegExp(`GRANT ${MONITOR_GRANTS.replace("REPLICATION CLIENT", "(REPLICATION CLIENT|BINLOG MONITOR)")} ON \\*\\.\\* TO`));
+  });
+
+  it("lets mysqld_exporter's default collectors all succeed as the metrics user (Debian's exporter)", { skip: !process.env.CI && exporterMissing }, async () => {
+    const exporter = spawn("prometheus-mysqld-exporter", ["--web.listen-address=127.0.0.1:19104"], {
+      env: { DATA_SOURCE_NAME: `${MONITOR_DB_USER}:${MONITOR_PASSWORD}@(127.0.0.1:${db.port})/` },
+      stdio: "ignore",
+    });
+    try {
+      let body = "";
+      for (let i = 0; i < 50 && !body.includes("mysql_up"); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = await fetch("http://127.0.0.1:19104/metrics").then((r) => r.text(), () => "");
+      }
+      assert.match(body, /^mysql_up 1$/m);
+      const ran = [...body.matchAll(/^mysql_exporter_collector_duration_seconds\{collector="collect\.([^"]+)"\}/gm)].map(([, name]) => name);
+      assert.ok(ran.includes("global_status") && ran.includes("info_schema.innodb_cmp"), body.split("\n").filter((l) => l.startsWith("mysql_exporter")).join("\n"));
+      const failed = [...body.matchAll(/^mysql_exporter_scrape_errors_total\{collector="collect\.([^"]+)"\} [1-9]/gm)].map(([, name]) => name);
+      // MariaDB 10.5.9+ moved SHOW SLAVE STATUS to its own SLAVE MONITOR privilege; MySQL 8.4, which the kit
+      // runs, grants SHOW REPLICA STATUS with REPLICATION CLIENT. Every other collector must succeed.
+      assert.deepEqual(failed.filter((name) => name !== "slave_status"), [], "default collectors failing as the metrics user");
+      assert.match(body, /^mysql_global_status_threads_connected \d+$/m);
+    } finally {
+      exporter.kill();
+    }
   });
 
   it("refuses a password it would have to quote, before connecting", () => {

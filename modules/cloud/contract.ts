@@ -56,6 +56,17 @@ export interface Database {
    */
   readonly tls?: "skip-verify";
   readonly readyResources: pulumi.Resource[];
+  /** The metrics user the bootstrap creates, for mysqld_exporter; absent where the kit bootstraps nothing. */
+  readonly monitor?: DatabaseMonitorLogin;
+}
+
+export interface DatabaseMonitorLogin {
+  /** Host and port as seen from any namespace. */
+  readonly host: pulumi.Input<string>;
+  readonly port: number;
+  readonly username: string;
+  /** Always a Pulumi secret. */
+  readonly password: pulumi.Output<string>;
 }
 
 export interface GpuPool {

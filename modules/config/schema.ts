@@ -2,6 +2,7 @@
 // It is the only place that knows config keys: every key is typed, defaulted or required, described,
 // and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
 import { z } from "zod";
+import { monitoringSettings, PROFILES } from "./monitoring";
 import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
@@ -129,6 +130,7 @@ const stackConfigBase = z.strictObject({
     images: imageSettings.describe("Where images are pulled from."),
     kfp: kfpSettings.describe("Kubeflow Pipelines and Argo Workflows."),
     gpu: gpuSettings.describe("GPU software and the CUDA versions pipelines need."),
+    monitoring: monitoringSettings.describe("Prometheus, Alertmanager and Grafana with the platform's monitors, alerts and dashboards (docs/monitoring.md)."),
     teams: z.array(team).default([]).describe("Teams, each with its own namespace, RBAC, quota, limit range and network fences (docs/teams.md)."),
     platformAdmins: platformAdmins.describe("Who holds cluster-admin, in one place."),
     backup: z
@@ -246,7 +248,15 @@ function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(con
           deletionProtection: protectData,
         }
       : config.database;
-  return { ...config, protectData, cluster, database };
+  const profile = config.monitoring.profile ?? (prod ? "production" : "light");
+  const monitoring = {
+    ...config.monitoring,
+    profile,
+    retention: config.monitoring.retention ?? PROFILES[profile].retention,
+    storageSize: config.monitoring.storageSize ?? PROFILES[profile].storageSize,
+    replicas: config.monitoring.replicas ?? PROFILES[profile].replicas,
+  };
+  return { ...config, protectData, cluster, database, monitoring };
 }
 
 /** A validated stack configuration, defaults applied. */

@@ -9,14 +9,18 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { ContainerResources } from "../config/quantities";
 import type { ImageResolver } from "../images";
 import { fromSecret, literal } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";
+import type { DatabaseMonitorLogin } from "../cloud/contract";
 import { bootstrapScript, bootstrapSql } from "./mysql-bootstrap-script";
 
 export const BOOTSTRAP_NAME = "mysql-bootstrap";
+/** The metrics user mysqld_exporter logs in as (server status only; MONITOR_GRANTS). */
+export const MONITOR_DB_USER = "kfp_monitor";
 const SCRIPT_DIR = "/etc/mysql-bootstrap";
 /** The mysql client is a small process; requests are what quotas count. */
 const RESOURCES: ContainerResources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
@@ -40,8 +44,10 @@ export interface MysqlBootstrapArgs {
 }
 
 export class MysqlBootstrap extends pulumi.ComponentResource {
-  /** Completes once the databases, the user and its grants exist. */
+  /** Completes once the databases, the users and their grants exist. */
   readonly job: k8s.batch.v1.Job;
+  /** The metrics user's login, for mysqld_exporter. */
+  readonly monitor: DatabaseMonitorLogin;
 
   constructor(name: string, args: MysqlBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:data:MysqlBootstrap", name, {}, opts);
@@ -53,16 +59,24 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
       k8sOpts,
     );
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+    // Alphanumeric: the script splices it into SQL and refuses anything else.
+    const monitorPassword = pulumi.secret(new random.RandomPassword(`${name}-monitor-password`, { length: 32, special: false }, { parent: this }).result);
+    this.monitor = { host: args.host, port: args.port, username: MONITOR_DB_USER, password: monitorPassword };
     const credentials = new k8s.core.v1.Secret(
       `${name}-credentials`,
       {
         metadata: objectMeta(BOOTSTRAP_NAME, args.namespace),
         type: "Opaque",
-        stringData: { ADMIN_USER: args.admin.username, ADMIN_PASSWORD: pulumi.secret(args.admin.password), KFP_PASSWORD: pulumi.secret(args.kfpPassword) },
+        stringData: {
+          ADMIN_USER: args.admin.username,
+          ADMIN_PASSWORD: pulumi.secret(args.admin.password),
+          KFP_PASSWORD: pulumi.secret(args.kfpPassword),
+          MONITOR_PASSWORD: monitorPassword,
+        },
       },
       inNamespace,
     );
-    const sql = bootstrapSql(args.kfpUser, args.databases);
+    const sql = bootstrapSql(args.kfpUser, args.databases, MONITOR_DB_USER);
     const script = bootstrapScript();
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
@@ -70,9 +84,9 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
       inNamespace,
     );
     // A Job's pod template is immutable: any change of script, SQL or password replaces the Job, which
-    // runs it again. The checksum of the password is not the password (a 32-character random string).
+    // runs it again. The checksum of the passwords is not a password (they are 32-character random strings).
     const checksum = pulumi.unsecret(
-      pulumi.output(args.kfpPassword).apply((password) => createHash("sha256").update(`${script}\n${sql}\n${password}`).digest("hex")),
+      pulumi.all([args.kfpPassword, monitorPassword]).apply(([kfp, monitor]) => createHash("sha256").update(`${script}\n${sql}\n${kfp}\n${monitor}`).digest("hex")),
     );
     const secretEnv = (key: string) => fromSecret(key, BOOTSTRAP_NAME, key);
     this.job = new k8s.batch.v1.Job(
@@ -97,7 +111,7 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
                   image: args.images.ref("mysql"),
                   imagePullPolicy: "IfNotPresent",
                   command: ["/bin/sh", `${SCRIPT_DIR}/bootstrap.sh`],
-                  env: [literal("DB_HOST", args.host), literal("DB_PORT", String(args.port)), ...["ADMIN_USER", "ADMIN_PASSWORD", "KFP_PASSWORD"].map(secretEnv)],
+                  env: [literal("DB_HOST", args.host), literal("DB_PORT", String(args.port)), ...["ADMIN_USER", "ADMIN_PASSWORD", "KFP_PASSWORD", "MONITOR_PASSWORD"].map(secretEnv)],
                   resources: RESOURCES,
                   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
                   volumeMounts: [{ name: "scripts", mountPath: SCRIPT_DIR, readOnly: true }],

@@ -134,6 +134,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
       secretName: KFP_SECRET,
       databases: KFP_DATABASES,
       readyResources: [bootstrap.job, service, kfpSecret],
+      monitor: bootstrap.monitor,
     };
     this.registerOutputs({ host: this.database.host, port: this.database.port, secretName: KFP_SECRET });
   }

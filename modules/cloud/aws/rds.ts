@@ -138,6 +138,7 @@ export class RdsMysql extends pulumi.ComponentResource {
       databases: KFP_DATABASES,
       tls: "skip-verify",
       readyResources: [bootstrap.job, kfpSecret],
+      monitor: bootstrap.monitor,
     };
     this.registerOutputs({ address: this.instance.address, identifier: args.identifier });
   }

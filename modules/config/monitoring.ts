@@ -1,0 +1,54 @@
+// Monitoring settings of the one stack schema: kube-prometheus-stack's size and retention, and the
+// thresholds alerts derive from. Profiles: `light` for laptops and dev clusters (one replica, two days
+// in an emptyDir), `production` for prod (two replicas of Prometheus and Alertmanager, 15 days on a volume).
+import { z } from "zod";
+import { containerResources, storageQuantity, type ContainerResources } from "./quantities";
+
+const size = (cpu: string, memory: string, limit: string): ContainerResources => ({ requests: { cpu, memory }, limits: { memory: limit } });
+
+/** The kit's sizing for each container the monitoring stack starts (the chart sets none). */
+export const MONITORING_SIZES = {
+  prometheus: size("200m", "1Gi", "4Gi"),
+  alertmanager: size("10m", "64Mi", "256Mi"),
+  operator: size("50m", "128Mi", "512Mi"),
+  configReloader: size("10m", "32Mi", "64Mi"),
+  grafana: size("50m", "256Mi", "512Mi"),
+  grafanaSidecar: size("10m", "64Mi", "128Mi"),
+  kubeStateMetrics: size("50m", "128Mi", "512Mi"),
+  nodeExporter: size("20m", "32Mi", "128Mi"),
+  webhookJobs: size("10m", "32Mi", "64Mi"),
+  mysqldExporter: size("10m", "32Mi", "128Mi"),
+} as const satisfies Record<string, ContainerResources>;
+
+export const PROFILES = {
+  light: { retention: "2d", storageSize: undefined, replicas: 1 },
+  production: { retention: "15d", storageSize: "100Gi", replicas: 2 },
+} as const;
+
+const duration = z.string().regex(/^[0-9]+(h|d|w)$/, 'expected a Prometheus retention such as "15d"');
+
+export const monitoringSettings = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Install Prometheus, Alertmanager and Grafana (kube-prometheus-stack) with the platform's monitors, alerts and dashboards."),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a DNS label")
+      .default("monitoring")
+      .describe("Namespace of the monitoring stack (Pod Security privileged: node-exporter reads the host)."),
+    profile: z
+      .enum(["light", "production"])
+      .optional()
+      .describe("`light`: one replica, 2 days in an emptyDir; `production`: two replicas of Prometheus and Alertmanager, 15 days on a 100Gi volume. Default production in prod, light elsewhere."),
+    retention: duration.optional().describe("How long Prometheus keeps samples; default from the profile."),
+    storageSize: storageQuantity.optional().describe("Prometheus volume per replica; default from the profile (none in light: an emptyDir)."),
+    replicas: z.number().int().min(1).max(5).optional().describe("Prometheus and Alertmanager replicas; default from the profile."),
+    gpuPendingMinutes: z.number().int().min(1).max(240).default(20).describe("Minutes a pod that requests GPUs may stay Pending before GpuPodPendingTooLong fires."),
+    runbookBaseUrl: z.url().optional().describe("Where docs/runbook.md is served (e.g. its URL in your Git host); alerts then carry runbook_url links."),
+    resources: z
+      .strictObject(Object.fromEntries(Object.entries(MONITORING_SIZES).map(([name, sizes]) => [name, containerResources(sizes)])) as { [K in keyof typeof MONITORING_SIZES]: ReturnType<typeof containerResources> })
+      .prefault({})
+      .describe("Requests and limits of every container the monitoring stack starts."),
+  })
+  .prefault({});
+
+export type MonitoringSettings = z.output<typeof monitoringSettings>;

@@ -1,0 +1,91 @@
+// Typed values for kube-prometheus-stack 88.5.3 (keys read in prometheus-community/helm-charts at tag
+// kube-prometheus-stack-88.5.3: values.yaml and the kube-state-metrics, prometheus-node-exporter and
+// grafana subcharts). Every image comes from the versions table through the resolver (so a cache or
+// mirror serves it), every container is sized, and the chart's own CRDs are off (a separate release
+// of prometheus-operator-crds installs and upgrades them).
+import type { ContainerResources } from "../config/quantities";
+import type { ImageResolver } from "../images";
+import type { ImageName } from "../versions";
+import { POOL_LABEL } from "../gpu/pools";
+
+export interface StackValuesArgs {
+  readonly images: ImageResolver;
+  readonly retention: string;
+  readonly storageSize?: string;
+  readonly storageClass?: string;
+  readonly replicas: number;
+  readonly resources: Readonly<Record<"prometheus" | "alertmanager" | "operator" | "configReloader" | "grafana" | "grafanaSidecar" | "kubeStateMetrics" | "nodeExporter" | "webhookJobs", ContainerResources>>;
+  /** Secret with keys admin-user and admin-password. */
+  readonly grafanaAdminSecret: string;
+  /** Namespace the Grafana sidecar reads dashboard ConfigMaps from. */
+  readonly dashboardsNamespace: string;
+}
+
+/** Label and value the Grafana sidecar loads dashboards by (the chart's defaults, set explicitly). */
+export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+export function stackValues(args: StackValuesArgs) {
+  const image = (name: ImageName) => args.images.chartImage(name);
+  const r = args.resources;
+  return {
+    crds: { enabled: false },
+    // Short object names: kps-prometheus, kps-alertmanager, kps-operator; Grafana's Service is `grafana`.
+    fullnameOverride: "kps",
+    prometheusOperator: {
+      image: image("prometheusOperator"),
+      resources: r.operator,
+      prometheusConfigReloader: { image: image("prometheusConfigReloader"), resources: r.configReloader },
+      admissionWebhooks: { patch: { image: image("webhookCertgen"), resources: r.webhookJobs } },
+    },
+    prometheus: {
+      prometheusSpec: {
+        image: image("prometheus"),
+        replicas: args.replicas,
+        retention: args.retention,
+        resources: r.prometheus,
+        // Select the kit's monitors and rules by the release label (the chart's default selectors).
+        ruleSelectorNilUsesHelmValues: true,
+        serviceMonitorSelectorNilUsesHelmValues: true,
+        podMonitorSelectorNilUsesHelmValues: true,
+        ...(args.storageSize
+          ? {
+              storageSpec: {
+                volumeClaimTemplate: {
+                  spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.storageSize } }, ...(args.storageClass ? { storageClassName: args.storageClass } : {}) },
+                },
+              },
+            }
+          : {}),
+      },
+    },
+    alertmanager: { alertmanagerSpec: { image: image("alertmanager"), replicas: args.replicas, resources: r.alertmanager } },
+    grafana: {
+      fullnameOverride: "grafana",
+      image: image("grafana"),
+      resources: r.grafana,
+      admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
+      defaultDashboardsEnabled: true,
+      sidecar: {
+        image: image("grafanaSidecar"),
+        resources: r.grafanaSidecar,
+        dashboards: {
+          enabled: true,
+          label: Object.keys(DASHBOARD_LABEL)[0],
+          labelValue: Object.values(DASHBOARD_LABEL)[0],
+          searchNamespace: args.dashboardsNamespace,
+          folderAnnotation: "grafana_folder",
+          provider: { foldersFromFilesStructure: true },
+        },
+      },
+    },
+    "kube-state-metrics": {
+      image: image("kubeStateMetrics"),
+      resources: r.kubeStateMetrics,
+      // Node pool labels for joining GPU series to their pool's driver pin (alerts.ts POOL_NODE_LABEL).
+      metricLabelsAllowlist: [`nodes=[${POOL_LABEL}]`],
+    },
+    // The table's tag already names the distroless build; `distroless: true` (the chart's setting) would
+    // have the subchart add that suffix itself, so it is off and the tag is taken as written.
+    "prometheus-node-exporter": { image: { ...image("nodeExporter"), distroless: false }, resources: r.nodeExporter },
+  };
+}

@@ -1,0 +1,152 @@
+// promtool unit cases for every alert (modules/monitoring/alerts.ts), as aws-prod renders them: each
+// alert fires on the series that should page and stays silent on look-alikes. The series use the
+// exporters' real names and labels (modules/monitoring/metrics.ts). `value` is the alert's value, for
+// summaries that print it. absent() over a comparison carries no labels of its own (promtool shows it).
+
+export interface AlertCase {
+  readonly name: string;
+  readonly series: Record<string, string>;
+  /** Minutes after the start. */
+  readonly at: number;
+  /** Labels the alert carries besides its rule labels; undefined: it must not fire. */
+  readonly fires?: Record<string, string>;
+  readonly value?: number;
+}
+
+const ns = "kubeflow";
+const finished = (phase: string) => `argo_workflows_total_count{phase="${phase}",namespace="${ns}",job="argo-workflow-controller"}`;
+const pod = 'namespace="team-vision",pod="train-abc",container="main"';
+const gpu = 'node="ip-10-0-1-5",gpu="0",UUID="GPU-1"';
+
+export const ALERT_CASES: Record<string, AlertCase[]> = {
+  KfpPipelineSuccessRateLow: [
+    { name: "half the runs failing for an hour", series: { [finished("Succeeded")]: "0+1x90", [finished("Failed")]: "0+1x90" }, at: 80, fires: {}, value: 0.5 },
+    { name: "one failure in eleven", series: { [finished("Succeeded")]: "0+10x90", [finished("Failed")]: "0+1x90" }, at: 80 },
+    { name: "too few runs to judge", series: { [finished("Failed")]: "0+0.05x90" }, at: 80 },
+  ],
+  KfpApiServerDown: [
+    { name: "target down", series: { 'up{job="kfp-api-server"}': "0x20" }, at: 10, fires: {} },
+    { name: "no target at all", series: { 'up{job="argo-workflow-controller"}': "1x20" }, at: 10, fires: {} },
+    { name: "target up", series: { 'up{job="kfp-api-server"}': "1x20" }, at: 10 },
+  ],
+  KfpPersistenceAgentNotSyncing: [
+    {
+      name: "Argo finishes runs, KFP records none",
+      series: { [finished("Succeeded")]: "0+1x60", 'resource_manager_workflow_runs_success{profile="kubeflow",workflow="old-run"}': "1x60" },
+      at: 50,
+      fires: {},
+    },
+    {
+      name: "KFP records the runs Argo finishes",
+      series: { [finished("Succeeded")]: "0+1x60", 'resource_manager_workflow_runs_success{profile="kubeflow",workflow="old-run"}': "1x60", 'resource_manager_workflow_runs_success{profile="kubeflow",workflow="new-run"}': "_x40 1x20" },
+      at: 50,
+    },
+    { name: "nothing finished", series: { [finished("Succeeded")]: "5x60" }, at: 50 },
+  ],
+  KfpComponentUnavailable: [
+    {
+      name: "persistence agent has no ready replica",
+      series: { [`kube_deployment_status_replicas_available{namespace="${ns}",deployment="ml-pipeline-persistenceagent"}`]: "0x20", [`kube_deployment_spec_replicas{namespace="${ns}",deployment="ml-pipeline-persistenceagent"}`]: "1x20" },
+      at: 15,
+      fires: { namespace: ns, deployment: "ml-pipeline-persistenceagent" },
+    },
+    {
+      name: "all replicas available",
+      series: { [`kube_deployment_status_replicas_available{namespace="${ns}",deployment="ml-pipeline"}`]: "1x20", [`kube_deployment_spec_replicas{namespace="${ns}",deployment="ml-pipeline"}`]: "1x20" },
+      at: 15,
+    },
+    {
+      name: "another namespace's deployment",
+      series: { ['kube_deployment_status_replicas_available{namespace="team-vision",deployment="x"}']: "0x20", ['kube_deployment_spec_replicas{namespace="team-vision",deployment="x"}']: "1x20" },
+      at: 15,
+    },
+  ],
+  ArgoControllerDown: [
+    { name: "controller target down", series: { 'up{job="argo-workflow-controller"}': "0x20" }, at: 10, fires: {} },
+    { name: "controller up", series: { 'up{job="argo-workflow-controller"}': "1x20" }, at: 10 },
+  ],
+  ArgoWorkflowQueueBacklog: [
+    { name: "200 workflows queued for 20 minutes", series: { 'argo_workflows_queue_depth_gauge{queue_name="workflow_queue"}': "200x30" }, at: 20, fires: {}, value: 200 },
+    { name: "50 queued", series: { 'argo_workflows_queue_depth_gauge{queue_name="workflow_queue"}': "50x30" }, at: 20 },
+    { name: "pod cleanup queue, not the workflow queue", series: { 'argo_workflows_queue_depth_gauge{queue_name="pod_cleanup_queue"}': "500x30" }, at: 20 },
+  ],
+  ArgoControllerErrors: [
+    { name: "a panic in the last 10 minutes", series: { 'argo_workflows_error_count{cause="OperationPanic"}': "0 0 0 1 1 1 1" }, at: 5, fires: { cause: "OperationPanic" } },
+    { name: "no errors", series: { 'argo_workflows_error_count{cause="OperationPanic"}': "0x10" }, at: 5 },
+  ],
+  ArgoWorkflowObjectsHigh: [
+    { name: "1600 workflows held", series: { 'argo_workflows_gauge{status="Succeeded"}': "1000x30", 'argo_workflows_gauge{status="Running"}': "600x30" }, at: 20, fires: {}, value: 1600 },
+    { name: "1400 workflows held", series: { 'argo_workflows_gauge{status="Succeeded"}': "1000x30", 'argo_workflows_gauge{status="Running"}': "400x30" }, at: 20 },
+  ],
+  PodOOMKilled: [
+    { name: "a step killed (no restart)", series: { [`kube_pod_container_status_terminated_reason{${pod},reason="OOMKilled"}`]: "1x5" }, at: 2, fires: { namespace: "team-vision", pod: "train-abc", container: "main" } },
+    {
+      name: "a service restarted after an OOM kill",
+      series: { [`kube_pod_container_status_last_terminated_reason{${pod},reason="OOMKilled"}`]: "1x10", [`kube_pod_container_status_restarts_total{${pod}}`]: "0 0 1 1 1 1" },
+      at: 5,
+      fires: { namespace: "team-vision", pod: "train-abc", container: "main" },
+    },
+    { name: "a step that completed", series: { [`kube_pod_container_status_terminated_reason{${pod},reason="Completed"}`]: "1x5" }, at: 2 },
+    {
+      name: "an OOM kill long ago, no new restart",
+      series: { [`kube_pod_container_status_last_terminated_reason{${pod},reason="OOMKilled"}`]: "1x30", [`kube_pod_container_status_restarts_total{${pod}}`]: "3x30" },
+      at: 25,
+    },
+  ],
+  PodImagePullFailing: [
+    { name: "ImagePullBackOff for 7 minutes", series: { [`kube_pod_container_status_waiting_reason{${pod},reason="ImagePullBackOff"}`]: "1x10" }, at: 7, fires: { namespace: "team-vision", pod: "train-abc", container: "main" } },
+    { name: "still creating", series: { [`kube_pod_container_status_waiting_reason{${pod},reason="ContainerCreating"}`]: "1x10" }, at: 7 },
+  ],
+  MysqlDown: [
+    { name: "exporter cannot reach MySQL", series: { 'mysql_up{job="mysqld-exporter"}': "0x10" }, at: 5, fires: {} },
+    { name: "MySQL up", series: { 'mysql_up{job="mysqld-exporter"}': "1x10" }, at: 5 },
+  ],
+  MysqlExporterAbsent: [
+    { name: "no exporter scraped", series: { 'up{job="kfp-api-server"}': "1x20" }, at: 15, fires: {} },
+    { name: "exporter scraped", series: { 'up{job="mysqld-exporter"}': "1x20" }, at: 15 },
+  ],
+  GpuPodPendingTooLong: [
+    {
+      name: "a GPU pod pending 25 minutes",
+      series: { 'kube_pod_container_resource_requests{namespace="team-vision",pod="train-abc",container="main",resource="nvidia_com_gpu",unit="integer"}': "1x40", 'kube_pod_status_phase{namespace="team-vision",pod="train-abc",phase="Pending"}': "1x40" },
+      at: 25,
+      fires: { namespace: "team-vision", pod: "train-abc" },
+    },
+    {
+      name: "a GPU pod running",
+      series: { 'kube_pod_container_resource_requests{namespace="team-vision",pod="train-abc",container="main",resource="nvidia_com_gpu",unit="integer"}': "1x40", 'kube_pod_status_phase{namespace="team-vision",pod="train-abc",phase="Pending"}': "0x40" },
+      at: 25,
+    },
+    {
+      name: "a CPU pod pending",
+      series: { 'kube_pod_container_resource_requests{namespace="team-vision",pod="prep",container="main",resource="cpu",unit="core"}': "1x40", 'kube_pod_status_phase{namespace="team-vision",pod="prep",phase="Pending"}': "1x40" },
+      at: 25,
+    },
+  ],
+  GpuMemoryNearlyFull: [
+    { name: "97% used for 15 minutes", series: { [`DCGM_FI_DEV_FB_USED{${gpu}}`]: "23000x20", [`DCGM_FI_DEV_FB_FREE{${gpu}}`]: "500x20" }, at: 15, fires: { node: "ip-10-0-1-5", gpu: "0", UUID: "GPU-1" } },
+    { name: "half used", series: { [`DCGM_FI_DEV_FB_USED{${gpu}}`]: "12000x20", [`DCGM_FI_DEV_FB_FREE{${gpu}}`]: "12000x20" }, at: 15 },
+  ],
+  GpuXidError: [
+    { name: "XID 79 (GPU fell off the bus)", series: { [`DCGM_FI_DEV_XID_ERRORS{${gpu}}`]: "0 0 79 79" }, at: 3, fires: { node: "ip-10-0-1-5", gpu: "0", UUID: "GPU-1" }, value: 79 },
+    { name: "no XID", series: { [`DCGM_FI_DEV_XID_ERRORS{${gpu}}`]: "0x5" }, at: 3 },
+  ],
+  GpuDriverNotPinned: [
+    {
+      name: "an a10g node on another driver",
+      series: { [`DCGM_FI_DEV_GPU_UTIL{${gpu},DCGM_FI_DRIVER_VERSION="570.86.15"}`]: "50x30", 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x30" },
+      at: 20,
+      fires: { node: "ip-10-0-1-5", label_kfp_platform_pool: "a10g", DCGM_FI_DRIVER_VERSION: "570.86.15" },
+    },
+    {
+      name: "an a10g node on the pool's pin",
+      series: { [`DCGM_FI_DEV_GPU_UTIL{${gpu},DCGM_FI_DRIVER_VERSION="580.159.03"}`]: "50x30", 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x30" },
+      at: 20,
+    },
+    {
+      name: "a GPU node in no kit pool",
+      series: { [`DCGM_FI_DEV_GPU_UTIL{${gpu},DCGM_FI_DRIVER_VERSION="570.86.15"}`]: "50x30", 'kube_node_labels{node="ip-10-0-1-5"}': "1x30" },
+      at: 20,
+    },
+  ],
+};
