@@ -83,6 +83,16 @@ describe("monitoring", () => {
     assert.deepEqual(v["kube-state-metrics"].metricLabelsAllowlist, ["nodes=[kfp-platform/pool]"]);
   });
 
+  it("does not scrape control-plane parts no managed or laptop cluster exposes, so no *Down alert pages for them", () => {
+    for (const plan of Object.values(plans)) {
+      const v = values(plan);
+      for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) assert.equal(v[component].enabled, false, component);
+      assert.equal(v.defaultRules.rules.kubeControllerManager, false);
+      assert.equal(v.defaultRules.rules.etcd, false);
+      assert.equal(v.kubeApiServer, undefined, "the API server (and its etcd object counts) stays scraped");
+    }
+  });
+
   it("scrapes KFP's API server, Argo's controller over TLS, mysqld_exporter, DCGM where GPUs are and MinIO where it runs", () => {
     const jobs = (plan: PlanResult) => podMonitors(plan).map((m) => m.metadata.name).sort();
     assert.deepEqual(jobs(plans.local), [JOBS.argoController, JOBS.kfpApiServer, JOBS.minio, JOBS.mysqldExporter].sort());

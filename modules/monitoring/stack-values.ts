@@ -21,6 +21,9 @@ export interface StackValuesArgs {
   readonly dashboardsNamespace: string;
 }
 
+/** The chart's scrape targets for control-plane components that the kit turns off (values keys). */
+export const UNREACHABLE_CONTROL_PLANE = ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"] as const;
+
 /** Label and value the Grafana sidecar loads dashboards by (the chart's defaults, set explicitly). */
 export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 
@@ -29,6 +32,11 @@ export function stackValues(args: StackValuesArgs) {
   const r = args.resources;
   return {
     crds: { enabled: false },
+    // Control-plane targets nobody can scrape here: EKS and GKE hide the controller manager, scheduler
+    // and etcd; kind, k3d and minikube bind them (and kube-proxy's metrics) to 127.0.0.1. Scraping them
+    // would only page with *Down alerts, so neither they nor their default rules are installed.
+    ...Object.fromEntries(UNREACHABLE_CONTROL_PLANE.map((component) => [component, { enabled: false }])),
+    defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeProxy: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false } },
     // Short object names: kps-prometheus, kps-alertmanager, kps-operator; Grafana's Service is `grafana`.
     fullnameOverride: "kps",
     prometheusOperator: {
