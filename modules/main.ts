@@ -76,6 +76,7 @@ export async function main() {
     teams: config.teams,
     platformAdmins: config.platformAdmins,
     kfp: config.kfp,
+    monitoringNamespace: config.monitoring.enabled ? config.monitoring.namespace : undefined,
     awsGroups: config.cluster.target === "aws",
   });
   if (config.images.prepull.enabled) {

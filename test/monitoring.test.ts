@@ -134,4 +134,10 @@ describe("monitoring", () => {
     assert.equal(out.grafanaAdminPassword, "[secret]");
     assert.equal((findObject(plans.local, "Namespace", "monitoring") as any).metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
   });
+
+  it("lets the monitoring namespace, as configured, into team namespaces", () => {
+    const ingress = plans.local.objects.map((o) => o.object as any).find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === "vision" && o.metadata.name === "allow-ingress");
+    const from = ingress.spec.ingress[0].from.map((p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]).filter(Boolean);
+    assert.deepEqual(from, ["kubeflow", "monitoring"]);
+  });
 });

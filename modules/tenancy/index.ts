@@ -17,6 +17,8 @@ export interface TenancyArgs {
   readonly teams: StackConfig["teams"];
   readonly platformAdmins: StackConfig["platformAdmins"];
   readonly kfp: KfpSettings;
+  /** Namespace of the monitoring stack (team pods admit its scrapers); none when monitoring is off. */
+  readonly monitoringNamespace?: string;
   /** Whether EKS access entries map teams' IAM roles to their groups. */
   readonly awsGroups: boolean;
 }
@@ -54,6 +56,7 @@ export class Tenancy extends pulumi.ComponentResource {
         {
           team,
           platformNamespace: foundation.namespace,
+          monitoringNamespace: args.monitoringNamespace,
           stepDefaults: args.kfp.stepDefaults,
           pipelineRootPath: args.kfp.pipelineRootPath,
           objectStore: foundation.objectStore,

@@ -7,9 +7,6 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { kitMeta } from "../k8s/metadata";
 
-/** Namespace where the monitoring stack runs (its scrapers reach team pods). */
-export const MONITORING_NAMESPACE = "monitoring";
-
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 const inNamespace = (name: string): Peer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 const samePods: Peer = { podSelector: {} };
@@ -18,6 +15,8 @@ const anywhere: Peer = { ipBlock: { cidr: "0.0.0.0/0" } };
 export interface TeamNetworkArgs {
   readonly namespace: string;
   readonly platformNamespace: string;
+  /** Namespace of the monitoring stack, whose scrapers reach team pods; none when monitoring is off. */
+  readonly monitoringNamespace?: string;
   readonly internet: boolean;
   readonly opts: pulumi.CustomResourceOptions;
 }
@@ -31,7 +30,7 @@ export function teamNetworkPolicies(prefix: string, args: TeamNetworkArgs): k8s.
     policy("allow-ingress", {
       podSelector: {},
       policyTypes: ["Ingress"],
-      ingress: [{ from: [samePods, inNamespace(args.platformNamespace), inNamespace(MONITORING_NAMESPACE)] }],
+      ingress: [{ from: [samePods, inNamespace(args.platformNamespace), ...(args.monitoringNamespace ? [inNamespace(args.monitoringNamespace)] : [])] }],
     }),
     policy("allow-egress", {
       podSelector: {},

@@ -34,6 +34,7 @@ export function teamSubjects(team: TeamConfig, awsGroups: boolean): Record<"admi
 export interface TeamArgs {
   readonly team: TeamConfig;
   readonly platformNamespace: string;
+  readonly monitoringNamespace?: string;
   readonly stepDefaults: KfpSettings["stepDefaults"];
   readonly pipelineRootPath: string;
   readonly objectStore: ObjectStore;
@@ -89,7 +90,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
       inNamespace,
     );
     stepDefaultsLimitRange(`${name}-limits`, ns, team.stepDefaults ?? args.stepDefaults, inNamespace);
-    teamNetworkPolicies(`${name}-network`, { namespace: ns, platformNamespace: args.platformNamespace, internet: team.egress.internet, opts: inNamespace });
+    teamNetworkPolicies(`${name}-network`, { namespace: ns, platformNamespace: args.platformNamespace, monitoringNamespace: args.monitoringNamespace, internet: team.egress.internet, opts: inNamespace });
 
     // The team's pipeline pods: their identity reaches only the team's part of the pipeline root.
     const annotations = args.objectStore.scopedIdentity?.(
