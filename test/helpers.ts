@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer as netServer, type AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { KubernetesObject } from "../engine/manifests";
 import type { RecordedResource } from "../engine/harness";
@@ -79,4 +80,14 @@ export function configProblems(config: Record<string, unknown>, file: string): s
     assert.ok(e instanceof ConfigError, String(e));
     return e.message.split("\n");
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for servers a test starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = netServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

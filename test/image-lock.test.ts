@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as netServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -15,19 +15,10 @@ import { manifestDigest, parseBearerChallenge, pullBytes } from "../engine/regis
 import { ImageResolver } from "../modules/images";
 import { LOCK_FILE, readLock } from "../modules/images-lock";
 import { images } from "../modules/versions";
-import { REPO_ROOT, runCli } from "./helpers";
+import { freePort, REPO_ROOT, runCli } from "./helpers";
 
 const missing = spawnSync("sh", ["-c", "command -v docker-registry"]).status !== 0;
 const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = netServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Uploads one blob (monolithic upload); returns its descriptor. */
 async function pushBlob(base: string, name: string, data: Buffer): Promise<{ digest: string; size: number }> {
