@@ -1,5 +1,6 @@
 // The program: config -> foundation -> workloads -> outputs. The Pulumi CLI (through index.ts) and
 // the offline engine both call main().
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, type StackConfig } from "./config";
 import type { Foundation } from "./cloud/contract";
 import { AwsFoundation, awsImageCaches } from "./cloud/aws";
@@ -70,13 +71,28 @@ export async function main() {
   // A restore must finish before anything opens the database: KFP waits for it with the bootstrap.
   const restore = config.restore ? new DatabaseRestore("restore", { ...backupCommon, backup: config.restore.backup }) : undefined;
   const database = restore ? { ...foundation.database, readyResources: [...foundation.database.readyResources, restore.job] } : foundation.database;
-  const kfp = new KubeflowPipelines("kfp", { foundation: { ...foundation, database }, settings: config.kfp, images });
+  const monitoringNamespace = config.monitoring.enabled ? config.monitoring.namespace : undefined;
+  const kfp = new KubeflowPipelines("kfp", {
+    foundation: { ...foundation, database },
+    settings: config.kfp,
+    images,
+    ...(config.kfp.mode === "multi-user"
+      ? {
+          multiUser: {
+            clientSecret: pulumi.secret(config.oidcClientSecret!),
+            namespacesByUser: namespacesByUser(config.teams),
+            monitoringNamespace,
+            inClusterMysql: config.database.kind === "in-cluster",
+          },
+        }
+      : {}),
+  });
   const tenancy = new Tenancy("tenancy", {
     foundation,
     teams: config.teams,
     platformAdmins: config.platformAdmins,
     kfp: config.kfp,
-    monitoringNamespace: config.monitoring.enabled ? config.monitoring.namespace : undefined,
+    monitoringNamespace,
     awsGroups: config.cluster.target === "aws",
   });
   if (config.images.prepull.enabled) {
@@ -163,4 +179,13 @@ function imageSources(caches: EcrCachePlan, images: ImageResolver) {
     cached: caches.rules.map((r) => ({ upstream: r.upstream, via: `${caches.registryHost}/${r.prefix}` })),
     uncached: caches.uncached.map((u) => ({ image: u.source, reason: u.reason, pulledFrom: images.route(u.source), copy: copyCommand(u) })),
   };
+}
+
+/** Each user named in a team (admin, member or viewer) and the team namespaces they belong to. */
+function namespacesByUser(teams: StackConfig["teams"]): Record<string, string[]> {
+  const byUser: Record<string, string[]> = {};
+  for (const team of teams) {
+    for (const user of new Set([...team.admins, ...team.members, ...team.viewers])) (byUser[user] ??= []).push(team.name);
+  }
+  return byUser;
 }

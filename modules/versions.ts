@@ -141,6 +141,18 @@ export const images = {
     why: "DCGM 4.6.0 with exporter 4.8.3, the build GPU Operator v26.7.0 pins; distroless is the only variant NVIDIA keeps publishing (NVIDIA/dcgm-exporter#703).",
   },
 
+  // --- multi-user gateway (kfp.mode multi-user) ---------------------------------------------------------
+  gateway: {
+    repository: "docker.io/nginxinc/nginx-unprivileged",
+    tag: "1.30.5-alpine",
+    why: "nginx 1.30.5 (stable line) built by nginx.org, non-root (uid 101), with auth_request, HTTP/2 and gRPC proxying; the gateway's config is ours (modules/kfp/multi-user/gateway-config.ts) and runs unchanged on Debian's 1.22 in the tests. Tags are rebuilt weekly: record the digest in the lock.",
+  },
+  oauth2Proxy: {
+    repository: "quay.io/oauth2-proxy/oauth2-proxy",
+    tag: "v7.15.5",
+    why: "oauth2-proxy v7.15.5 (distroless, uid 65532); v7.15.2 fixed auth bypasses (a spoofed X-Forwarded-Uri among them), so never older. Serves /oauth2/auth for nginx's auth_request with X-Auth-Request-Email.",
+  },
+
   // --- monitoring (kube-prometheus-stack 88.5.3: each tag is what that chart renders by default, read in
   // prometheus-community/helm-charts at tag kube-prometheus-stack-88.5.3, values.yaml and subcharts; the
   // kit sets them explicitly so a chart bump changes no image unless this table does) -------------------

@@ -7,7 +7,14 @@ import type { ObjectStoreClient } from "../kfp/names";
 /** How pods authenticate to the object store. */
 export type ObjectStoreAuth =
   /** Static keys in a Secret in the platform namespace (MinIO, or S3 with keys). */
-  | { readonly kind: "secret"; readonly secretName: string; readonly accessKeyKey: string; readonly secretKeyKey: string }
+  | {
+      readonly kind: "secret";
+      readonly secretName: string;
+      readonly accessKeyKey: string;
+      readonly secretKeyKey: string;
+      /** The keys themselves when the kit generated them (in-cluster MinIO), so team namespaces can get a copy. */
+      readonly values?: { readonly accessKey: pulumi.Output<string>; readonly secretKey: pulumi.Output<string> };
+    }
   /** IAM roles that the object-store clients' service accounts assume (IRSA annotation), one per service account. */
   | { readonly kind: "aws-role"; readonly roleArns: Readonly<Record<ObjectStoreClient, pulumi.Output<string>>>; readonly mechanism: "irsa" }
   /** A Google service account bound through Workload Identity. */

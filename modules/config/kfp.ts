@@ -121,9 +121,34 @@ export const kfpSettings = z
       .default("v2/artifacts")
       .describe("Path under the artifact bucket for the default pipeline root (upstream minio://mlpipeline/v2/artifacts)."),
     cronScheduleTimezone: z.string().min(1).default("UTC").describe("Time zone of recurring-run cron schedules."),
+    mode: z
+      .enum(["single-user", "multi-user"])
+      .default("single-user")
+      .describe(
+        "`single-user`: upstream's standalone KFP, every run in the platform namespace. `multi-user`: each team's runs in its own namespace under its quota, users logged in through oauth2-proxy and identified to KFP by the kit's gateway (docs/multi-user.md).",
+      ),
+    multiUser: z
+      .strictObject({
+        oidc: z
+          .strictObject({
+            issuerUrl: z.url().describe("OIDC issuer users log in with (e.g. https://accounts.google.com, your Dex, Okta or Entra ID issuer)."),
+            clientId: z.string().min(1).describe("OIDC client id registered for the gateway; its redirect URL is <externalUrl>/oauth2/callback."),
+          })
+          .describe("The identity provider; the client secret is the secret config value kfp-platform:oidcClientSecret."),
+        externalUrl: z.url().describe("URL users open (the gateway behind your load balancer or port-forward), e.g. https://kfp.example.com."),
+        emailDomains: z.array(z.string().min(1)).default(["*"]).describe("E-mail domains oauth2-proxy admits; `*` admits every authenticated user (team bindings still decide what they may do)."),
+      })
+      .optional()
+      .describe("With mode multi-user: how users log in."),
   })
   .prefault({})
   .superRefine((kfp, ctx) => {
+    if (kfp.mode === "multi-user" && !kfp.multiUser) {
+      ctx.addIssue({ code: "custom", path: ["multiUser"], input: undefined, message: "mode multi-user needs multiUser.oidc (issuerUrl, clientId) and multiUser.externalUrl: users log in through the gateway" });
+    }
+    if (kfp.mode === "single-user" && kfp.multiUser) {
+      ctx.addIssue({ code: "custom", path: ["multiUser"], input: kfp.multiUser, message: "is used only with mode: multi-user; set mode or remove multiUser" });
+    }
     // Argo must not delete a finished Workflow before the persistence agent has recorded it.
     if (kfp.argo.secondsAfterCompletion < kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish) {
       ctx.addIssue({

@@ -157,6 +157,11 @@ const stackConfigBase = z.strictObject({
       .boolean()
       .default(false)
       .describe("Let the teams' GPU quotas add up to more than the GPU pools can hold (quotas then promise GPUs that may not come)."),
+    oidcClientSecret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("With kfp.mode multi-user: the OIDC client secret, as a secret value (`pulumi config set --secret kfp-platform:oidcClientSecret ...`)."),
     protectData: z
       .boolean()
       .optional()
@@ -175,6 +180,14 @@ export const stackConfigSchema = stackConfigBase
       });
     }
     checkGpuConfig(config, ctx);
+    if (config.kfp.mode === "multi-user") {
+      if (!config.oidcClientSecret) {
+        ctx.addIssue({ code: "custom", path: ["oidcClientSecret"], input: undefined, message: "kfp.mode multi-user needs the OIDC client secret: pulumi config set --secret kfp-platform:oidcClientSecret <secret>" });
+      }
+      if (config.platformNamespace !== "kubeflow") {
+        ctx.addIssue({ code: "custom", path: ["platformNamespace"], input: config.platformNamespace, message: "multi-user runs execute in team namespaces, whose KFP pods reach the control plane at *.kubeflow names hard-coded in KFP 2.14.0; keep kubeflow" });
+      }
+    }
     checkTeams(config, ctx);
     const prod = config.environment === "prod";
     if (prod && config.database.kind === "in-cluster") {

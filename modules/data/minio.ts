@@ -33,13 +33,14 @@ export class InClusterMinio extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider, dependsOn: args.dependsOn ?? [] };
 
     const key = (suffix: string, length: number) =>
-      new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this }).result;
+      pulumi.secret(new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this }).result);
+    const keys = { accessKey: key("access-key", 20), secretKey: key("secret-key", 40) };
     const keySecret = new k8s.core.v1.Secret(
       `${name}-keys`,
       {
         metadata: objectMeta(KEY_SECRET, namespace),
         type: "Opaque",
-        stringData: { accesskey: key("access-key", 20), secretkey: key("secret-key", 40) },
+        stringData: { accesskey: keys.accessKey, secretkey: keys.secretKey },
       },
       k8sOpts,
     );
@@ -110,7 +111,7 @@ export class InClusterMinio extends pulumi.ComponentResource {
       endpoint: `${SERVICE}.${namespace}:${PORT}`,
       region: MINIO_REGION,
       secure: false,
-      auth: { kind: "secret", secretName: KEY_SECRET, accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
+      auth: { kind: "secret", secretName: KEY_SECRET, accessKeyKey: "accesskey", secretKeyKey: "secretkey", values: keys },
       readyResources: [deployment, service, keySecret],
     };
     this.registerOutputs({ endpoint: this.objectStore.endpoint, bucket: args.bucket });

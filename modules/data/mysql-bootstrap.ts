@@ -19,6 +19,8 @@ import type { DatabaseMonitorLogin } from "../cloud/contract";
 import { bootstrapScript, bootstrapSql } from "./mysql-bootstrap-script";
 
 export const BOOTSTRAP_NAME = "mysql-bootstrap";
+/** The bootstrap's own namespace beside the platform's (the admin password stays out of the platform namespace). */
+export const bootstrapNamespace = (platformNamespace: string) => `${platformNamespace}-db-bootstrap`;
 /** The metrics user mysqld_exporter logs in as (server status only; MONITOR_GRANTS). */
 export const MONITOR_DB_USER = "kfp_monitor";
 const SCRIPT_DIR = "/etc/mysql-bootstrap";

@@ -11,7 +11,7 @@ import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
 import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "./kfp-database";
-import { MysqlBootstrap } from "./mysql-bootstrap";
+import { bootstrapNamespace, MysqlBootstrap } from "./mysql-bootstrap";
 
 export type InClusterMysqlArgs = DataServiceArgs;
 
@@ -112,7 +112,7 @@ export class InClusterMysql extends pulumi.ComponentResource {
     const bootstrap = new MysqlBootstrap(
       `${name}-bootstrap`,
       {
-        namespace: `${namespace}-db-bootstrap`,
+        namespace: bootstrapNamespace(namespace),
         provider,
         images: args.images,
         host: `${SERVICE}.${namespace}.svc`,

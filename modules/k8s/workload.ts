@@ -32,6 +32,8 @@ export interface WorkloadSpec {
   /** Upstream marks most control-plane pods evictable by the cluster autoscaler. */
   readonly safeToEvict?: boolean;
   readonly podLabels?: Record<string, string>;
+  /** Pod annotations, e.g. a config checksum that rolls the pods when their config changes. */
+  readonly podAnnotations?: Record<string, pulumi.Input<string>>;
   /** Labels of the Deployment object itself when upstream's differ from the selector. */
   readonly labels?: Record<string, string>;
   readonly pod?: Omit<PodSpec, "containers">;
@@ -50,7 +52,9 @@ export function kfpDeployment(resourceName: string, namespace: string, spec: Wor
         template: {
           metadata: {
             labels: { ...selector, ...spec.podLabels },
-            ...(spec.safeToEvict ? { annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "true" } } : {}),
+            ...(spec.safeToEvict || spec.podAnnotations
+              ? { annotations: { ...(spec.safeToEvict ? { "cluster-autoscaler.kubernetes.io/safe-to-evict": "true" } : {}), ...spec.podAnnotations } }
+              : {}),
           },
           spec: {
             securityContext: RUNTIME_DEFAULT_SECCOMP,

@@ -95,7 +95,8 @@ export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<Chi
         args: [
           "--configmap", CONTROLLER_CONFIG,
           "--executor-image", args.images.ref("argoExec"),
-          "--namespaced",
+          // Multi-user runs execute in team namespaces: a cluster-wide controller (installs/cluster).
+          ...(args.mode.multiUser ? [] : ["--namespaced"]),
           "--workflow-workers", String(argo.workflowWorkers),
           "--pod-cleanup-workers", String(argo.podCleanupWorkers),
           "--qps", String(argo.qps),

@@ -1,6 +1,7 @@
 // The ConfigMaps KFP's components read: the install-wide settings, the launcher's pipeline root, the
 // MLMD address for pipeline pods, and the UI's viewer pod template. Keys are upstream's.
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { Database } from "../cloud/contract";
 import type { ImageResolver } from "../images";
@@ -20,6 +21,8 @@ export interface ConfigMapsArgs {
   readonly bucket: string;
   readonly wiring: ObjectStoreWiring;
   readonly images: ImageResolver;
+  /** ServiceAccount of the viewer (TensorBoard) pods the UI starts. */
+  readonly viewerServiceAccount: string;
   readonly cronScheduleTimezone: string;
   readonly opts: ChildOptions;
 }
@@ -58,30 +61,36 @@ export function createConfigMaps(prefix: string, args: ConfigMapsArgs): k8s.core
     },
     opts(),
   );
-  const launcher = new k8s.core.v1.ConfigMap(
-    `${prefix}-launcher`,
-    {
-      metadata: objectMeta(LAUNCHER_CONFIG, namespace),
-      data: { defaultPipelineRoot: args.wiring.pipelineRoot, providers: stringify(args.wiring.launcherProviders) },
-    },
-    opts(),
-  );
-  // Pipeline pods load it (envFrom, optional) to find ML Metadata.
-  const metadataGrpc = new k8s.core.v1.ConfigMap(
-    `${prefix}-metadata-grpc`,
-    {
-      metadata: objectMeta("metadata-grpc-configmap", namespace, { component: "metadata-grpc-server" }),
-      data: { METADATA_GRPC_SERVICE_HOST: METADATA_GRPC_SERVICE, METADATA_GRPC_SERVICE_PORT: String(METADATA_GRPC_PORT) },
-    },
-    opts(),
-  );
+  const launcher = launcherConfigMap(`${prefix}-launcher`, namespace, args.wiring, opts());
+  const metadataGrpc = metadataGrpcConfigMap(`${prefix}-metadata-grpc`, namespace, METADATA_GRPC_SERVICE, opts());
   const ui = new k8s.core.v1.ConfigMap(
     `${prefix}-ui`,
     {
       metadata: objectMeta("ml-pipeline-ui-configmap", namespace),
-      data: { "viewer-pod-template.json": JSON.stringify({ spec: { serviceAccountName: "kubeflow-pipelines-viewer" } }, null, 4) },
+      data: { "viewer-pod-template.json": JSON.stringify({ spec: { serviceAccountName: args.viewerServiceAccount } }, null, 4) },
     },
     opts(),
   );
   return [installConfig, launcher, metadataGrpc, ui];
+}
+
+/** ConfigMap kfp-launcher: the pipeline root runs in `namespace` write to, and how the launcher opens it. */
+export function launcherConfigMap(resourceName: string, namespace: string, wiring: Pick<ObjectStoreWiring, "pipelineRoot" | "launcherProviders">, opts: pulumi.CustomResourceOptions) {
+  return new k8s.core.v1.ConfigMap(
+    resourceName,
+    { metadata: objectMeta(LAUNCHER_CONFIG, namespace), data: { defaultPipelineRoot: wiring.pipelineRoot, providers: stringify(wiring.launcherProviders) } },
+    opts,
+  );
+}
+
+/** ConfigMap metadata-grpc-configmap: pipeline pods load it (envFrom, optional) to find ML Metadata. */
+export function metadataGrpcConfigMap(resourceName: string, namespace: string, host: string, opts: pulumi.CustomResourceOptions) {
+  return new k8s.core.v1.ConfigMap(
+    resourceName,
+    {
+      metadata: objectMeta("metadata-grpc-configmap", namespace, { component: "metadata-grpc-server" }),
+      data: { METADATA_GRPC_SERVICE_HOST: host, METADATA_GRPC_SERVICE_PORT: String(METADATA_GRPC_PORT) },
+    },
+    opts,
+  );
 }

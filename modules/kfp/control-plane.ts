@@ -38,7 +38,7 @@ function apiToken(name: string) {
  * (`dataReady`); the cache server waits for its TLS Secret.
  */
 export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataReady: pulumi.Resource[], tlsSecret: k8s.core.v1.Secret) {
-  const { namespace, settings, database, images, opts } = args;
+  const { namespace, settings, database, images, opts, mode } = args;
   const r = settings.resources;
   const db = database.secretName;
   const dbUser = (name: string) => fromSecret(name, db, "username");
@@ -83,6 +83,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
           ...(database.tls ? [literal("DBCONFIG_MYSQLCONFIG_EXTRAPARAMS", JSON.stringify({ tls: database.tls }))] : []),
           literal("V2_DRIVER_IMAGE", images.ref("kfpDriver")),
           literal("V2_LAUNCHER_IMAGE", images.ref("kfpLauncher")),
+          ...mode.apiServerEnv,
         ],
         ports: [
           { name: "http", containerPort: 8888 },
@@ -97,7 +98,8 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
     // The API server exits at start when it cannot reach MySQL or the bucket.
     ...dataReady,
   );
-  service("ml-pipeline", { app: "ml-pipeline" }, [
+  // Multi-user: `ml-pipeline` is the gateway's (multi-user/gateway.ts); the API's own pods sit behind ml-pipeline-api.
+  const apiService = service(mode.apiService, { app: "ml-pipeline" }, [
     { name: "http", port: 8888 },
     { name: "grpc", port: 8887 },
   ], { annotations: { "prometheus.io/port": "8888", "prometheus.io/scheme": "http", "prometheus.io/scrape": "true" } });
@@ -115,14 +117,14 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
     }, apiServer);
   };
   apiClient("persistence-agent", "ml-pipeline-persistenceagent", "kfpPersistenceAgent", r.persistenceAgent, [
-    fromField("NAMESPACE", "metadata.namespace"),
+    mode.watched("NAMESPACE"),
     literal("TTL_SECONDS_AFTER_WORKFLOW_FINISH", String(settings.persistenceAgent.ttlSecondsAfterWorkflowFinish)),
     literal("NUM_WORKERS", String(settings.persistenceAgent.numWorkers)),
     literal("LOG_LEVEL", "info"),
   ], "persistenceagent-sa-token");
   apiClient("scheduled-workflow", "ml-pipeline-scheduledworkflow", "kfpScheduledWorkflow", r.scheduledWorkflow, [
     literal("LOG_LEVEL", "info"),
-    fromField("NAMESPACE", "metadata.namespace"),
+    mode.watched("NAMESPACE"),
     fromInstallConfig("CRON_SCHEDULE_TIMEZONE", "cronScheduleTimezone"),
   ], "scheduledworkflow-sa-token");
 
@@ -146,6 +148,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
         fromField("FRONTEND_SERVER_NAMESPACE", "metadata.namespace"),
         literal("DISABLE_GKE_METADATA", "true"),
         ...args.wiring.uiEnv,
+        ...mode.uiEnv,
       ],
       ports: [{ containerPort: 3000 }],
       securityContext: KFP_CONTAINER_SECURITY,
@@ -154,7 +157,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       readinessProbe: healthz(3000),
     },
   });
-  service("ml-pipeline-ui", { app: "ml-pipeline-ui" }, [{ name: "http", port: 80, targetPort: 3000 }], { labels: { app: "ml-pipeline-ui" } });
+  const uiService = service("ml-pipeline-ui", { app: "ml-pipeline-ui" }, [{ name: "http", port: 80, targetPort: 3000 }], { labels: { app: "ml-pipeline-ui" } });
 
   deployment("viewer-crd", {
     name: "ml-pipeline-viewer-crd",
@@ -166,7 +169,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       name: "ml-pipeline-viewer-crd",
       image: images.ref("kfpViewerCrd"),
       imagePullPolicy: "IfNotPresent",
-      env: [literal("MAX_NUM_VIEWERS", "50"), fromField("NAMESPACE", "metadata.namespace")],
+      env: [literal("MAX_NUM_VIEWERS", "50"), mode.watched("NAMESPACE")],
       securityContext: KFP_CONTAINER_SECURITY,
     },
   });
@@ -226,7 +229,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
           fromInstallConfig("DBCONFIG_PORT", "dbPort"),
           dbUser("DBCONFIG_USER"),
           dbPassword("DBCONFIG_PASSWORD"),
-          fromField("NAMESPACE_TO_WATCH", "metadata.namespace"),
+          mode.watched("NAMESPACE_TO_WATCH"),
           literal("WEBHOOK_PORT", "8443"),
         ],
         ports: [{ name: "webhook-api", containerPort: 8443 }],
@@ -266,7 +269,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       name: "main",
       image: images.ref("kfpMetadataWriter"),
       imagePullPolicy: "IfNotPresent",
-      env: [fromField("NAMESPACE_TO_WATCH", "metadata.namespace")],
+      env: [mode.watched("NAMESPACE_TO_WATCH")],
       securityContext: KFP_CONTAINER_SECURITY,
     },
   });
@@ -330,5 +333,6 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
   });
   service("metadata-envoy-service", { component: "metadata-envoy" }, [{ name: "md-envoy", port: 9090 }], { labels: { app: "metadata-envoy" } });
 
-  return { apiServer, cacheServer };
+  // The gateway (multi-user) resolves these at start.
+  return { apiServer, cacheServer, services: [apiService, uiService] };
 }

@@ -16,6 +16,10 @@ import { CACHE_SERVICE, createControlPlane } from "./control-plane";
 import { crdSpec, KFP_CRDS } from "./crds";
 import { objectStoreWiring } from "./object-store";
 import { childOptions } from "./options";
+import { KfpGateway } from "./multi-user/gateway";
+import { kfpMode } from "./multi-user/mode";
+import { createPlatformPolicies } from "./multi-user/network";
+import { createMultiUserRbac } from "./multi-user/rbac";
 import { createCacheDeployerClusterRbac, createNamespacedRbac } from "./rbac";
 
 export interface KubeflowPipelinesArgs {
@@ -23,6 +27,14 @@ export interface KubeflowPipelinesArgs {
   readonly foundation: Foundation;
   readonly settings: KfpSettings;
   readonly images: ImageResolver;
+  /** With settings.mode multi-user: what the gateway and the platform's NetworkPolicies need. */
+  readonly multiUser?: {
+    readonly clientSecret: pulumi.Input<string>;
+    /** User -> the team namespaces they belong to. */
+    readonly namespacesByUser: Readonly<Record<string, readonly string[]>>;
+    readonly monitoringNamespace?: string;
+    readonly inClusterMysql: boolean;
+  };
 }
 
 
@@ -47,7 +59,8 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
     );
     // Namespaced objects wait for the namespace.
     const inNamespace = childOptions(this, foundation.provider, [foundation.namespaceResource]);
-    const wiring = objectStoreWiring(foundation.objectStore, settings.pipelineRootPath);
+    const mode = kfpMode(settings.mode, namespace);
+    const wiring = objectStoreWiring(foundation.objectStore, settings.pipelineRootPath, mode.argoKeyFormat);
 
     createCacheDeployerClusterRbac(`${name}-cache-deployer`, namespace, inNamespace());
     // Without keys (IRSA, Workload Identity) upstream's key Secret must still exist, empty: the UI's
@@ -57,21 +70,24 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
         ? []
         : [new k8s.core.v1.Secret(`${name}-empty-artifact-keys`, { metadata: objectMeta(ARTIFACT_KEY_SECRET, namespace), type: "Opaque", stringData: { accesskey: "", secretkey: "" } }, inNamespace())];
     createNamespacedRbac(`${name}-rbac`, { namespace, serviceAccountAnnotations: storeIdentity(foundation), opts: inNamespace() });
+    // Multi-user keeps every namespaced Role and adds upstream's cluster-wide ones beside them.
+    const clusterRoles = mode.multiUser ? createMultiUserRbac(`${name}-multi-user`, namespace, inNamespace()) : [];
     const configMaps = createConfigMaps(`${name}-config`, {
       namespace,
       database: foundation.database,
       bucket: foundation.objectStore.bucket,
       wiring,
       images,
+      viewerServiceAccount: mode.viewerServiceAccount,
       cronScheduleTimezone: settings.cronScheduleTimezone,
       opts: inNamespace,
     });
 
     const certificate = createCacheWebhookCertificate(`${name}-cache-webhook`, { namespace, service: CACHE_SERVICE, opts: inNamespace });
-    const dataReady = [...foundation.database.readyResources, ...foundation.objectStore.readyResources, ...configMaps, ...crds, ...emptyKeys];
+    const dataReady = [...foundation.database.readyResources, ...foundation.objectStore.readyResources, ...configMaps, ...crds, ...emptyKeys, ...clusterRoles];
     const controlPlane = createControlPlane(
       name,
-      { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace },
+      { namespace, settings, database: foundation.database, wiring, mode, images, opts: inNamespace },
       dataReady,
       certificate.secret,
     );
@@ -84,7 +100,25 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
     });
     // Standalone KFP runs every pipeline step in its own namespace: steps get their defaults there.
     const stepDefaults = stepDefaultsLimitRange(`${name}-step-defaults`, namespace, settings.stepDefaults, inNamespace());
-    createArgo(`${name}-argo`, { namespace, settings, database: foundation.database, wiring, images, opts: inNamespace }, [webhook, stepDefaults, ...dataReady]);
+    createArgo(`${name}-argo`, { namespace, settings, database: foundation.database, wiring, mode, images, opts: inNamespace }, [webhook, stepDefaults, ...dataReady]);
+
+    if (mode.multiUser) {
+      if (!args.multiUser || !settings.multiUser) throw new Error("internal: multi-user mode without its settings (the config schema requires them)");
+      new KfpGateway(
+        `${name}-gateway`,
+        {
+          namespace,
+          settings: settings.multiUser,
+          clientSecret: args.multiUser.clientSecret,
+          namespacesByUser: args.multiUser.namespacesByUser,
+          images,
+          provider: foundation.provider,
+          dependsOn: [foundation.namespaceResource, ...controlPlane.services],
+        },
+        { parent: this },
+      );
+      createPlatformPolicies(`${name}-network`, { namespace, monitoringNamespace: args.multiUser.monitoringNamespace, inClusterMysql: args.multiUser.inClusterMysql }, inNamespace());
+    }
 
     this.apiEndpoint = `ml-pipeline.${namespace}:8887`;
     this.uiService = `ml-pipeline-ui.${namespace}`;

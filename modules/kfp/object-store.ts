@@ -3,11 +3,10 @@
 // artifacts), the API server's OBJECTSTORECONFIG_* env and the UI's env. Nothing here is hard-coded.
 import type { ObjectStore } from "../cloud/contract";
 import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
-import { BUCKET_PREFIXES } from "./names";
+import { argoKeyFormat } from "./multi-user/mode";
 
-/** Where Argo writes logs and artifacts; the UI must use the same format to find archived logs. */
-export const ARGO_KEY_FORMAT =
-  `${BUCKET_PREFIXES.argoLogs}/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}`;
+/** Where Argo writes logs and artifacts in single-user mode; the UI must use the same format to find archived logs. */
+export const ARGO_KEY_FORMAT = argoKeyFormat("single-user");
 
 export interface ObjectStoreWiring {
   /** `defaultPipelineRoot` of ConfigMap kfp-launcher, e.g. `minio://mlpipeline/v2/artifacts`. */
@@ -25,7 +24,7 @@ function splitEndpoint(endpoint: string): { host: string; port: string } {
   return { host, port: port ?? "" };
 }
 
-export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string): ObjectStoreWiring {
+export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string, keyFormat = ARGO_KEY_FORMAT): ObjectStoreWiring {
   const { host, port } = splitEndpoint(store.endpoint);
   const scheme = store.kind === "gcs" ? "gs" : store.kind;
   // The launcher with fromEnv credentials ignores the provider's region (kfp v2/objectstore), so on S3 the
@@ -50,7 +49,7 @@ export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string):
   // Everything else speaks S3: MinIO and S3 with keys, or S3 with the SDK's credential chain (IRSA).
   const artifactRepository =
     store.kind === "gcs" && !keys
-      ? { archiveLogs: true, gcs: { bucket: store.bucket, keyFormat: ARGO_KEY_FORMAT } }
+      ? { archiveLogs: true, gcs: { bucket: store.bucket, keyFormat } }
       : {
           archiveLogs: true,
           s3: {
@@ -58,7 +57,7 @@ export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string):
             bucket: store.bucket,
             region: store.region,
             insecure: !store.secure,
-            keyFormat: ARGO_KEY_FORMAT,
+            keyFormat,
             ...(keys
               ? { accessKeySecret: { name: keys.secretName, key: keys.accessKeyKey }, secretKeySecret: { name: keys.secretName, key: keys.secretKeyKey } }
               : { useSDKCreds: true }),
@@ -82,7 +81,7 @@ export function objectStoreWiring(store: ObjectStore, pipelineRootPath: string):
       : [literal("OBJECTSTORECONFIG_ACCESSKEY", ""), literal("OBJECTSTORECONFIG_SECRETACCESSKEY", "")]),
   ];
 
-  const archive = [literal("ARGO_ARCHIVE_LOGS", "true"), literal("ARGO_ARCHIVE_BUCKETNAME", store.bucket), literal("ARGO_KEYFORMAT", ARGO_KEY_FORMAT)];
+  const archive = [literal("ARGO_ARCHIVE_LOGS", "true"), literal("ARGO_ARCHIVE_BUCKETNAME", store.bucket), literal("ARGO_KEYFORMAT", keyFormat)];
   const uiEnv: EnvVar[] =
     store.kind === "minio"
       ? [

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Database } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
 import type { ImageResolver } from "../images";
+import type { KfpMode } from "./multi-user/mode";
 import type { ObjectStoreWiring } from "./object-store";
 
 /**
@@ -21,6 +22,8 @@ export interface KfpPartArgs {
   readonly settings: KfpSettings;
   readonly database: Database;
   readonly wiring: ObjectStoreWiring;
+  /** Single- or multi-user: what the multi-user install changes. */
+  readonly mode: KfpMode;
   readonly images: ImageResolver;
   readonly opts: ChildOptions;
 }

@@ -8,7 +8,7 @@ export interface Rule {
   resourceNames?: string[];
 }
 
-const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]): Rule => ({
+export const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]): Rule => ({
   apiGroups,
   resources,
   verbs,

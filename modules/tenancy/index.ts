@@ -7,6 +7,7 @@ import type { Foundation } from "../cloud/contract";
 import type { KfpSettings } from "../config/kfp";
 import type { StackConfig } from "../config/schema";
 import { kitMeta } from "../k8s/metadata";
+import { runIdentityPolicy } from "./run-identity";
 import { groupSubject, TeamNamespace, teamSubjects, userSubject } from "./team";
 
 const RBAC = "rbac.authorization.k8s.io";
@@ -49,6 +50,7 @@ export class Tenancy extends pulumi.ComponentResource {
       },
       inPlatform,
     );
+    if (args.kfp.mode === "multi-user" && args.teams.length > 0) runIdentityPolicy(`${name}-run-identity`, k8sOpts);
     for (const team of args.teams) {
       const subjects = teamSubjects(team, args.awsGroups);
       new TeamNamespace(
@@ -59,6 +61,7 @@ export class Tenancy extends pulumi.ComponentResource {
           monitoringNamespace: args.monitoringNamespace,
           stepDefaults: args.kfp.stepDefaults,
           pipelineRootPath: args.kfp.pipelineRootPath,
+          kfpMultiUser: args.kfp.mode === "multi-user",
           objectStore: foundation.objectStore,
           subjects,
           provider: foundation.provider,

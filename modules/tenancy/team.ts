@@ -10,6 +10,7 @@ import { teamGroup, type TeamConfig } from "../config/teams";
 import { kitMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";
 import { stepDefaultsLimitRange } from "../k8s/step-defaults";
+import { kfpTeamObjects } from "./kfp-team";
 import { teamNetworkPolicies } from "./network";
 
 /** The label that marks a team namespace (the team-access policy reads it). */
@@ -40,6 +41,8 @@ export interface TeamArgs {
   readonly objectStore: ObjectStore;
   readonly subjects: ReturnType<typeof teamSubjects>;
   readonly provider: k8s.Provider;
+  /** KFP multi-user: runs execute here as default-editor, so the namespace gets KFP's objects. */
+  readonly kfpMultiUser: boolean;
 }
 
 export class TeamNamespace extends pulumi.ComponentResource {
@@ -92,13 +95,17 @@ export class TeamNamespace extends pulumi.ComponentResource {
     stepDefaultsLimitRange(`${name}-limits`, ns, team.stepDefaults ?? args.stepDefaults, inNamespace);
     teamNetworkPolicies(`${name}-network`, { namespace: ns, platformNamespace: args.platformNamespace, monitoringNamespace: args.monitoringNamespace, internet: team.egress.internet, opts: inNamespace });
 
-    // The team's pipeline pods: their identity reaches only the team's part of the pipeline root.
-    const annotations = args.objectStore.scopedIdentity?.(
-      `${name}-artifacts`,
-      { namespace: ns, serviceAccount: TEAM_RUNNER, prefixes: [`${args.pipelineRootPath}/${team.name}`] },
-      this,
-    );
-    new k8s.core.v1.ServiceAccount(`${name}-runner`, { metadata: kitMeta(TEAM_RUNNER, ns, {}, annotations) }, inNamespace);
+    if (args.kfpMultiUser) {
+      kfpTeamObjects(`${name}-kfp`, { team, platformNamespace: args.platformNamespace, objectStore: args.objectStore, pipelineRootPath: args.pipelineRootPath, parent: this, opts: inNamespace });
+    } else {
+      // The team's pipeline pods: their identity reaches only the team's part of the pipeline root.
+      const annotations = args.objectStore.scopedIdentity?.(
+        `${name}-artifacts`,
+        { namespace: ns, serviceAccount: TEAM_RUNNER, prefixes: [`${args.pipelineRootPath}/${team.name}`] },
+        this,
+      );
+      new k8s.core.v1.ServiceAccount(`${name}-runner`, { metadata: kitMeta(TEAM_RUNNER, ns, {}, annotations) }, inNamespace);
+    }
     this.registerOutputs({ namespace: ns });
   }
 }

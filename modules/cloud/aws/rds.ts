@@ -15,7 +15,7 @@ import type { StackConfig } from "../../config/schema";
 import type { ImageResolver } from "../../images";
 import { objectMeta } from "../../k8s/metadata";
 import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "../../data/kfp-database";
-import { MysqlBootstrap } from "../../data/mysql-bootstrap";
+import { bootstrapNamespace, MysqlBootstrap } from "../../data/mysql-bootstrap";
 import { rdsMysql } from "../../versions";
 import type { Database } from "../contract";
 
@@ -116,7 +116,7 @@ export class RdsMysql extends pulumi.ComponentResource {
     const bootstrap = new MysqlBootstrap(
       `${name}-bootstrap`,
       {
-        namespace: `${args.namespace}-db-bootstrap`,
+        namespace: bootstrapNamespace(args.namespace),
         provider: args.k8sProvider,
         images: args.images,
         host: this.instance.address,

@@ -1,0 +1,213 @@
+// KFP multi-user mode as `local` plans it with kfp.mode multi-user: the API server's and UI's env, the
+// controllers watching every namespace, Service ml-pipeline behind the gateway, upstream's cluster RBAC,
+// per-team objects with `User` bindings, the run-identity admission policy, and NetworkPolicies that admit
+// exactly the intended peers, evaluated here against the pods' labels as the plan renders them.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { parse, stringify } from "yaml";
+import { planStack, type PlanResult } from "../engine/plan";
+import { GATEWAY } from "../modules/kfp/multi-user/gateway";
+import { USERID_HEADER } from "../modules/kfp/multi-user/gateway-config";
+import { API_SERVICE, RUNNER_SA } from "../modules/kfp/multi-user/mode";
+import { COMPONENT_CLUSTER_ROLES, PIPELINES_EDIT, PIPELINES_VIEW, RUNNER_RULES } from "../modules/kfp/multi-user/rbac-facts";
+import { RUN_IDENTITY_POLICY } from "../modules/tenancy/run-identity";
+import { configProblems, findObject, REPO_ROOT, tempRoot } from "./helpers";
+
+const plans: Record<string, PlanResult> = {};
+const objects = (plan: PlanResult, kind: string) => plan.objects.map((o) => o.object as any).filter((o) => o.kind === kind);
+const envOf = (plan: PlanResult, deployment: string, container = 0): Record<string, unknown> =>
+  Object.fromEntries(((findObject(plan, "Deployment", deployment) as any).spec.template.spec.containers[container].env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+/** The local stack in multi-user mode; carol is a member of vision, alice admin and bob viewer of nlp. */
+function multiUserStack(): string {
+  const doc = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.local.yaml"), "utf8"));
+  doc.config["kfp-platform:kfp"] = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+  doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+  doc.config["kfp-platform:teams"][0].members = ["carol@example.com"];
+  return stringify(doc);
+}
+
+before(async () => {
+  plans.single = await planStack("local", { root: REPO_ROOT, outDir: null });
+  plans.multi = await planStack("multi", { root: tempRoot({ multi: multiUserStack() }), outDir: null });
+  assert.deepEqual(plans.multi.problems, []);
+});
+
+// --- a NetworkPolicy evaluator (Kubernetes semantics for the selectors the kit uses) ---------------------
+interface Endpoint {
+  namespace: string;
+  labels: Record<string, string>;
+}
+const matches = (selector: any, labels: Record<string, string>) =>
+  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+  (selector?.matchExpressions ?? []).every((e: any) => (e.operator === "Exists" ? k(labels, e.key) : e.operator === "In" ? e.values.includes(labels[e.key]) : true));
+const k = (labels: Record<string, string>, key: string) => key in labels;
+const nsLabels = (ns: string) => ({ "kubernetes.io/metadata.name": ns });
+function peerMatches(peer: any, policyNamespace: string, source: Endpoint): boolean {
+  if (peer.ipBlock) return false;
+  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, nsLabels(source.namespace)) : source.namespace === policyNamespace;
+  const podOk = peer.podSelector ? matches(peer.podSelector, source.labels) : true;
+  return nsOk && podOk;
+}
+/** Whether `source` may open a TCP connection to `target` on `port`, under the plan's NetworkPolicies. */
+function admits(plan: PlanResult, target: Endpoint, source: Endpoint, port: number): boolean {
+  const selecting = objects(plan, "NetworkPolicy").filter(
+    (p) => p.metadata.namespace === target.namespace && (p.spec.policyTypes ?? ["Ingress"]).includes("Ingress") && matches(p.spec.podSelector, target.labels),
+  );
+  if (selecting.length === 0) return true;
+  return selecting.some((p) =>
+    (p.spec.ingress ?? []).some(
+      (rule: any) =>
+        (rule.from ?? [{}]).some((peer: any) => Object.keys(peer).length === 0 || peerMatches(peer, p.metadata.namespace, source)) &&
+        (!rule.ports || rule.ports.some((rp: any) => rp.port === port)),
+    ),
+  );
+}
+/** A Deployment's pods as the plan renders them. */
+const podOf = (plan: PlanResult, deployment: string): Endpoint => {
+  const d = findObject(plan, "Deployment", deployment) as any;
+  return { namespace: d.metadata.namespace, labels: d.spec.template.metadata.labels };
+};
+
+describe("multi-user KFP", () => {
+  it("runs the API server and the UI in multi-user mode with the kit's identity header", () => {
+    const api = envOf(plans.multi, "ml-pipeline");
+    assert.equal(api.MULTIUSER, "true");
+    assert.equal(api.DEFAULTPIPELINERUNNERSERVICEACCOUNT, RUNNER_SA);
+    assert.equal(api.KUBEFLOW_USERID_HEADER, USERID_HEADER);
+    assert.equal(api.KUBEFLOW_USERID_PREFIX, "");
+    const ui = envOf(plans.multi, "ml-pipeline-ui");
+    assert.equal(ui.DEPLOYMENT, "KUBEFLOW");
+    assert.equal(ui.ENABLE_AUTHZ, "true");
+    assert.equal(ui.HIDE_SIDENAV, "false");
+    assert.equal(ui.KUBEFLOW_USERID_HEADER, USERID_HEADER);
+    assert.equal(ui.KUBEFLOW_USERID_PREFIX, "");
+    assert.equal(ui.ML_PIPELINE_SERVICE_HOST, `${API_SERVICE}.kubeflow.svc.cluster.local`, "the UI bypasses the header-stripping gateway");
+    assert.equal(ui.ARGO_KEYFORMAT, "artifacts/{{workflow.namespace}}/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}");
+    const argoConfig = (findObject(plans.multi, "ConfigMap", "workflow-controller-configmap") as any).data.artifactRepository;
+    assert.ok(argoConfig.includes(`keyFormat: ${ui.ARGO_KEYFORMAT}`), "Argo writes logs where the UI looks");
+    // Single-user mode is upstream's: none of it.
+    for (const name of ["MULTIUSER", "KUBEFLOW_USERID_HEADER"]) assert.equal(envOf(plans.single, "ml-pipeline")[name], undefined);
+    assert.equal(envOf(plans.single, "ml-pipeline-ui").DEPLOYMENT, undefined);
+  });
+
+  it("watches every namespace with the controllers and runs Argo cluster-wide", () => {
+    for (const [deployment, env] of [["ml-pipeline-persistenceagent", "NAMESPACE"], ["ml-pipeline-scheduledworkflow", "NAMESPACE"], ["ml-pipeline-viewer-crd", "NAMESPACE"], ["cache-server", "NAMESPACE_TO_WATCH"], ["metadata-writer", "NAMESPACE_TO_WATCH"]]) {
+      assert.equal(envOf(plans.multi, deployment)[env], "", `${deployment} ${env}`);
+      assert.deepEqual(envOf(plans.single, deployment)[env], { fieldRef: { fieldPath: "metadata.namespace" } }, `${deployment} ${env} (single-user)`);
+    }
+    const args = (plan: PlanResult) => (findObject(plan, "Deployment", "workflow-controller") as any).spec.template.spec.containers[0].args as string[];
+    assert.ok(!args(plans.multi).includes("--namespaced"));
+    assert.ok(args(plans.single).includes("--namespaced"));
+    assert.equal(JSON.parse((findObject(plans.multi, "ConfigMap", "ml-pipeline-ui-configmap") as any).data["viewer-pod-template.json"]).spec.serviceAccountName, RUNNER_SA);
+  });
+
+  it("puts Service ml-pipeline on the gateway and the API server's pods behind ml-pipeline-api", () => {
+    const service = (name: string) => findObject(plans.multi, "Service", name) as any;
+    assert.equal(service("ml-pipeline").spec.selector.app, GATEWAY);
+    assert.deepEqual(service("ml-pipeline").spec.ports.map((p: any) => [p.name, p.port, p.targetPort]), [["http", 8888, "http"], ["grpc", 8887, "grpc"]]);
+    assert.equal(service(API_SERVICE).spec.selector.app, "ml-pipeline");
+    const gateway = (findObject(plans.multi, "Deployment", GATEWAY) as any).spec.template.spec;
+    assert.deepEqual(gateway.containers[0].ports.map((p: any) => [p.name, p.containerPort]), [["ui", 8080], ["http", 8888], ["grpc", 8887]]);
+    assert.equal(gateway.containers[0].securityContext.readOnlyRootFilesystem, true);
+    const config = (findObject(plans.multi, "ConfigMap", GATEWAY) as any).data["nginx.conf"] as string;
+    assert.ok(config.includes(`proxy_pass http://${API_SERVICE}.kubeflow.svc.cluster.local:8888;`));
+    assert.ok(config.includes(`grpc_pass grpc://${API_SERVICE}.kubeflow.svc.cluster.local:8887;`));
+    // The namespace picker's list, from the teams' users.
+    for (const line of ['"alice@example.com" "[\\"nlp\\"]";', '"bob@example.com" "[\\"nlp\\"]";', '"carol@example.com" "[\\"vision\\"]";']) assert.ok(config.includes(line), line);
+    assert.equal(findObject(plans.single, "Deployment", GATEWAY), undefined);
+    assert.equal((findObject(plans.single, "Service", "ml-pipeline") as any).spec.selector.app, "ml-pipeline");
+  });
+
+  it("adds upstream's cluster roles, each bound to its component in kubeflow", () => {
+    const roles = new Map(objects(plans.multi, "ClusterRole").map((r) => [r.metadata.name, r]));
+    const bindings = objects(plans.multi, "ClusterRoleBinding");
+    for (const [name, fact] of Object.entries(COMPONENT_CLUSTER_ROLES)) {
+      assert.deepEqual(roles.get(name)?.rules, fact.rules, name);
+      const binding = bindings.find((b) => b.roleRef.name === name);
+      assert.deepEqual(binding?.subjects, [{ kind: "ServiceAccount", name: fact.binding!.serviceAccount, namespace: "kubeflow" }], name);
+    }
+    assert.deepEqual(roles.get(PIPELINES_EDIT)?.aggregationRule.clusterRoleSelectors, [{ matchLabels: { "rbac.authorization.kubeflow.org/aggregate-to-kubeflow-pipelines-edit": "true" } }]);
+    assert.equal(roles.get(PIPELINES_VIEW)?.metadata.labels["rbac.authorization.kubeflow.org/aggregate-to-kubeflow-pipelines-edit"], "true", "edit includes view");
+  });
+
+  it("gives each team its run identity, its users as User subjects, and its own pipeline root", () => {
+    const inTeam = (kind: string, ns: string) => objects(plans.multi, kind).filter((o) => o.metadata.namespace === ns);
+    for (const ns of ["vision", "nlp"]) {
+      assert.deepEqual(inTeam("ServiceAccount", ns).map((s) => s.metadata.name), [RUNNER_SA]);
+      assert.deepEqual(inTeam("Role", ns).find((r) => r.metadata.name === "kfp-runner").rules, RUNNER_RULES);
+      const launcher = inTeam("ConfigMap", ns).find((c) => c.metadata.name === "kfp-launcher");
+      assert.equal(launcher.data.defaultPipelineRoot, `minio://mlpipeline/v2/artifacts/${ns}`);
+      assert.equal(inTeam("ConfigMap", ns).find((c) => c.metadata.name === "metadata-grpc-configmap").data.METADATA_GRPC_SERVICE_HOST, "metadata-grpc-service.kubeflow");
+      assert.ok(inTeam("Secret", ns).some((s) => s.metadata.name === "mlpipeline-minio-artifact"), "the launcher's and Argo's key Secret exists where runs execute");
+    }
+    const subjects = (ns: string, role: string) => inTeam("RoleBinding", ns).find((b) => b.roleRef.name === role)?.subjects;
+    assert.deepEqual(subjects("nlp", PIPELINES_EDIT), [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "alice@example.com" }]);
+    assert.deepEqual(subjects("nlp", PIPELINES_VIEW), [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "bob@example.com" }]);
+    // vision's admins are a group: KFP's SubjectAccessReview sends no groups, so only carol (a user) gets KFP rights.
+    assert.deepEqual(subjects("vision", PIPELINES_EDIT), [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "carol@example.com" }]);
+  });
+
+  it("refuses Workflows in team namespaces that run as anyone but default-editor", () => {
+    const policy = objects(plans.multi, "ValidatingAdmissionPolicy").find((p) => p.metadata.name === RUN_IDENTITY_POLICY);
+    assert.deepEqual(policy.spec.matchConstraints.resourceRules[0].resources, ["workflows"]);
+    assert.deepEqual(policy.spec.matchConstraints.namespaceSelector.matchExpressions, [{ key: "kfp-platform/team", operator: "Exists" }]);
+    assert.ok(policy.spec.validations[0].expression.includes(`== '${RUNNER_SA}'`));
+    const binding = objects(plans.multi, "ValidatingAdmissionPolicyBinding")[0];
+    assert.deepEqual([binding.spec.policyName, binding.spec.validationActions], [RUN_IDENTITY_POLICY, ["Deny"]]);
+  });
+
+  it("admits exactly the intended peers (NetworkPolicies evaluated against the plan's pod labels)", () => {
+    const p = plans.multi;
+    const api = podOf(p, "ml-pipeline");
+    const ui = podOf(p, "ml-pipeline-ui");
+    const gateway = podOf(p, GATEWAY);
+    const proxy = podOf(p, "oauth2-proxy");
+    const mysql = podOf(p, "mysql");
+    const team: Endpoint = { namespace: "vision", labels: { "workflows.argoproj.io/workflow": "run-1" } };
+    const agent = podOf(p, "ml-pipeline-persistenceagent");
+    const prometheus: Endpoint = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } };
+    const exporter = podOf(p, "mysqld-exporter");
+    const bootstrap: Endpoint = { namespace: "kubeflow-db-bootstrap", labels: { app: "mysql-bootstrap" } };
+    const expectations: [string, Endpoint, Endpoint, number, boolean][] = [
+      ["gateway -> API http", gateway, api, 8888, true],
+      ["gateway -> API grpc", gateway, api, 8887, true],
+      ["UI -> API", ui, api, 8888, true],
+      ["team pod -> API grpc", team, api, 8887, false],
+      ["team pod -> API http", team, api, 8888, false],
+      ["persistence agent -> API (must use the gateway)", agent, api, 8887, false],
+      ["Prometheus -> API metrics", prometheus, api, 8888, true],
+      ["Prometheus -> API grpc", prometheus, api, 8887, false],
+      ["gateway -> UI", gateway, ui, 3000, true],
+      ["team pod -> UI", team, ui, 3000, false],
+      ["API -> UI", api, ui, 3000, false],
+      ["gateway -> oauth2-proxy", gateway, proxy, 4180, true],
+      ["team pod -> oauth2-proxy", team, proxy, 4180, false],
+      ["team pod -> gateway", team, gateway, 8887, true],
+      ["API -> MySQL", api, mysql, 3306, true],
+      ["cache server -> MySQL", podOf(p, "cache-server"), mysql, 3306, true],
+      ["ML Metadata -> MySQL", podOf(p, "metadata-grpc-deployment"), mysql, 3306, true],
+      ["bootstrap Job -> MySQL", bootstrap, mysql, 3306, true],
+      ["mysqld_exporter -> MySQL", exporter, mysql, 3306, true],
+      ["team pod -> MySQL", team, mysql, 3306, false],
+      ["UI -> MySQL", ui, mysql, 3306, false],
+      ["Prometheus -> MySQL", prometheus, mysql, 3306, false],
+    ];
+    const wrong = expectations.filter(([, from, to, port, allowed]) => admits(p, to, from, port) !== allowed).map(([what]) => what);
+    assert.deepEqual(wrong, []);
+    // Single-user mode adds no policy in the platform namespace.
+    assert.deepEqual(objects(plans.single, "NetworkPolicy").filter((n) => n.metadata.namespace === "kubeflow"), []);
+  });
+
+  it("refuses multi-user without its login settings, client secret or the kubeflow namespace", () => {
+    const FILE = "stacks/Pulumi.mu.yaml";
+    const base = { cluster: { target: "existing" } };
+    assert.match(configProblems({ ...base, kfp: { mode: "multi-user" } }, FILE).join("\n"), /kfp\.multiUser: .*needs multiUser\.oidc/);
+    const full = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    assert.match(configProblems({ ...base, kfp: full }, FILE)[0], /oidcClientSecret: .*pulumi config set --secret kfp-platform:oidcClientSecret/);
+    assert.match(configProblems({ ...base, kfp: full, oidcClientSecret: "s", platformNamespace: "kfp" }, FILE)[0], /platformNamespace: .*keep kubeflow/);
+    assert.deepEqual(configProblems({ ...base, kfp: full, oidcClientSecret: "s" }, FILE), []);
+  });
+});
