@@ -212,6 +212,8 @@ describe("aws stacks", () => {
       assert.ok(provider.dependsOn.includes(r.urn), `the Kubernetes provider waits for ${r.name}`);
     }
     const cni = byName(plan, "platform-vpc-cni");
+    // Without the VPC CNI's network policy agent every NetworkPolicy (team fences, the gateway's) is ignored.
+    assert.deepEqual(JSON.parse(String(cni.inputs.configurationValues)), { enableNetworkPolicy: "true" });
     for (const g of ofType(plan, "aws:eks/nodeGroup:NodeGroup")) assert.ok(g.dependsOn.includes(cni.urn), `${g.name} waits for the VPC CNI`);
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string);
     assert.deepEqual(kubeconfig.users[0].user.exec.args, ["--region", "eu-west-1", "eks", "get-token", "--cluster-name", "kfp-prod", "--output", "json"]);

@@ -21,6 +21,16 @@ export interface EksClusterArgs {
 }
 
 
+/**
+ * Add-on configuration the kit needs. The VPC CNI enforces NetworkPolicies (team fences, the multi-user
+ * gateway's) only with its network policy agent on (VPC CNI >= 1.14; EKS user guide, "Limit Pod traffic
+ * with Kubernetes network policies": configuration value enableNetworkPolicy); without it every
+ * NetworkPolicy is silently ignored.
+ */
+const ADDON_CONFIGURATION: Partial<Record<EksAddon, Record<string, string>>> = {
+  "vpc-cni": { enableNetworkPolicy: "true" },
+};
+
 export class EksCluster extends pulumi.ComponentResource {
   readonly cluster: aws.eks.Cluster;
   readonly oidc: OidcProvider;
@@ -131,6 +141,7 @@ export class EksCluster extends pulumi.ComponentResource {
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "PRESERVE",
         ...(extra.serviceAccountRoleArn ? { serviceAccountRoleArn: extra.serviceAccountRoleArn } : {}),
+        ...(ADDON_CONFIGURATION[addonName] ? { configurationValues: JSON.stringify(ADDON_CONFIGURATION[addonName]) } : {}),
       },
       { parent: this, provider: this.provider, dependsOn: extra.dependsOn },
     );
