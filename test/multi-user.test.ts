@@ -159,6 +159,36 @@ describe("multi-user KFP", () => {
     assert.deepEqual([binding.spec.policyName, binding.spec.validationActions], [RUN_IDENTITY_POLICY, ["Deny"]]);
   });
 
+  it("lets a KFP-compiled run through the admission rules and stops every other identity (CEL evaluated)", async () => {
+    const { evaluate } = (await import("@marcbachmann/cel-js")) as { evaluate: (expr: string, ctx: object) => unknown };
+    const expressions: string[] = objects(plans.multi, "ValidatingAdmissionPolicy")[0].spec.validations.map((v: any) => v.expression);
+    const failing = (object: unknown) => expressions.filter((e) => evaluate(e, { object }) !== true);
+    // The shape KFP 2.14.0's compiler gives a v2 run (template.go sets the run's service account; the
+    // executor template's podSpecPatch is the driver's output parameter).
+    const kfpRun = {
+      spec: {
+        serviceAccountName: RUNNER_SA,
+        entrypoint: "entrypoint",
+        templates: [
+          { name: "system-container-driver", container: { image: "driver" } },
+          { name: "system-container-executor", podSpecPatch: "{{inputs.parameters.pod-spec-patch}}", container: { image: "launcher" } },
+          { name: "entrypoint", dag: { tasks: [] } },
+        ],
+      },
+    };
+    assert.deepEqual(failing(kfpRun), []);
+    const spec = kfpRun.spec;
+    for (const [what, object] of [
+      ["another run service account", { spec: { ...spec, serviceAccountName: "admin" } }],
+      ["no service account (the namespace's default)", { spec: { templates: spec.templates } }],
+      ["an executor service account", { spec: { ...spec, executor: { serviceAccountName: "admin" } } }],
+      ["a template's own service account", { spec: { ...spec, templates: [...spec.templates, { name: "x", serviceAccountName: "admin" }] } }],
+      ["a podSpecPatch naming one", { spec: { ...spec, templates: [{ name: "x", podSpecPatch: '{"serviceAccountName":"admin"}' }] } }],
+    ] as const) {
+      assert.equal(failing(object).length, 1, what);
+    }
+  });
+
   it("admits exactly the intended peers (NetworkPolicies evaluated against the plan's pod labels)", () => {
     const p = plans.multi;
     const api = podOf(p, "ml-pipeline");
