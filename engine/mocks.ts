@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsOutputs, providerName } from "./mocks-aws";
+import { gcpOutputs, gcpProviderSettings } from "./mocks-gcp";
 
 type Inputs = Record<string, any>;
 type OutputFn = (inputs: Inputs, name: string) => Inputs;
@@ -83,14 +84,23 @@ export function planMocks(preview: boolean, extraCalls: Record<string, OutputFn>
   const calls = { ...defaultCalls, ...extraCalls };
   // AWS outputs carry the region of the explicit provider each resource uses.
   const awsRegions = new Map<string, string>();
+  // GCP outputs carry the project and region of the explicit provider each resource uses.
+  const gcpSettings = new Map<string, { project: string; region: string }>();
   return {
     newResource(args) {
       if (args.type === "pulumi:providers:aws" && args.inputs.region) awsRegions.set(args.name, String(args.inputs.region));
+      if (args.type === "pulumi:providers:gcp") gcpSettings.set(args.name, gcpProviderSettings(args.inputs));
       if (!args.custom) return { id: undefined, state: args.inputs };
       if (preview) return { id: undefined, state: args.inputs };
       const aws = awsOutputs[args.type];
       const region = awsRegions.get(providerName(args.provider) ?? "") ?? "us-east-1";
-      const { id, ...extra } = aws ? aws(args.inputs, args.name, region) : (typeOutputs[args.type]?.(args.inputs, args.name) ?? {});
+      const gcp = gcpOutputs[args.type];
+      const settings = gcpSettings.get(providerName(args.provider) ?? "") ?? gcpProviderSettings({});
+      const { id, ...extra } = aws
+        ? aws(args.inputs, args.name, region)
+        : gcp
+          ? gcp(args.inputs, args.name, settings.project, settings.region)
+          : (typeOutputs[args.type]?.(args.inputs, args.name) ?? {});
       return { id: args.id || id || mockId(args.type, args.name), state: { ...args.inputs, ...extra } };
     },
     call(args) {

@@ -6,6 +6,7 @@ import type { Foundation } from "./cloud/contract";
 import { AwsFoundation, awsImageCaches } from "./cloud/aws";
 import { copyCommand, type EcrCachePlan } from "./cloud/aws/ecr-caches";
 import { ExistingCluster } from "./cloud/existing";
+import { GcpFoundation } from "./cloud/gcp";
 import { DatabaseBackup, DatabaseRestore } from "./backup";
 import { sdkConstraints } from "./kfp/sdk";
 import { ImagePrepull } from "./prepull";
@@ -51,6 +52,14 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         database: config.database,
         pipelineRootPath: config.kfp.pipelineRootPath,
         teamPrincipals: Object.fromEntries(config.teams.filter((t) => t.awsPrincipals.length > 0).map((t) => [t.name, t.awsPrincipals])),
+      });
+    case "gcp":
+      return new GcpFoundation("platform", {
+        ...common,
+        cluster: config.cluster,
+        objectStore: expectKind(config.objectStore, "minio", "objectStore.kind on gcp"),
+        database: expectKind(config.database, "in-cluster", "database.kind on gcp"),
+        gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
   }
 }
@@ -106,7 +115,7 @@ export async function main() {
     });
   }
   if (foundation.gpuPools.length > 0) {
-    new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion });
+    new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion, gke: config.cluster.target === "gcp" });
   }
   const monitoring = config.monitoring.enabled
     ? new Monitoring("monitoring", {
@@ -154,6 +163,7 @@ export async function main() {
       ...(p.labelsApplied ? {} : { labelCommand: labelCommand(p) }),
     })),
     ...(caches && !config.images.registry ? { imageSources: imageSources(caches, images) } : {}),
+    ...(foundation instanceof GcpFoundation ? { cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig } } : {}),
     ...(foundation instanceof AwsFoundation
       ? {
           cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig },

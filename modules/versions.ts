@@ -246,6 +246,12 @@ export const eks = {
 
 export type EksAddon = keyof typeof eks.addons;
 
+/** The GKE release the GCP foundation builds: one exact build, on a cluster without a release channel. */
+export const gke = {
+  version: "1.35.8-gke.1225000",
+  why: "GKE 1.35.8-gke.1225000, the no-channel default for new clusters from 2026-09-23 (GKE release notes). Control plane and nodes are pinned to it and node auto-upgrade is off; a GPU pool's driver comes from the GPU Operator (gpu.operator.driverVersion), not from the node image.",
+} as const;
+
 /** Helm charts the kit installs as pinned Helm v3 Releases (large operators whose CRDs arrive inside the release). */
 export const charts = {
   gpuOperator: {

@@ -73,7 +73,7 @@ describe("stack config", () => {
       `${FILE}: kfp-platform:environment: found "qa"; allowed: "dev", "staging", "prod".`,
     ]);
     assert.deepEqual(problems({ ...base, "kfp-platform:cluster": JSON.stringify({ target: "eks" }) }), [
-      `${FILE}: kfp-platform:cluster.target: found "eks"; allowed: "existing", "aws".`,
+      `${FILE}: kfp-platform:cluster.target: found "eks"; allowed: "existing", "aws", "gcp".`,
     ]);
   });
 

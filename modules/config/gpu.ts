@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { gpuInstanceType } from "../gpu/aws-instance-types";
 import { compareVersions, cudaVersionsRun, eksDriverForRelease } from "../gpu/cuda";
+import { gceGpu } from "../gpu/gce-machine-types";
 import { charts, cudaDriverFloors } from "../versions";
 
 export const cudaVersion = z.enum(Object.keys(cudaDriverFloors) as [string, ...string[]]);
@@ -48,7 +49,7 @@ export const gpuSettings = z
         ),
       })
       .optional()
-      .describe("The NVIDIA GPU Operator (pinned Helm release) for existing-cluster pools with driver `gpu-operator`. Not on EKS: its NVIDIA AMIs bring the driver and toolkit."),
+      .describe("The NVIDIA GPU Operator (pinned Helm release) for GKE GPU pools and existing-cluster pools with driver `gpu-operator`. Not on EKS: its NVIDIA AMIs bring the driver and toolkit."),
   })
   .prefault({});
 
@@ -65,7 +66,11 @@ export interface DeclaredGpuPool {
 
 /** Every GPU pool of a stack, from whichever target declares them. */
 export function declaredGpuPools(config: {
-  cluster: { target: string; gpuGroups?: Record<string, { releaseVersion: string; cuda: string; instanceTypes: string[] }>; gpuPools?: Record<string, z.output<typeof existingGpuPool>> };
+  cluster: {
+    target: string;
+    gpuGroups?: Record<string, { releaseVersion: string; cuda: string; instanceTypes: string[] }>;
+    gpuPools?: Record<string, z.output<typeof existingGpuPool> | { machineType: string; accelerator: { type: string; count: number }; cuda: string }>;
+  };
   gpu: z.output<typeof gpuSettings>;
 }): DeclaredGpuPool[] {
   const eksPools = Object.entries(config.cluster.gpuGroups ?? {}).map(([name, g]) => {
@@ -74,8 +79,10 @@ export function declaredGpuPools(config: {
     return { key: ["cluster", "gpuGroups", name], name, driver, cuda: g.cuda, architectureMax, runs: driver ? cudaVersionsRun(driver, architectureMax) : [] };
   });
   const existingPools = Object.entries(config.cluster.gpuPools ?? {}).map(([name, p]) => {
-    const driver = p.driver === "gpu-operator" ? config.gpu.operator?.driverVersion : p.driverVersion;
-    return { key: ["cluster", "gpuPools", name], name, driver, cuda: p.cuda, runs: driver ? cudaVersionsRun(driver) : [] };
+    // GKE pools always take the GPU Operator's driver; existing pools say whose driver they run.
+    const driver = "accelerator" in p || p.driver === "gpu-operator" ? config.gpu.operator?.driverVersion : p.driverVersion;
+    const architectureMax = "accelerator" in p ? gceGpu(p.machineType, p.accelerator).spec?.maxCuda : undefined;
+    return { key: ["cluster", "gpuPools", name], name, driver, cuda: p.cuda, architectureMax, runs: driver ? cudaVersionsRun(driver, architectureMax) : [] };
   });
   return [...eksPools, ...existingPools];
 }
@@ -84,17 +91,25 @@ export function declaredGpuPools(config: {
 export function checkGpuConfig(config: Parameters<typeof declaredGpuPools>[0], ctx: z.RefinementCtx): void {
   const pools = declaredGpuPools(config);
   const existing = config.cluster.gpuPools ?? {};
-  if (config.gpu.operator && config.cluster.target !== "existing") {
+  if (config.gpu.operator && config.cluster.target === "aws") {
     ctx.addIssue({
       code: "custom",
       path: ["gpu", "operator"],
       input: config.gpu.operator,
-      message: "the GPU Operator is for existing clusters: EKS NVIDIA AMIs bring the driver and container toolkit (the operator's would have to be off), and the kit installs the device plugin itself; remove gpu.operator",
+      message: "the GPU Operator is for existing clusters and GKE: EKS NVIDIA AMIs bring the driver and container toolkit (the operator's would have to be off), and the kit installs the device plugin itself; remove gpu.operator",
     });
   }
   for (const [name, p] of Object.entries(existing)) {
-    if (p.driver === "gpu-operator" && !config.gpu.operator) {
-      ctx.addIssue({ code: "custom", path: ["cluster", "gpuPools", name, "driver"], input: p.driver, message: "needs gpu.operator with a pinned driverVersion" });
+    if (("accelerator" in p || p.driver === "gpu-operator") && !config.gpu.operator) {
+      const gke = "accelerator" in p;
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "gpuPools", name, ...(gke ? [] : ["driver"])],
+        input: gke ? p.accelerator : p.driver,
+        message: gke
+          ? "has no driver pin: GKE GPU pools run the GPU Operator's driver; set gpu.operator.driverVersion (GKE's own driver follows the node image)"
+          : "needs gpu.operator with a pinned driverVersion",
+      });
     }
   }
   // EKS groups' CUDA is checked where the group is declared (aws.ts), with the release's own message.

@@ -3,6 +3,7 @@
 // and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
 import { z } from "zod";
 import { monitoringSettings, PROFILES } from "./monitoring";
+import { gcpCluster } from "./gcp";
 import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
@@ -105,7 +106,7 @@ const stackConfigBase = z.strictObject({
     environment: z
       .enum(ENVIRONMENTS)
       .describe("Environment class: sets policy enforcement and what safety the stack must have (prod needs backups)."),
-    cluster: z.discriminatedUnion("target", [existingCluster, awsCluster]).describe("Where the platform runs."),
+    cluster: z.discriminatedUnion("target", [existingCluster, awsCluster, gcpCluster]).describe("Where the platform runs."),
     objectStore: z
       .discriminatedUnion("kind", [minioObjectStore, s3ObjectStore])
       .prefault({ kind: "minio" })

@@ -69,12 +69,15 @@ export function reservedNamespaces(platformNamespace: string): string[] {
   return ["default", "kube-system", "kube-public", "kube-node-lease", platformNamespace, `${platformNamespace}-db-bootstrap`, "kfp-platform-gpu", "gpu-operator", "monitoring"];
 }
 
-type ClusterGpus = { gpuGroups?: Record<string, { instanceTypes: string[]; maxSize: number }>; gpuPools?: Record<string, { gpus?: number }> };
+type ClusterGpus = {
+  gpuGroups?: Record<string, { instanceTypes: string[]; maxSize: number }>;
+  gpuPools?: Record<string, { gpus?: number } | { maxNodes: number; accelerator: { count: number } }>;
+};
 
-/** The GPUs a stack's pools can hold at most: EKS groups' maxSize x GPUs per node, existing pools' declared totals. */
+/** The GPUs a stack's pools can hold at most: EKS groups' and GKE pools' most nodes x GPUs per node, existing pools' declared totals. */
 export function gpuCapacity(cluster: ClusterGpus): number {
   const eks = Object.values(cluster.gpuGroups ?? {}).reduce((sum, g) => sum + g.maxSize * (gpuInstanceType(g.instanceTypes[0])?.gpus ?? 0), 0);
-  const existing = Object.values(cluster.gpuPools ?? {}).reduce((sum, p) => sum + (p.gpus ?? 0), 0);
+  const existing = Object.values(cluster.gpuPools ?? {}).reduce((sum, p) => sum + ("accelerator" in p ? p.maxNodes * p.accelerator.count : (p.gpus ?? 0)), 0);
   return eks + existing;
 }
 

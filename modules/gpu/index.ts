@@ -21,6 +21,8 @@ export interface GpuNodeSupportArgs {
   readonly images: ImageResolver;
   /** The GPU Operator's pinned driver, when some pool's driver comes from it. */
   readonly operatorDriverVersion?: string;
+  /** GKE nodes: the operator's toolkit must read containerd's config from its file (gpu-operator known issue, GKE >= 1.33). */
+  readonly gke?: boolean;
 }
 
 export class GpuNodeSupport extends pulumi.ComponentResource {
@@ -52,7 +54,7 @@ export class GpuNodeSupport extends pulumi.ComponentResource {
           values: {
             // Exactly the pinned driver: the chart's default changes with each release.
             driver: { enabled: true, version: args.operatorDriverVersion },
-            toolkit: { enabled: true },
+            toolkit: { enabled: true, ...(args.gke ? { env: [{ name: "RUNTIME_CONFIG_SOURCE", value: "file" }] } : {}) },
             // The kit runs these itself, on every target alike (daemons.ts).
             devicePlugin: { enabled: false },
             dcgmExporter: { enabled: false },

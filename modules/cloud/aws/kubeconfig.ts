@@ -2,6 +2,7 @@
 // token from `aws eks get-token` at each use (tokens last 15 minutes, so none is baked in). Whoever
 // runs `pulumi up` needs the AWS CLI v2 and credentials that an access entry admits.
 import * as pulumi from "@pulumi/pulumi";
+import { execKubeconfig } from "../kubeconfig";
 
 export function eksKubeconfig(args: {
   clusterName: pulumi.Input<string>;
@@ -9,26 +10,7 @@ export function eksKubeconfig(args: {
   certificateAuthority: pulumi.Input<string>;
   region: string;
 }): pulumi.Output<string> {
-  return pulumi.all([args.clusterName, args.endpoint, args.certificateAuthority]).apply(([name, server, ca]) =>
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name, cluster: { server, "certificate-authority-data": ca } }],
-      contexts: [{ name, context: { cluster: name, user: name } }],
-      "current-context": name,
-      users: [
-        {
-          name,
-          user: {
-            exec: {
-              apiVersion: "client.authentication.k8s.io/v1beta1",
-              command: "aws",
-              args: ["--region", args.region, "eks", "get-token", "--cluster-name", name, "--output", "json"],
-              interactiveMode: "Never",
-            },
-          },
-        },
-      ],
-    }),
-  );
+  return pulumi
+    .all([args.clusterName, args.endpoint, args.certificateAuthority])
+    .apply(([name, server, ca]) => execKubeconfig(name, server, ca, { command: "aws", args: ["--region", args.region, "eks", "get-token", "--cluster-name", name, "--output", "json"] }));
 }

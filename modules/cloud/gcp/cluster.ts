@@ -1,0 +1,135 @@
+// GKE Standard, regional, private nodes, VPC-native, Dataplane V2 (so NetworkPolicies are enforced),
+// Workload Identity, shielded nodes; control plane and node pools pinned to one GKE build with node
+// auto-upgrade off, on no release channel (on a channel node auto-upgrade cannot be disabled: GKE REST
+// ReleaseChannel). GPU pools run Ubuntu with GKE's driver installation disabled, for the GPU Operator's
+// pinned driver (NVIDIA cloud-native-docs gpu-operator/google-gke.rst).
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config/schema";
+import type { GpuPool } from "../contract";
+import { gceGpu } from "../../gpu/gce-machine-types";
+import { CAPACITY_LABEL, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../gpu/pools";
+import { PODS_RANGE, SERVICES_RANGE } from "./network";
+
+type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
+
+/** Label that keeps GKE's own device plugin off a node whose driver the GPU Operator installs. */
+export const NO_GKE_DEVICE_PLUGIN = { "gke-no-default-nvidia-gpu-device-plugin": "true" } as const;
+
+const CHANNELS = { none: "UNSPECIFIED", rapid: "RAPID", regular: "REGULAR", stable: "STABLE" } as const;
+const EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
+
+export interface GkeClusterArgs {
+  readonly config: GcpClusterConfig;
+  readonly network: pulumi.Input<string>;
+  readonly subnetwork: pulumi.Input<string>;
+  /** The GPU Operator's pinned driver (gpu.operator.driverVersion), which every GPU pool runs. */
+  readonly operatorDriver?: string;
+  readonly protect: boolean;
+  readonly provider: gcp.Provider;
+}
+
+export class GkeCluster extends pulumi.ComponentResource {
+  readonly cluster: gcp.container.Cluster;
+  readonly pools: gcp.container.NodePool[];
+  readonly gpuPools: GpuPool[];
+
+  constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:gcp:GkeCluster", name, {}, opts);
+    const { config } = args;
+    const child = { parent: this, provider: args.provider };
+    const window = config.maintenanceExclusion;
+    this.cluster = new gcp.container.Cluster(
+      name,
+      {
+        name: config.name,
+        location: config.region,
+        // Pools are managed one by one below; GKE still needs a first pool to create the cluster.
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        network: args.network,
+        subnetwork: args.subnetwork,
+        networkingMode: "VPC_NATIVE",
+        ipAllocationPolicy: { clusterSecondaryRangeName: PODS_RANGE, servicesSecondaryRangeName: SERVICES_RANGE },
+        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: config.network.masterCidr },
+        masterAuthorizedNetworksConfig: { cidrBlocks: config.masterAuthorizedCidrs.map((cidrBlock) => ({ cidrBlock })) },
+        workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },
+        datapathProvider: "ADVANCED_DATAPATH",
+        releaseChannel: { channel: CHANNELS[config.releaseChannel] },
+        minMasterVersion: config.gkeVersion,
+        enableShieldedNodes: true,
+        deletionProtection: args.protect,
+        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+        maintenancePolicy: {
+          dailyMaintenanceWindow: { startTime: "03:00" },
+          ...(window
+            ? { maintenanceExclusions: [{ exclusionName: window.name, startTime: window.startTime, endTime: window.endTime, exclusionOptions: { scope: window.scope } }] }
+            : {}),
+        },
+      },
+      { ...child, protect: args.protect },
+    );
+
+    // Nodes run as their own service account with GKE's minimal node role, not the Compute default.
+    const accountId = `${config.name.slice(0, 23)}-nodes`;
+    const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, { accountId, displayName: `GKE nodes of ${config.name}` }, child);
+    const nodeRole = new gcp.projects.IAMMember(
+      `${name}-nodes-role`,
+      { project: config.project, role: "roles/container.defaultNodeServiceAccount", member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },
+      child,
+    );
+
+    const pool = (poolName: string, spec: { machineType: string; minNodes: number; maxNodes: number; diskGb: number; spot: boolean; labels: Record<string, string> }, gpu?: { pool: GpuPool; accelerator: { type: string; count: number } }) =>
+      new gcp.container.NodePool(
+        `${name}-${poolName}`,
+        {
+          name: poolName,
+          cluster: this.cluster.name,
+          location: config.region,
+          version: config.gkeVersion,
+          autoscaling: { totalMinNodeCount: spec.minNodes, totalMaxNodeCount: spec.maxNodes, locationPolicy: "ANY" },
+          management: { autoRepair: true, autoUpgrade: false },
+          nodeConfig: {
+            machineType: spec.machineType,
+            // The GPU Operator builds its driver for Ubuntu only (COS is not supported for its driver container).
+            imageType: gpu ? "UBUNTU_CONTAINERD" : "COS_CONTAINERD",
+            diskSizeGb: spec.diskGb,
+            diskType: "pd-balanced",
+            spot: spec.spot,
+            serviceAccount: nodeAccount.email,
+            oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+            workloadMetadataConfig: { mode: "GKE_METADATA" },
+            // Secure Boot refuses kernel modules it cannot verify, such as the driver the operator compiles.
+            shieldedInstanceConfig: { enableSecureBoot: !gpu, enableIntegrityMonitoring: true },
+            labels: gpu ? { ...gpu.pool.labels, ...NO_GKE_DEVICE_PLUGIN } : { ...spec.labels, [POOL_LABEL]: poolName, [CAPACITY_LABEL]: spec.spot ? "spot" : "on-demand" },
+            taints: (gpu ? gpu.pool.taints : spec.spot ? [{ ...SPOT_TAINT }] : []).map((t) => ({ key: t.key, value: t.value, effect: EFFECTS[t.effect] })),
+            ...(gpu
+              ? { guestAccelerators: [{ type: gpu.accelerator.type, count: gpu.accelerator.count, gpuDriverInstallationConfig: { gpuDriverVersion: "INSTALLATION_DISABLED" } }] }
+              : {}),
+          },
+        },
+        { ...child, dependsOn: [nodeRole] },
+      );
+
+    this.gpuPools = Object.entries(config.gpuPools).map(([poolName, p]) =>
+      gpuPool({
+        name: poolName,
+        nodeSelector: { [POOL_LABEL]: poolName },
+        driverVersion: args.operatorDriver!,
+        architectureMax: gceGpu(p.machineType, p.accelerator).spec?.maxCuda,
+        cuda: p.cuda,
+        gpuModel: p.accelerator.type,
+        capacity: p.spot ? "spot" : "on-demand",
+        driverSource: "gpu-operator",
+        labelsApplied: true,
+        extraLabels: p.labels,
+      }),
+    );
+    this.pools = [
+      pool("system", config.systemPool),
+      ...Object.entries(config.cpuPools).map(([poolName, p]) => pool(poolName, p)),
+      ...Object.entries(config.gpuPools).map(([poolName, p], i) => pool(poolName, p, { pool: this.gpuPools[i], accelerator: p.accelerator })),
+    ];
+    this.registerOutputs({ cluster: this.cluster.name, pools: this.pools.map((p) => p.name) });
+  }
+}

@@ -1,0 +1,104 @@
+// The GCP part of the one stack schema: a GKE Standard cluster without a release channel, pinned to one
+// GKE build with node auto-upgrade off, its network, and node pools; GPU pools carry GCP's machine and
+// accelerator pairs, and their driver comes from the GPU Operator (gpu.operator.driverVersion).
+import { z } from "zod";
+import { gceGpu } from "../gpu/gce-machine-types";
+import { cudaVersion } from "./gpu";
+import { gke } from "../versions";
+
+const count = (min: number, description: string) => z.number().int().min(min).describe(description);
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as "10.0.0.0/20"');
+const poolName = z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 20, starting with a letter");
+const machineType = z.string().regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'expected a Compute Engine machine type such as "e2-standard-8"');
+
+const poolShape = {
+  machineType,
+  minNodes: count(0, "Fewest nodes in the pool, all zones together; 0 lets the autoscaler scale it to zero.").default(0),
+  maxNodes: count(1, "Most nodes in the pool, all zones together.").default(3),
+  diskGb: count(20, "Boot disk size in GB (pd-balanced).").default(100),
+  spot: z.boolean().default(false).describe("Spot VMs (cheaper, may be preempted)."),
+  labels: z.record(z.string(), z.string()).default({}).describe("Extra Kubernetes node labels."),
+};
+const sizeRule = (p: { minNodes: number; maxNodes: number }, ctx: z.RefinementCtx) => {
+  if (p.minNodes > p.maxNodes) ctx.addIssue({ code: "custom", path: ["minNodes"], input: p.minNodes, message: `must not exceed maxNodes (${p.maxNodes})` });
+};
+
+const gpuPool = z
+  .strictObject({
+    ...poolShape,
+    accelerator: z
+      .strictObject({
+        type: z.string().regex(/^nvidia-[a-z0-9-]+$/, 'expected a GCP accelerator type such as "nvidia-l4"').describe("GPU model as Compute Engine names it."),
+        count: count(1, "GPUs per node."),
+      })
+      .describe("The GPUs each node carries; must match the machine type (g2: L4, a2: A100, a3: H100; n1: T4, V100, P4, P100)."),
+    cuda: cudaVersion.describe("Newest CUDA toolkit the pool's pipelines use; checked against the pinned driver (gpu.operator.driverVersion) and the GPU architecture."),
+  })
+  .superRefine((p, ctx) => {
+    sizeRule(p, ctx);
+    const { problem } = gceGpu(p.machineType, p.accelerator);
+    if (problem) ctx.addIssue({ code: "custom", path: ["accelerator"], input: p.accelerator, message: problem });
+  });
+
+export const gcpCluster = z
+  .strictObject({
+    target: z.literal("gcp").describe("GKE Standard on Google Cloud, built by the kit in an existing project."),
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'expected a GCP project id such as "acme-ml-prod"').describe("The project everything is created in."),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'expected a GCP region such as "europe-west4"').describe("Region of the regional cluster, its network and the data services."),
+    name: z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected 1-32 lowercase letters, digits or '-', starting with a letter").describe("GKE cluster name; node pools, service accounts and the network derive from it."),
+    gkeVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+-gke\.\d+$/, 'expected an exact GKE build such as "1.35.8-gke.1225000"')
+      .default(gke.version)
+      .describe("GKE build of the control plane and every node pool (modules/versions.ts); auto-upgrade is off, so it changes only here."),
+    releaseChannel: z
+      .enum(["none", "rapid", "regular", "stable"])
+      .default("none")
+      .describe("`none` keeps every version pinned. On a channel GKE upgrades nodes itself and node auto-upgrade cannot be turned off: refused with GPU pools."),
+    network: z
+      .strictObject({
+        nodesCidr: cidr.default("10.10.0.0/20").describe("Primary range of the subnetwork (nodes)."),
+        podsCidr: cidr.default("10.16.0.0/14").describe("Secondary range for pods (VPC-native)."),
+        servicesCidr: cidr.default("10.20.0.0/20").describe("Secondary range for Services."),
+        masterCidr: cidr.default("172.16.0.0/28").describe("/28 for the private control plane's endpoint peering."),
+      })
+      .prefault({})
+      .describe("The VPC network, subnetwork and Cloud NAT the kit creates (nodes have private IPs only)."),
+    masterAuthorizedCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the control plane's public endpoint answers from; narrow it to your offices and CI."),
+    maintenanceExclusion: z
+      .strictObject({
+        name: z.string().regex(/^[a-z0-9-]{1,63}$/),
+        startTime: z.iso.datetime({ offset: true }).describe("RFC 3339 start."),
+        endTime: z.iso.datetime({ offset: true }).describe("RFC 3339 end."),
+        scope: z.enum(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"]).default("NO_MINOR_OR_NODE_UPGRADES"),
+      })
+      .optional()
+      .describe("A maintenance exclusion (e.g. over a training campaign); GKE still upgrades clusters whose version reaches end of support."),
+    systemPool: z
+      .strictObject({ ...poolShape, machineType: machineType.default("e2-standard-4"), minNodes: poolShape.minNodes.default(1), maxNodes: poolShape.maxNodes.default(3) })
+      .superRefine(sizeRule)
+      .prefault({})
+      .describe("On-demand pool for KFP's control plane and the cluster's add-ons."),
+    cpuPools: z
+      .record(poolName, z.strictObject(poolShape).superRefine(sizeRule))
+      .default({})
+      .describe("CPU pools for pipeline steps, by name."),
+    gpuPools: z
+      .record(poolName, gpuPool)
+      .default({})
+      .describe("GPU pools (Ubuntu, tainted nvidia.com/gpu=true:NoSchedule, GKE's driver installation off, the GPU Operator's pinned driver), by name."),
+  })
+  .superRefine((c, ctx) => {
+    if (c.releaseChannel !== "none" && Object.keys(c.gpuPools).length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["releaseChannel"],
+        input: c.releaseChannel,
+        message: "on a release channel GKE upgrades the nodes itself, and the driver with them; with GPU pools set releaseChannel: none (use maintenanceExclusion to hold upgrades)",
+      });
+    }
+    if (!c.gkeVersion.startsWith(gke.version.split(".").slice(0, 2).join(".") + ".")) {
+      ctx.addIssue({ code: "custom", path: ["gkeVersion"], input: c.gkeVersion, message: `is another Kubernetes minor than the kit is built for (${gke.version})` });
+    }
+  })
+  .describe("Where the platform runs.");

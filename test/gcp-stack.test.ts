@@ -1,0 +1,92 @@
+// The gcp-dev stack planned end to end, and bad GCP input: a GKE cluster with no release channel pinned to
+// the kit's build, node auto-upgrade off everywhere, GPU pools on Ubuntu with GKE's driver installation
+// off and the GPU Operator installing exactly the pinned driver; GCP's machine/accelerator pairs checked.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { planStack, type PlanResult } from "../engine/plan";
+import { gke } from "../modules/versions";
+import { configProblems, ofType, one, REPO_ROOT } from "./helpers";
+
+let plan: PlanResult;
+before(async () => {
+  plan = await planStack("gcp-dev", { root: REPO_ROOT, outDir: null });
+});
+
+describe("gcp-dev stack", () => {
+  it("plans without problems under the dev policy config", () => {
+    assert.deepEqual(plan.problems, []);
+    assert.equal(plan.policy!.diagnostics.filter((d) => d.level === "mandatory").length, 0);
+  });
+
+  it("builds GKE on no release channel, pinned to the kit's build, private, Dataplane V2, with Workload Identity", () => {
+    const cluster = one(plan, "gcp:container/cluster:Cluster").inputs as any;
+    assert.deepEqual(cluster.releaseChannel, { channel: "UNSPECIFIED" });
+    assert.equal(cluster.minMasterVersion, gke.version);
+    assert.equal(cluster.datapathProvider, "ADVANCED_DATAPATH", "Dataplane V2 enforces NetworkPolicies");
+    assert.deepEqual(cluster.workloadIdentityConfig, { workloadPool: "acme-ml-dev.svc.id.goog" });
+    assert.equal(cluster.privateClusterConfig.enablePrivateNodes, true);
+    assert.equal(cluster.removeDefaultNodePool, true);
+  });
+
+  it("pins every node pool's version with auto-upgrade off, and leaves the GPU pool's driver to the operator's pin", () => {
+    const pools = ofType(plan, "gcp:container/nodePool:NodePool").map((p) => p.inputs as any);
+    assert.deepEqual(pools.map((p) => p.name).sort(), ["cpu", "l4", "system"]);
+    for (const p of pools) {
+      assert.equal(p.version, gke.version, p.name);
+      assert.equal(p.management.autoUpgrade, false, p.name);
+      assert.equal(p.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA", p.name);
+    }
+    const l4 = pools.find((p) => p.name === "l4");
+    assert.equal(l4.nodeConfig.imageType, "UBUNTU_CONTAINERD");
+    assert.deepEqual(l4.nodeConfig.guestAccelerators, [{ type: "nvidia-l4", count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "INSTALLATION_DISABLED" } }]);
+    assert.equal(l4.nodeConfig.labels["gke-no-default-nvidia-gpu-device-plugin"], "true");
+    assert.equal(l4.nodeConfig.labels["kfp-platform/cuda-13.0"], "true", "CUDA labels from the operator's driver 580.173.02");
+    assert.deepEqual(l4.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }, { key: "kfp-platform/spot", value: "true", effect: "NO_SCHEDULE" }]);
+    assert.equal(l4.nodeConfig.shieldedInstanceConfig.enableSecureBoot, false, "Secure Boot would refuse the operator's unsigned driver module");
+    const operator = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "gpu-operator")!.inputs as any;
+    assert.equal(operator.values.driver.version, "580.173.02");
+    assert.deepEqual(operator.values.toolkit.env, [{ name: "RUNTIME_CONFIG_SOURCE", value: "file" }]);
+    assert.deepEqual(plan.outputs.gpuPools, [{ name: "l4", driver: "580.173.02", maxCuda: "13.0", nodeLabels: (plan.outputs.gpuPools as any)[0].nodeLabels }]);
+  });
+
+  it("reaches the cluster through gke-gcloud-auth-plugin, only after the node pools exist", () => {
+    const provider = one(plan, "pulumi:providers:kubernetes");
+    const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string);
+    assert.equal(kubeconfig.users[0].user.exec.command, "gke-gcloud-auth-plugin");
+    assert.match(kubeconfig.clusters[0].cluster.server, /^https:\/\/\d+\.\d+\.\d+\.\d+$/);
+    for (const pool of ofType(plan, "gcp:container/nodePool:NodePool")) assert.ok(provider.dependsOn.includes(pool.urn), pool.name);
+    for (const r of plan.resources.filter((x) => x.type.startsWith("gcp:"))) assert.ok(r.provider?.includes("pulumi:providers:gcp::platform-gcp"), `${r.name} uses the explicit GCP provider`);
+  });
+});
+
+describe("gcp config", () => {
+  const FILE = "stacks/Pulumi.gcp-test.yaml";
+  const cluster = (extra: Record<string, unknown> = {}) => ({ target: "gcp", project: "acme-ml-dev", region: "europe-west4", name: "kfp-test", ...extra });
+  const gpu = (pool: Record<string, unknown>) => ({ gpuPools: { g: { machineType: "g2-standard-8", accelerator: { type: "nvidia-l4", count: 1 }, cuda: "12.8", ...pool } } });
+  const problems = (c: Record<string, unknown>, extra: Record<string, unknown> = { gpu: { operator: { driverVersion: "580.173.02" } } }) => configProblems({ cluster: cluster(c), ...extra }, FILE);
+
+  it("accepts a pool whose accelerator matches its machine type", () => {
+    assert.deepEqual(problems(gpu({})), []);
+    assert.deepEqual(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 2 } })), []);
+  });
+
+  it("refuses a GPU the machine type cannot carry, naming the pair GCP would take", () => {
+    assert.match(problems(gpu({ accelerator: { type: "nvidia-tesla-a100", count: 1 } }))[0], /gpuPools\.g\.accelerator: .*g2-standard-8 carries 1 x nvidia-l4; declare exactly that accelerator/);
+    assert.match(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-l4", count: 1 } }))[0], /N1 machines take .*; nvidia-l4 needs its own series \(L4: g2/);
+    assert.match(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 3 } }))[0], /attaches in counts of 1, 2, 4/);
+  });
+
+  it("refuses a GPU pool with no driver pin, a release channel with GPU pools, and CUDA the pin cannot run", () => {
+    assert.match(problems(gpu({}), {})[0], /gpuPools\.g: .*has no driver pin: .*set gpu\.operator\.driverVersion/);
+    assert.match(problems({ ...gpu({}), releaseChannel: "regular" })[0], /releaseChannel: .*GKE upgrades the nodes itself.*set releaseChannel: none/);
+    assert.match(problems(gpu({ cuda: "13.2" }))[0], /gpuPools\.g\.cuda: .*driver 580\.173\.02 runs CUDA up to 13\.0/);
+    assert.match(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-v100", count: 1 }, cuda: "13.0" }))[0], /gpuPools\.g\.cuda: .*runs CUDA up to 12\.9/);
+  });
+
+  it("refuses a malformed project, region or GKE build, and a build of another minor", () => {
+    assert.match(problems({ project: "Acme" })[0], /cluster\.project: .*GCP project id/);
+    assert.match(problems({ region: "europe-west4-a" })[0], /cluster\.region: .*GCP region/);
+    assert.match(problems({ gkeVersion: "1.35" })[0], /cluster\.gkeVersion: .*exact GKE build/);
+    assert.match(problems({ gkeVersion: "1.34.9-gke.1000000" })[0], /cluster\.gkeVersion: .*another Kubernetes minor/);
+  });
+});
