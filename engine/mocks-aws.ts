@@ -79,6 +79,6 @@ export const awsOutputs: Record<string, AwsOutputFn> = {
 };
 
 /** The region of the explicit AWS provider a resource names (`urn...::pulumi:providers:aws::<name>::<id>`). */
-export function providerName(providerRef: string | undefined): string | undefined {
-  return providerRef ? /pulumi:providers:aws::([^:]+)::/.exec(providerRef)?.[1] : undefined;
+export function providerName(providerRef: string | undefined, pkg = "aws"): string | undefined {
+  return providerRef ? new RegExp(`pulumi:providers:${pkg}::([^:]+)::`).exec(providerRef)?.[1] : undefined;
 }

@@ -33,6 +33,14 @@ export const gcpOutputs: Record<string, GcpOutputFn> = {
     member: `serviceAccount:${i.accountId}@${project}.iam.gserviceaccount.com`,
     uniqueId: String(BigInt(`0x${hex(i.accountId, 15)}`)),
   }),
+  "gcp:storage/bucket:Bucket": (i) => ({ id: i.name, url: `gs://${i.name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${i.name}` }),
+  "gcp:storage/hmacKey:HmacKey": (i, name) => ({
+    id: `GOOG1E${hex(`hmac/${name}`, 58).toUpperCase()}`,
+    accessId: `GOOG1E${hex(`hmac/${name}`, 58).toUpperCase()}`,
+    secret: Buffer.from(hex(`hmac-secret/${name}`, 30)).toString("base64"),
+    state: "ACTIVE",
+    serviceAccountEmail: i.serviceAccountEmail,
+  }),
 };
 
 /** The project and region a resource's explicit GCP provider names. */

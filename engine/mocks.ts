@@ -95,7 +95,7 @@ export function planMocks(preview: boolean, extraCalls: Record<string, OutputFn>
       const aws = awsOutputs[args.type];
       const region = awsRegions.get(providerName(args.provider) ?? "") ?? "us-east-1";
       const gcp = gcpOutputs[args.type];
-      const settings = gcpSettings.get(providerName(args.provider) ?? "") ?? gcpProviderSettings({});
+      const settings = gcpSettings.get(providerName(args.provider, "gcp") ?? "") ?? gcpProviderSettings({});
       const { id, ...extra } = aws
         ? aws(args.inputs, args.name, region)
         : gcp

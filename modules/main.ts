@@ -57,7 +57,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
       return new GcpFoundation("platform", {
         ...common,
         cluster: config.cluster,
-        objectStore: expectKind(config.objectStore, "minio", "objectStore.kind on gcp"),
+        objectStore: config.objectStore.kind === "gcs" ? config.objectStore : expectKind(config.objectStore, "minio", "objectStore.kind on gcp"),
         database: expectKind(config.database, "in-cluster", "database.kind on gcp"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });

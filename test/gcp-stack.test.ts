@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { planStack, type PlanResult } from "../engine/plan";
 import { gke } from "../modules/versions";
-import { configProblems, ofType, one, REPO_ROOT } from "./helpers";
+import { configProblems, findObject, ofType, one, REPO_ROOT } from "./helpers";
 
 let plan: PlanResult;
 before(async () => {
@@ -56,6 +56,53 @@ describe("gcp-dev stack", () => {
     assert.match(kubeconfig.clusters[0].cluster.server, /^https:\/\/\d+\.\d+\.\d+\.\d+$/);
     for (const pool of ofType(plan, "gcp:container/nodePool:NodePool")) assert.ok(provider.dependsOn.includes(pool.urn), pool.name);
     for (const r of plan.resources.filter((x) => x.type.startsWith("gcp:"))) assert.ok(r.provider?.includes("pulumi:providers:gcp::platform-gcp"), `${r.name} uses the explicit GCP provider`);
+  });
+});
+
+describe("gcp-dev's pipeline root on GCS", () => {
+  const BUCKET = "acme-kfp-dev-artifacts";
+  it("protects the bucket: uniform access, no public access, versioned, with lifecycle rules", () => {
+    const bucket = one(plan, "gcp:storage/bucket:Bucket").inputs as any;
+    assert.equal(bucket.name, BUCKET);
+    assert.equal(bucket.uniformBucketLevelAccess, true);
+    assert.equal(bucket.publicAccessPrevention, "enforced");
+    assert.deepEqual(bucket.versioning, { enabled: true });
+    assert.equal(bucket.forceDestroy, false);
+    assert.deepEqual(bucket.lifecycleRules[0], { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } });
+  });
+
+  it("binds each KFP client's Kubernetes service account to its own Google one, and nothing else", () => {
+    const members = ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember").map((m) => m.inputs as any);
+    assert.deepEqual(members.map((m) => [m.role, m.member]).sort(), [
+      ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline-ui]"],
+      ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline]"],
+      ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/pipeline-runner]"],
+    ]);
+    const annotation = (sa: string) => (findObject(plan, "ServiceAccount", sa) as any).metadata.annotations["iam.gke.io/gcp-service-account"];
+    assert.equal(annotation("ml-pipeline"), "kfp-dev-kfp-api@acme-ml-dev.iam.gserviceaccount.com");
+    assert.equal(annotation("ml-pipeline-ui"), "kfp-dev-kfp-ui@acme-ml-dev.iam.gserviceaccount.com");
+    assert.equal(annotation("pipeline-runner"), "kfp-dev-kfp-runs@acme-ml-dev.iam.gserviceaccount.com");
+  });
+
+  it("limits the HMAC key's account to this bucket, and hands the key only to the API server and Argo's log archive", () => {
+    const bindings = ofType(plan, "gcp:storage/bucketIAMMember:BucketIAMMember").map((b) => b.inputs as any);
+    const hmac = bindings.filter((b) => b.member === "serviceAccount:kfp-dev-kfp-s3@acme-ml-dev.iam.gserviceaccount.com");
+    assert.deepEqual(hmac.map((b) => b.role).sort(), ["roles/storage.legacyBucketReader", "roles/storage.objectAdmin"]);
+    assert.ok(bindings.every((b) => b.bucket === BUCKET));
+    assert.deepEqual(ofType(plan, "gcp:projects/iAMMember:IAMMember").map((m) => (m.inputs as any).role), ["roles/container.defaultNodeServiceAccount"], "no project-wide storage role");
+    const key = findObject(plan, "Secret", "mlpipeline-minio-artifact") as any;
+    assert.deepEqual(key.stringData, { accesskey: key.stringData.accesskey, secretkey: "[secret]" });
+    const api = (findObject(plan, "Deployment", "ml-pipeline") as any).spec.template.spec.containers[0].env;
+    const env = (name: string) => api.find((e: any) => e.name === name);
+    assert.equal(env("OBJECTSTORECONFIG_HOST").value, "storage.googleapis.com");
+    assert.equal(env("OBJECTSTORECONFIG_SECURE").value, "true");
+    assert.deepEqual(env("OBJECTSTORECONFIG_ACCESSKEY").valueFrom, { secretKeyRef: { name: "mlpipeline-minio-artifact", key: "accesskey" } });
+    const repository = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data.artifactRepository as string;
+    assert.match(repository, /s3:\n\s+endpoint: storage\.googleapis\.com\n\s+bucket: acme-kfp-dev-artifacts/);
+    assert.match(repository, /accessKeySecret:/, "the UI reads archived logs only from an s3: repository");
+    const launcher = (findObject(plan, "ConfigMap", "kfp-launcher") as any).data;
+    assert.equal(launcher.defaultPipelineRoot, `gs://${BUCKET}/v2/artifacts`);
+    assert.match(launcher.providers, /gs:\n\s+default:\n\s+credentials:\n\s+fromEnv: true/);
   });
 });
 

@@ -29,6 +29,11 @@ export interface ObjectStore {
   /** Whether clients use TLS. */
   readonly secure: boolean;
   readonly auth: ObjectStoreAuth;
+  /**
+   * Annotations the store's client service accounts carry beside `auth` (GCS: the launcher and the UI use
+   * Workload Identity, while the API server and Argo's logs use `auth`'s HMAC keys over the S3 protocol).
+   */
+  readonly clientAnnotations?: Readonly<Record<ObjectStoreClient, Record<string, pulumi.Input<string>>>>;
   /** Resources that must exist before anything uses the store. */
   readonly readyResources: pulumi.Resource[];
   /**

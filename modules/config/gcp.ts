@@ -102,3 +102,19 @@ export const gcpCluster = z
     }
   })
   .describe("Where the platform runs.");
+
+export const gcsObjectStore = z.strictObject({
+  kind: z.literal("gcs").describe("A GCS bucket the kit creates in the cluster's region (gcp target): pipelines and the UI reach it with Workload Identity, the API server and Argo's logs through GCS's S3 interoperability with one HMAC key."),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, "expected a GCS bucket name: 3-63 lowercase letters, digits, '-' or '_' (no dots: they need domain verification)")
+    .refine((b) => !b.startsWith("goog") && !b.includes("google"), "GCS refuses bucket names that start with goog or contain google")
+    .describe("Bucket name; GCS names are global, so make it unique to you."),
+  lifecycle: z
+    .strictObject({
+      noncurrentVersionDays: count(1, "Days an overwritten or deleted object's old version is kept.").default(30),
+      expireArtifactsDays: count(1, "Days after which artifacts and logs expire; unset keeps them.").optional(),
+    })
+    .prefault({})
+    .describe("Bucket lifecycle rules."),
+});

@@ -3,7 +3,7 @@
 // and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
 import { z } from "zod";
 import { monitoringSettings, PROFILES } from "./monitoring";
-import { gcpCluster } from "./gcp";
+import { gcpCluster, gcsObjectStore } from "./gcp";
 import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
@@ -108,7 +108,7 @@ const stackConfigBase = z.strictObject({
       .describe("Environment class: sets policy enforcement and what safety the stack must have (prod needs backups)."),
     cluster: z.discriminatedUnion("target", [existingCluster, awsCluster, gcpCluster]).describe("Where the platform runs."),
     objectStore: z
-      .discriminatedUnion("kind", [minioObjectStore, s3ObjectStore])
+      .discriminatedUnion("kind", [minioObjectStore, s3ObjectStore, gcsObjectStore])
       .prefault({ kind: "minio" })
       .describe("Object store for the pipeline root, Argo artifacts and logs."),
     database: z
@@ -201,6 +201,12 @@ export const stackConfigSchema = stackConfigBase
       });
     }
     const onAws = config.cluster.target === "aws";
+    if (config.objectStore.kind === "gcs" && config.kfp.mode === "multi-user") {
+      ctx.addIssue({ code: "custom", path: ["kfp", "mode"], input: "multi-user", message: "multi-user on GCS is not built yet: team namespaces would need the store's one HMAC key; use single-user, or MinIO" });
+    }
+    if (config.objectStore.kind === "gcs" && config.cluster.target !== "gcp") {
+      ctx.addIssue({ code: "custom", path: ["objectStore", "kind"], input: "gcs", message: "gcs needs cluster.target gcp, which creates it in the cluster's project with Workload Identity" });
+    }
     for (const [key, kind] of [["objectStore", config.objectStore.kind], ["database", config.database.kind]] as const) {
       if ((kind === "s3" || kind === "rds") && !onAws) {
         ctx.addIssue({ code: "custom", path: [key, "kind"], input: kind, message: `${kind} needs cluster.target aws, which creates it in the cluster's VPC and account` });

@@ -129,6 +129,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
 
 /** IRSA and Workload Identity: the object-store clients' service accounts carry the identity to assume. Keys need nothing here. */
 function storeIdentity(foundation: Foundation): Record<string, Record<string, pulumi.Input<string>>> {
+  if (foundation.objectStore.clientAnnotations) return { ...foundation.objectStore.clientAnnotations };
   const auth = foundation.objectStore.auth;
   const clients = Object.values(OBJECT_STORE_CLIENTS);
   if (auth.kind === "aws-role") return Object.fromEntries(clients.map((sa) => [sa, { "eks.amazonaws.com/role-arn": auth.roleArns[sa] }]));

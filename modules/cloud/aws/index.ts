@@ -166,7 +166,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
           : {}),
       };
     } else {
-      this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });
+      this.objectStore = inClusterObjectStore(`${name}-minio`, expectMinio(args.objectStore), inCluster, { parent: this });
     }
 
     let rds: RdsMysql | undefined;
@@ -232,4 +232,10 @@ function everyClient(roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<s
     if (!roleArns[client]) throw new Error(`internal: no IRSA role for service account ${client}`);
   }
   return roleArns as Record<ObjectStoreClient, pulumi.Output<string>>;
+}
+
+/** The schema allows gcs only with the gcp target; anything but s3 here is MinIO. */
+function expectMinio(store: StackConfig["objectStore"]): Extract<StackConfig["objectStore"], { kind: "minio" }> {
+  if (store.kind !== "minio") throw new Error(`internal: objectStore.kind ${store.kind} on aws (the config schema refuses it)`);
+  return store;
 }

@@ -11,16 +11,22 @@ import type { ImageResolver } from "../../images";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
 import type { Foundation } from "../contract";
+import { objectMeta } from "../../k8s/metadata";
+import { ARTIFACT_KEY_SECRET, type ObjectStoreClient } from "../../kfp/names";
+import { GcsArtifactBucket } from "./bucket";
 import { GkeCluster } from "./cluster";
 import { gkeKubeconfig } from "./kubeconfig";
 import { GcpNetwork } from "./network";
 
 type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
 
+/** GCS's XML API, which speaks the S3 protocol with HMAC keys (cloud.google.com/storage/docs/interoperability). */
+export const GCS_S3_ENDPOINT = "storage.googleapis.com";
+
 export interface GcpFoundationArgs {
   readonly cluster: GcpClusterConfig;
   readonly namespace: string;
-  readonly objectStore: Extract<StackConfig["objectStore"], { kind: "minio" }>;
+  readonly objectStore: Extract<StackConfig["objectStore"], { kind: "minio" | "gcs" }>;
   readonly database: Extract<StackConfig["database"], { kind: "in-cluster" }>;
   readonly protectData: boolean;
   readonly images: ImageResolver;
@@ -64,8 +70,39 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
 
     // GKE's default StorageClass (standard-rwo, the PD CSI driver) backs the in-cluster data services.
     const inCluster = { namespace: args.namespace, provider: this.provider, images: args.images, protectData: protect, dependsOn: [this.namespaceResource] };
-    this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });
+    if (args.objectStore.kind === "gcs") {
+      const bucket = new GcsArtifactBucket(
+        `${name}-artifacts`,
+        { config: args.objectStore, project: config.project, location: config.region, clusterName: config.name, namespace: args.namespace, protect, provider: gcpProvider },
+        { parent: this },
+      );
+      // The HMAC key the API server and Argo's log archive use (the S3 protocol at storage.googleapis.com).
+      const keys = new k8s.core.v1.Secret(
+        `${name}-artifact-keys`,
+        { metadata: objectMeta(ARTIFACT_KEY_SECRET, args.namespace), type: "Opaque", stringData: { accesskey: bucket.hmac.accessId, secretkey: pulumi.secret(bucket.hmac.secret) } },
+        { parent: this, provider: this.provider, dependsOn: [this.namespaceResource] },
+      );
+      this.objectStore = {
+        kind: "gcs",
+        bucket: args.objectStore.bucket,
+        endpoint: GCS_S3_ENDPOINT,
+        // Google's own S3-interoperability samples sign for region "auto".
+        region: "auto",
+        secure: true,
+        auth: { kind: "secret", secretName: ARTIFACT_KEY_SECRET, accessKeyKey: "accesskey", secretKeyKey: "secretkey" },
+        clientAnnotations: workloadIdentity(bucket.serviceAccounts),
+        readyResources: [...bucket.ready, keys],
+      };
+    } else {
+      this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });
+    }
     this.database = inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
     this.registerOutputs({ cluster: this.clusterName, namespace: this.namespace });
   }
+}
+
+/** Each client's Kubernetes service account annotated with its Google service account (Workload Identity). */
+function workloadIdentity(accounts: Record<ObjectStoreClient, gcp.serviceaccount.Account>): Record<ObjectStoreClient, Record<string, pulumi.Input<string>>> {
+  const annotation = (client: ObjectStoreClient) => ({ "iam.gke.io/gcp-service-account": accounts[client].email });
+  return { "ml-pipeline": annotation("ml-pipeline"), "ml-pipeline-ui": annotation("ml-pipeline-ui"), "pipeline-runner": annotation("pipeline-runner") };
 }
