@@ -25,6 +25,11 @@ const CREATE_TIMES: Readonly<Record<string, CreateTime | ((r: RecordedResource) 
   "aws:eks/nodeGroup:NodeGroup": { typical: 4, max: 60, source: "managed node group CREATING -> ACTIVE, 2-5 min" },
   "aws:eks/addon:Addon": { typical: 1, max: 20, source: "kit estimate" },
   "gcp:container/cluster:Cluster": { typical: 8, max: 40, source: "kit estimate: a regional GKE Standard cluster (the provider's create timeout is 40 min)" },
+  "gcp:sql/databaseInstance:DatabaseInstance": (r) => ({
+    typical: (r.inputs.settings as any)?.availabilityType === "REGIONAL" ? 15 : 10,
+    max: 60,
+    source: "kit estimate: Cloud SQL creation, longer for a regional instance",
+  }),
   "gcp:container/nodePool:NodePool": { typical: 4, max: 30, source: "kit estimate: a node pool in three zones (the provider's create timeout is 30 min)" },
   "aws:ec2/natGateway:NatGateway": { typical: 3, max: 10, source: "NAT gateway Pending -> Available, up to 10 min" },
   "aws:rds/instance:Instance": (r) => {

@@ -33,6 +33,13 @@ export const gcpOutputs: Record<string, GcpOutputFn> = {
     member: `serviceAccount:${i.accountId}@${project}.iam.gserviceaccount.com`,
     uniqueId: String(BigInt(`0x${hex(i.accountId, 15)}`)),
   }),
+  "gcp:sql/databaseInstance:DatabaseInstance": (i, name, project, region) => ({
+    id: i.name,
+    connectionName: `${project}:${i.region ?? region}:${i.name}`,
+    privateIpAddress: `10.${100 + (parseInt(hex(name, 2), 16) % 100)}.0.3`,
+    selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${i.name}`,
+  }),
+  "gcp:compute/globalAddress:GlobalAddress": (i, _n, project) => ({ id: `projects/${project}/global/addresses/${i.name}`, address: "10.200.0.0" }),
   "gcp:storage/bucket:Bucket": (i) => ({ id: i.name, url: `gs://${i.name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${i.name}` }),
   "gcp:storage/hmacKey:HmacKey": (i, name) => ({
     id: `GOOG1E${hex(`hmac/${name}`, 58).toUpperCase()}`,

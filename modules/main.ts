@@ -58,7 +58,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         ...common,
         cluster: config.cluster,
         objectStore: config.objectStore.kind === "gcs" ? config.objectStore : expectKind(config.objectStore, "minio", "objectStore.kind on gcp"),
-        database: expectKind(config.database, "in-cluster", "database.kind on gcp"),
+        database: config.database.kind === "cloudsql" ? config.database : expectKind(config.database, "in-cluster", "database.kind on gcp"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
   }

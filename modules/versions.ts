@@ -8,6 +8,8 @@ export interface ImagePin {
   readonly tag: string;
   /** Optional content digest (`sha256:...`); when set, the image reference is `repo:tag@digest`. */
   readonly digest?: string;
+  /** Set when only one cloud's foundation runs the image (registry caches elsewhere leave it out). */
+  readonly onlyOn?: "aws" | "gcp";
   readonly why: string;
 }
 
@@ -153,6 +155,14 @@ export const images = {
     why: "oauth2-proxy v7.15.5 (distroless, uid 65532); v7.15.2 fixed auth bypasses (a spoofed X-Forwarded-Uri among them), so never older. Serves /oauth2/auth for nginx's auth_request with X-Auth-Request-Email.",
   },
 
+  // --- GCP -----------------------------------------------------------------------------------------------
+  cloudSqlProxy: {
+    repository: "gcr.io/cloud-sql-connectors/cloud-sql-proxy",
+    tag: "2.25.3",
+    onlyOn: "gcp",
+    why: "Cloud SQL Auth Proxy v2.25.3 (2026-08-20; distroless, uid 65532): IAM-authorised TLS to Cloud SQL's private IP, behind Service `mysql` as upstream's GCP overlay does, so neither the API server nor ML Metadata needs its own TLS setup.",
+  },
+
   // --- monitoring (kube-prometheus-stack 88.5.3: each tag is what that chart renders by default, read in
   // prometheus-community/helm-charts at tag kube-prometheus-stack-88.5.3, values.yaml and subcharts; the
   // kit sets them explicitly so a chart bump changes no image unless this table does) -------------------
@@ -245,6 +255,12 @@ export const eks = {
 } as const;
 
 export type EksAddon = keyof typeof eks.addons;
+
+/** Cloud SQL for MySQL, the managed database of the GCP foundation. */
+export const cloudSqlMysql = {
+  databaseVersion: "MYSQL_8_0",
+  why: "MySQL 8.0: ML Metadata 1.14.0 logs in only with mysql_native_password, which 8.0 still enables; whether Cloud SQL's 8.4 lets it be turned on (MySQL 8.4 ships it off) was not verified, so 8.4 waits for that check (gcloud sql flags list --database-version=MYSQL_8_4). Cloud SQL 8.0 is in extended support from 2026-07-01: check the billing before a long-lived prod stack.",
+} as const;
 
 /** The GKE release the GCP foundation builds: one exact build, on a cluster without a release channel. */
 export const gke = {

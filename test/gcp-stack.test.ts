@@ -4,8 +4,10 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { planStack, type PlanResult } from "../engine/plan";
-import { gke } from "../modules/versions";
+import { cloudSqlMysql, gke } from "../modules/versions";
+import { gpuOperatorForGkePools } from "../policies/src/rules/gpu-drivers-pinned";
 import { configProblems, findObject, ofType, one, REPO_ROOT } from "./helpers";
+import { stackViolations } from "./policies-helpers";
 
 let plan: PlanResult;
 before(async () => {
@@ -106,6 +108,71 @@ describe("gcp-dev's pipeline root on GCS", () => {
   });
 });
 
+describe("gcp-prod stack", () => {
+  let prod: PlanResult;
+  before(async () => {
+    prod = await planStack("gcp-prod", { root: REPO_ROOT, outDir: null });
+  });
+
+  it("plans without problems under the prod policy config", () => {
+    assert.deepEqual(prod.problems, []);
+    assert.equal(prod.policy!.diagnostics.filter((d) => d.level === "mandatory").length, 0);
+  });
+
+  it("makes Cloud SQL durable: regional, daily backups with binary logs for 14 days, private IP only, protected", () => {
+    const sql = one(prod, "gcp:sql/databaseInstance:DatabaseInstance");
+    const settings = (sql.inputs as any).settings;
+    assert.equal((sql.inputs as any).databaseVersion, cloudSqlMysql.databaseVersion);
+    assert.equal(settings.availabilityType, "REGIONAL");
+    assert.deepEqual(settings.backupConfiguration, { enabled: true, binaryLogEnabled: true, startTime: "02:00", transactionLogRetentionDays: 7, backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" } });
+    assert.equal(settings.ipConfiguration.ipv4Enabled, false);
+    assert.equal(settings.ipConfiguration.sslMode, "ENCRYPTED_ONLY");
+    assert.equal(settings.deletionProtectionEnabled, true);
+    assert.equal((sql.inputs as any).deletionProtection, true);
+    assert.equal(sql.protect, true);
+    assert.ok(sql.dependsOn.includes(one(prod, "gcp:servicenetworking/connection:Connection").urn), "waits for the private services peering");
+    for (const type of ["gcp:storage/bucket:Bucket", "gcp:container/cluster:Cluster"]) assert.equal(one(prod, type).protect, true, type);
+  });
+
+  it("reaches Cloud SQL through the Auth Proxy behind Service mysql, with Workload Identity and the client role", () => {
+    const proxy = (findObject(prod, "Deployment", "cloudsql-proxy") as any).spec.template.spec;
+    const args: string[] = proxy.containers[0].args;
+    for (const flag of ["--private-ip", "--address=0.0.0.0", "--port=3306", "--http-address=0.0.0.0", "--health-check"]) assert.ok(args.includes(flag), flag);
+    assert.equal(args.at(-1), "acme-ml-prod:europe-west4:kfp-prod-kfp");
+    assert.equal(proxy.serviceAccountName, "cloudsql-proxy");
+    assert.equal((findObject(prod, "ServiceAccount", "cloudsql-proxy") as any).metadata.annotations["iam.gke.io/gcp-service-account"], "kfp-prod-sql-proxy@acme-ml-prod.iam.gserviceaccount.com");
+    assert.equal((findObject(prod, "Service", "mysql") as any).spec.selector.app, "cloudsql-proxy");
+    const roles = ofType(prod, "gcp:projects/iAMMember:IAMMember").map((m) => [(m.inputs as any).role, (m.inputs as any).member]);
+    assert.ok(roles.some(([role, member]) => role === "roles/cloudsql.client" && member === "serviceAccount:kfp-prod-sql-proxy@acme-ml-prod.iam.gserviceaccount.com"));
+    assert.ok(
+      ofType(prod, "gcp:serviceaccount/iAMMember:IAMMember").some((m) => (m.inputs as any).member === "serviceAccount:acme-ml-prod.svc.id.goog[kubeflow/cloudsql-proxy]"),
+    );
+  });
+
+  it("runs KFP on GCS and Cloud SQL: no MinIO, no in-cluster MySQL, the bootstrap Job through the proxy", () => {
+    assert.equal(findObject(prod, "Deployment", "minio"), undefined);
+    assert.equal(findObject(prod, "Deployment", "mysql"), undefined);
+    const install = (findObject(prod, "ConfigMap", "pipeline-install-config") as any).data;
+    assert.equal(install.dbHost, "mysql");
+    assert.equal(install.defaultPipelineRoot, "gs://acme-kfp-prod-artifacts/v2/artifacts");
+    const bootstrap = (findObject(prod, "Job", "mysql-bootstrap") as any).spec.template.spec.containers[0].env;
+    assert.equal(bootstrap.find((e: any) => e.name === "DB_HOST").value, "mysql.kubeflow.svc");
+  });
+});
+
+describe("gpu-operator-for-gke-pools", () => {
+  it("passes gcp-dev's pool with the operator release, and fails it without one", async () => {
+    const specs = (types: string[]) =>
+      plan.resources.filter((r) => types.includes(r.type)).map((r) => ({ type: r.type, name: r.name, props: r.wireInputs as Record<string, unknown> }));
+    const pools = "gcp:container/nodePool:NodePool";
+    const release = "kubernetes:helm.sh/v3:Release";
+    assert.deepEqual(await stackViolations(gpuOperatorForGkePools, specs([pools, release])), []);
+    const found = await stackViolations(gpuOperatorForGkePools, specs([pools]));
+    assert.deepEqual(found.map((f) => f.name), ["platform-gke-l4"]);
+    assert.match(found[0].message, /nvidia-l4 has GKE's driver installation disabled, and no GPU Operator release in the stack pins a driver/);
+  });
+});
+
 describe("gcp config", () => {
   const FILE = "stacks/Pulumi.gcp-test.yaml";
   const cluster = (extra: Record<string, unknown> = {}) => ({ target: "gcp", project: "acme-ml-dev", region: "europe-west4", name: "kfp-test", ...extra });
@@ -128,6 +195,16 @@ describe("gcp config", () => {
     assert.match(problems({ ...gpu({}), releaseChannel: "regular" })[0], /releaseChannel: .*GKE upgrades the nodes itself.*set releaseChannel: none/);
     assert.match(problems(gpu({ cuda: "13.2" }))[0], /gpuPools\.g\.cuda: .*driver 580\.173\.02 runs CUDA up to 13\.0/);
     assert.match(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-v100", count: 1 }, cuda: "13.0" }))[0], /gpuPools\.g\.cuda: .*runs CUDA up to 12\.9/);
+  });
+
+  it("refuses Cloud SQL without a standby or with fewer than 14 days of backups in prod, and off GCP", () => {
+    const prodStack = (database: Record<string, unknown>) => configProblems({ environment: "prod", cluster: cluster(), objectStore: { kind: "gcs", bucket: "acme-kfp-x" }, database: { kind: "cloudsql", ...database } }, FILE);
+    assert.deepEqual(prodStack({}), []);
+    assert.match(prodStack({ highAvailability: false })[0], /database\.highAvailability: .*prod needs a standby/);
+    assert.match(prodStack({ backupRetentionDays: 7 })[0], /database\.backupRetentionDays: .*at least 14 days/);
+    assert.match(configProblems({ cluster: { target: "existing" }, database: { kind: "cloudsql" } }, FILE)[0], /database\.kind: .*cloudsql needs cluster\.target gcp/);
+    assert.match(configProblems({ cluster: { target: "existing" }, objectStore: { kind: "gcs", bucket: "acme-kfp-x" } }, FILE)[0], /objectStore\.kind: .*gcs needs cluster\.target gcp/);
+    assert.match(problems({}, { objectStore: { kind: "gcs", bucket: "my-google-bucket" } })[0], /objectStore\.bucket: .*GCS refuses bucket names that start with goog or contain google/);
   });
 
   it("refuses a malformed project, region or GKE build, and a build of another minor", () => {

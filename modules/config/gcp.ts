@@ -118,3 +118,11 @@ export const gcsObjectStore = z.strictObject({
     .prefault({})
     .describe("Bucket lifecycle rules."),
 });
+
+export const cloudSqlDatabase = z.strictObject({
+  kind: z.literal("cloudsql").describe("Cloud SQL for MySQL with a private IP in the cluster's network (gcp target), reached through the Cloud SQL Auth Proxy behind Service `mysql`."),
+  tier: z.string().regex(/^db-(custom-\d+-\d+|[a-z0-9-]+)$/, 'expected a Cloud SQL tier such as "db-custom-2-7680"').default("db-custom-2-7680").describe("Machine tier (Enterprise edition)."),
+  diskGb: count(10, "Initial disk size in GB (grows automatically).").default(50),
+  highAvailability: z.boolean().optional().describe("A regional instance with a standby in another zone; default true in prod (required there)."),
+  backupRetentionDays: z.number().int().min(1).max(365).optional().describe("Daily backups kept, with binary logs for point-in-time recovery; default 14 in prod (at least 14 there), 7 elsewhere."),
+});

@@ -3,7 +3,7 @@
 // and checked, cross-field rules included. docs/config.md is generated from it (`npm run docs`).
 import { z } from "zod";
 import { monitoringSettings, PROFILES } from "./monitoring";
-import { gcpCluster, gcsObjectStore } from "./gcp";
+import { cloudSqlDatabase, gcpCluster, gcsObjectStore } from "./gcp";
 import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
@@ -112,7 +112,7 @@ const stackConfigBase = z.strictObject({
       .prefault({ kind: "minio" })
       .describe("Object store for the pipeline root, Argo artifacts and logs."),
     database: z
-      .discriminatedUnion("kind", [inClusterDatabase, rdsDatabase])
+      .discriminatedUnion("kind", [inClusterDatabase, rdsDatabase, cloudSqlDatabase])
       .prefault({ kind: "in-cluster" })
       .describe("MySQL for KFP runs, the cache and ML Metadata."),
     platformNamespace: dnsLabel
@@ -197,12 +197,24 @@ export const stackConfigSchema = stackConfigBase
         path: ["database", "kind"],
         input: config.database.kind,
         message:
-          "prod needs database backups and the in-cluster MySQL has none; use a managed database (rds on aws) or environment dev or staging",
+          "prod needs database backups and the in-cluster MySQL has none; use a managed database (rds on aws, cloudsql on gcp) or environment dev or staging",
       });
     }
     const onAws = config.cluster.target === "aws";
     if (config.objectStore.kind === "gcs" && config.kfp.mode === "multi-user") {
       ctx.addIssue({ code: "custom", path: ["kfp", "mode"], input: "multi-user", message: "multi-user on GCS is not built yet: team namespaces would need the store's one HMAC key; use single-user, or MinIO" });
+    }
+    if (config.database.kind === "cloudsql" && config.cluster.target !== "gcp") {
+      ctx.addIssue({ code: "custom", path: ["database", "kind"], input: "cloudsql", message: "cloudsql needs cluster.target gcp, which creates it in the cluster's network" });
+    }
+    if (prod && config.database.kind === "cloudsql") {
+      if (config.database.highAvailability === false) {
+        ctx.addIssue({ code: "custom", path: ["database", "highAvailability"], input: false, message: "prod needs a standby in a second zone; remove the key (default true in prod) or set true" });
+      }
+      const days = config.database.backupRetentionDays;
+      if (days !== undefined && days < PROD_BACKUP_DAYS) {
+        ctx.addIssue({ code: "custom", path: ["database", "backupRetentionDays"], input: days, message: `prod needs at least ${PROD_BACKUP_DAYS} days of backups` });
+      }
     }
     if (config.objectStore.kind === "gcs" && config.cluster.target !== "gcp") {
       ctx.addIssue({ code: "custom", path: ["objectStore", "kind"], input: "gcs", message: "gcs needs cluster.target gcp, which creates it in the cluster's project with Workload Identity" });
@@ -267,7 +279,13 @@ function withEnvironmentDefaults<C extends z.output<typeof stackConfigBase>>(con
           backupRetentionDays: config.database.backupRetentionDays ?? (prod ? PROD_BACKUP_DAYS : DEFAULT_BACKUP_DAYS),
           deletionProtection: protectData,
         }
-      : config.database;
+      : config.database.kind === "cloudsql"
+        ? {
+            ...config.database,
+            highAvailability: config.database.highAvailability ?? prod,
+            backupRetentionDays: config.database.backupRetentionDays ?? (prod ? PROD_BACKUP_DAYS : DEFAULT_BACKUP_DAYS),
+          }
+        : config.database;
   const profile = config.monitoring.profile ?? (prod ? "production" : "light");
   const monitoring = {
     ...config.monitoring,

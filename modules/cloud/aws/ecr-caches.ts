@@ -83,8 +83,10 @@ export interface EcrCachePlan {
   readonly routes: ImageCache[];
 }
 
-/** Registry hosts the versions table pulls from, in table order. */
-const tableHosts = (): string[] => [...new Set(IMAGE_NAMES.map((n) => splitRegistry(images[n].repository).host))];
+/** The table's images an AWS stack can run (not another cloud's own, such as the Cloud SQL proxy). */
+const awsImages = (): ImageName[] => IMAGE_NAMES.filter((n) => (images[n] as { onlyOn?: string }).onlyOn !== "gcp");
+/** Registry hosts those images come from, in table order. */
+const tableHosts = (): string[] => [...new Set(awsImages().map((n) => splitRegistry(images[n].repository).host))];
 
 /** The rules, mirror repositories and routes one stack's config implies. */
 export function ecrCachePlan(settings: EcrCacheSettings): EcrCachePlan {
@@ -98,7 +100,7 @@ export function ecrCachePlan(settings: EcrCacheSettings): EcrCachePlan {
     rules.push({ upstream: host, prefix: `${c.prefix}/${upstream.segment}`, url: upstream.url, credentialArn: upstream.credentials ? c.credentials[host] : undefined });
   }
   const ruled = new Set(rules.map((r) => r.upstream));
-  const uncached = IMAGE_NAMES.filter((name) => !ruled.has(splitRegistry(images[name].repository).host)).map((name): UncachedImage => {
+  const uncached = awsImages().filter((name) => !ruled.has(splitRegistry(images[name].repository).host)).map((name): UncachedImage => {
     const { host, path } = splitRegistry(images[name].repository);
     const repositoryName = `${c.prefix}/${MIRROR_SEGMENT}/${host}/${path}`;
     return {

@@ -191,7 +191,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       );
       this.database = rds.database;
     } else {
-      this.database = inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
+      this.database = inClusterDatabase(`${name}-mysql`, expectInCluster(args.database), inCluster, { parent: this });
     }
 
     new ClusterAutoscaler(
@@ -238,4 +238,10 @@ function everyClient(roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<s
 function expectMinio(store: StackConfig["objectStore"]): Extract<StackConfig["objectStore"], { kind: "minio" }> {
   if (store.kind !== "minio") throw new Error(`internal: objectStore.kind ${store.kind} on aws (the config schema refuses it)`);
   return store;
+}
+
+/** The schema allows cloudsql only with the gcp target; anything but rds here is the in-cluster MySQL. */
+function expectInCluster(database: StackConfig["database"]): Extract<StackConfig["database"], { kind: "in-cluster" }> {
+  if (database.kind !== "in-cluster") throw new Error(`internal: database.kind ${database.kind} on aws (the config schema refuses it)`);
+  return database;
 }

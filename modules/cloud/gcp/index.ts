@@ -14,6 +14,7 @@ import type { Foundation } from "../contract";
 import { objectMeta } from "../../k8s/metadata";
 import { ARTIFACT_KEY_SECRET, type ObjectStoreClient } from "../../kfp/names";
 import { GcsArtifactBucket } from "./bucket";
+import { CloudSqlMysql } from "./cloudsql";
 import { GkeCluster } from "./cluster";
 import { gkeKubeconfig } from "./kubeconfig";
 import { GcpNetwork } from "./network";
@@ -27,7 +28,7 @@ export interface GcpFoundationArgs {
   readonly cluster: GcpClusterConfig;
   readonly namespace: string;
   readonly objectStore: Extract<StackConfig["objectStore"], { kind: "minio" | "gcs" }>;
-  readonly database: Extract<StackConfig["database"], { kind: "in-cluster" }>;
+  readonly database: Extract<StackConfig["database"], { kind: "in-cluster" | "cloudsql" }>;
   readonly protectData: boolean;
   readonly images: ImageResolver;
   readonly podSecurity: PodSecurityLevel;
@@ -96,7 +97,26 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
     } else {
       this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });
     }
-    this.database = inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
+    this.database =
+      args.database.kind === "cloudsql"
+        ? new CloudSqlMysql(
+            `${name}-cloudsql`,
+            {
+              config: args.database,
+              project: config.project,
+              region: config.region,
+              clusterName: config.name,
+              network: network.network.id,
+              namespace: args.namespace,
+              protect,
+              images: args.images,
+              provider: gcpProvider,
+              k8sProvider: this.provider,
+              dependsOn: [this.namespaceResource],
+            },
+            { parent: this },
+          ).database
+        : inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
     this.registerOutputs({ cluster: this.clusterName, namespace: this.namespace });
   }
 }

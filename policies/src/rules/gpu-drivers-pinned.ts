@@ -1,7 +1,7 @@
 // The NVIDIA driver decides which CUDA versions pipeline images can use, so it changes only when someone
 // changes a pin: on EKS the AMI release carries one driver build, on GKE the node version picks it (and
 // auto-upgrade would move it), and the GPU Operator installs whatever driver.version says.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
 import { helmChartOf } from "../lib/helm";
@@ -65,6 +65,34 @@ export const gpuDriversPinned: ResourceValidationPolicy = {
       const driver = helm?.values.driver;
       if (helm && /(^|\/)gpu-operator$/.test(helm.chart) && driver?.enabled !== false && !driver?.version) {
         violation("the GPU Operator installs its driver without values.driver.version, so the chart's default driver changes with every chart release", "set values.driver.version to the driver you tested (or driver.enabled: false where the node image ships the driver)");
+      }
+    }
+  },
+};
+
+/**
+ * GKE GPU pools with GKE's driver installation disabled run whatever driver the GPU Operator installs:
+ * the stack must carry an operator release that pins one (the per-resource rule above checks the pool
+ * and the release apart, not that both are there).
+ */
+export const gpuOperatorForGkePools: StackValidationPolicy = {
+  name: "gpu-operator-for-gke-pools",
+  description: "GKE GPU pools with driver installation disabled need a GPU Operator release in the same stack that pins driver.version.",
+  severity: "high",
+  validateStack: (args, report) => {
+    const operators = args.resources.filter((r) => {
+      const helm = helmChartOf(r.type, r.props);
+      return helm && /(^|\/)gpu-operator$/.test(helm.chart) && helm.values.driver?.enabled !== false && Boolean(helm.values.driver?.version);
+    });
+    if (operators.length > 0) return;
+    for (const r of args.resources) {
+      const pool = gpuPoolOf(r.type, r.props, []);
+      if (pool?.cloud !== "gke") continue;
+      for (const accelerator of pool.accelerators.filter((a) => a.gpuDriverInstallationConfig?.gpuDriverVersion === "INSTALLATION_DISABLED")) {
+        reporter("gpu-operator-for-gke-pools", r, report)(
+          `accelerator ${accelerator.type} has GKE's driver installation disabled, and no GPU Operator release in the stack pins a driver, so its nodes get none`,
+          "add the GPU Operator with values.driver.version (gpu.operator.driverVersion), or let GKE install its DEFAULT driver",
+        );
       }
     }
   },

@@ -1,0 +1,176 @@
+// KFP's database on Cloud SQL for MySQL: a private-IP instance in the cluster's network (private services
+// access), daily backups with binary logs (point-in-time recovery), regional availability and deletion
+// protection in prod; the Cloud SQL Auth Proxy (Workload Identity, IAM-authorised TLS) behind Service
+// `mysql` in the platform namespace, as upstream's GCP overlay runs it; and the same bootstrap Job every
+// database kind gets, through the proxy.
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { StackConfig } from "../../config/schema";
+import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "../../data/kfp-database";
+import { bootstrapNamespace, MysqlBootstrap } from "../../data/mysql-bootstrap";
+import type { ImageResolver } from "../../images";
+import { objectMeta } from "../../k8s/metadata";
+import { kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP } from "../../k8s/workload";
+import { cloudSqlMysql } from "../../versions";
+import type { Database } from "../contract";
+
+type CloudSqlConfig = Extract<StackConfig["database"], { kind: "cloudsql" }>;
+
+export const PROXY = "cloudsql-proxy";
+/** Service name KFP's components dial for MySQL (upstream's). */
+const SERVICE = "mysql";
+const HEALTH_PORT = 9090;
+
+export interface CloudSqlArgs {
+  readonly config: CloudSqlConfig;
+  readonly project: string;
+  readonly region: string;
+  readonly clusterName: string;
+  readonly network: pulumi.Input<string>;
+  readonly namespace: string;
+  readonly protect: boolean;
+  readonly images: ImageResolver;
+  readonly provider: gcp.Provider;
+  readonly k8sProvider: k8s.Provider;
+  readonly dependsOn: pulumi.Resource[];
+}
+
+export class CloudSqlMysql extends pulumi.ComponentResource {
+  readonly instance: gcp.sql.DatabaseInstance;
+  readonly database: Database;
+
+  constructor(name: string, args: CloudSqlArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kfp-platform:gcp:CloudSqlMysql", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    const c = args.config;
+
+    // Private services access: a /16 of the VPC peered to Google's service producer network.
+    const range = new gcp.compute.GlobalAddress(
+      `${name}-private-range`,
+      { name: `${args.clusterName}-sql`, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, network: args.network },
+      child,
+    );
+    const peering = new gcp.servicenetworking.Connection(
+      `${name}-peering`,
+      { network: args.network, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.name], deletionPolicy: "ABANDON" },
+      child,
+    );
+    const rootPassword = pulumi.secret(new random.RandomPassword(`${name}-root-password`, { length: 32, special: false }, { parent: this }).result);
+    this.instance = new gcp.sql.DatabaseInstance(
+      name,
+      {
+        name: `${args.clusterName}-kfp`,
+        region: args.region,
+        databaseVersion: cloudSqlMysql.databaseVersion,
+        rootPassword,
+        deletionProtection: args.protect,
+        settings: {
+          tier: c.tier,
+          edition: "ENTERPRISE",
+          availabilityType: c.highAvailability ? "REGIONAL" : "ZONAL",
+          diskSize: c.diskGb,
+          diskAutoresize: true,
+          deletionProtectionEnabled: args.protect,
+          // Regional MySQL needs backups with binary logs; they also give point-in-time recovery.
+          backupConfiguration: {
+            enabled: true,
+            binaryLogEnabled: true,
+            startTime: "02:00",
+            transactionLogRetentionDays: Math.min(7, c.backupRetentionDays!),
+            backupRetentionSettings: { retainedBackups: c.backupRetentionDays!, retentionUnit: "COUNT" },
+          },
+          ipConfiguration: { ipv4Enabled: false, privateNetwork: args.network, sslMode: "ENCRYPTED_ONLY" },
+        },
+      },
+      // The instance does not read the peering's outputs, so it must wait for it explicitly (provider docs).
+      { ...child, dependsOn: [peering], protect: args.protect },
+    );
+
+    // The proxy's identity: Cloud SQL client in the project, bound to its Kubernetes service account.
+    const account = new gcp.serviceaccount.Account(`${name}-proxy`, { accountId: `${args.clusterName.slice(0, 19)}-sql-proxy`, displayName: `Cloud SQL proxy of ${args.clusterName}` }, child);
+    const clientRole = new gcp.projects.IAMMember(`${name}-proxy-client`, { project: args.project, role: "roles/cloudsql.client", member: pulumi.interpolate`serviceAccount:${account.email}` }, child);
+    const binding = new gcp.serviceaccount.IAMMember(
+      `${name}-proxy-workload-identity`,
+      { serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser", member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${PROXY}]` },
+      child,
+    );
+
+    const k8sOpts = (...after: pulumi.Resource[]) => ({ parent: this, provider: args.k8sProvider, dependsOn: [...args.dependsOn, ...after] });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-proxy-sa`,
+      { metadata: objectMeta(PROXY, args.namespace, {}, { "iam.gke.io/gcp-service-account": account.email }) },
+      k8sOpts(),
+    );
+    const health = (path: string) => ({ httpGet: { path, port: HEALTH_PORT }, periodSeconds: 10 });
+    const proxy = kfpDeployment(
+      `${name}-proxy`,
+      args.namespace,
+      {
+        name: PROXY,
+        select: { app: PROXY },
+        replicas: 2,
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        pod: { serviceAccountName: PROXY, securityContext: RUNTIME_DEFAULT_SECCOMP },
+        container: {
+          name: PROXY,
+          image: args.images.ref("cloudSqlProxy"),
+          imagePullPolicy: "IfNotPresent",
+          args: [
+            "--private-ip",
+            "--address=0.0.0.0",
+            `--port=${MYSQL_PORT}`,
+            "--structured-logs",
+            "--health-check",
+            // The health server listens on localhost unless told otherwise; kubelet probes come from the node.
+            "--http-address=0.0.0.0",
+            `--http-port=${HEALTH_PORT}`,
+            this.instance.connectionName,
+          ],
+          ports: [{ name: "mysql", containerPort: MYSQL_PORT }],
+          startupProbe: { ...health("/startup"), failureThreshold: 30 },
+          livenessProbe: health("/liveness"),
+          readinessProbe: health("/readiness"),
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 },
+        },
+      },
+      k8sOpts(serviceAccount, clientRole, binding, this.instance),
+    );
+    const service = kfpService(`${name}-service`, args.namespace, SERVICE, { app: PROXY }, [{ name: "mysql", port: MYSQL_PORT }], k8sOpts(proxy));
+
+    const kfpPassword = pulumi.secret(new random.RandomPassword(`${name}-kfp-password`, { length: 32, special: false }, { parent: this }).result);
+    const kfpSecret = new k8s.core.v1.Secret(
+      `${name}-kfp-credentials`,
+      { metadata: objectMeta(KFP_DB_SECRET, args.namespace), type: "Opaque", stringData: { username: KFP_DB_USER, password: kfpPassword } },
+      k8sOpts(),
+    );
+    const bootstrap = new MysqlBootstrap(
+      `${name}-bootstrap`,
+      {
+        namespace: bootstrapNamespace(args.namespace),
+        provider: args.k8sProvider,
+        images: args.images,
+        host: `${SERVICE}.${args.namespace}.svc`,
+        port: MYSQL_PORT,
+        admin: { username: "root", password: rootPassword },
+        kfpUser: KFP_DB_USER,
+        kfpPassword,
+        databases: Object.values(KFP_DATABASES),
+        dependsOn: [proxy, service],
+      },
+      { parent: this },
+    );
+    this.database = {
+      host: SERVICE,
+      port: MYSQL_PORT,
+      username: pulumi.output(KFP_DB_USER),
+      password: kfpPassword,
+      secretName: KFP_DB_SECRET,
+      databases: KFP_DATABASES,
+      readyResources: [bootstrap.job, service, kfpSecret],
+      monitor: bootstrap.monitor,
+    };
+    this.registerOutputs({ instance: this.instance.name, connectionName: this.instance.connectionName });
+  }
+}
