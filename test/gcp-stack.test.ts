@@ -2,11 +2,14 @@
 // the kit's build, node auto-upgrade off everywhere, GPU pools on Ubuntu with GKE's driver installation
 // off and the GPU Operator installing exactly the pinned driver; GCP's machine/accelerator pairs checked.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { before, describe, it } from "node:test";
 import { planStack, type PlanResult } from "../engine/plan";
 import { cloudSqlMysql, gke } from "../modules/versions";
 import { gpuOperatorForGkePools } from "../policies/src/rules/gpu-drivers-pinned";
-import { configProblems, findObject, ofType, one, REPO_ROOT } from "./helpers";
+import { configProblems, findObject, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
 import { stackViolations } from "./policies-helpers";
 
 let plan: PlanResult;
@@ -157,6 +160,27 @@ describe("gcp-prod stack", () => {
     assert.equal(install.defaultPipelineRoot, "gs://acme-kfp-prod-artifacts/v2/artifacts");
     const bootstrap = (findObject(prod, "Job", "mysql-bootstrap") as any).spec.template.spec.containers[0].env;
     assert.equal(bootstrap.find((e: any) => e.name === "DB_HOST").value, "mysql.kubeflow.svc");
+  });
+});
+
+describe("gcp stack on an existing network", () => {
+  it("creates no network, subnetwork, router or NAT, and puts the cluster on the given subnetwork and ranges", async () => {
+    const doc = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.gcp-dev.yaml"), "utf8"));
+    doc.config["kfp-platform:cluster"].existingNetwork = {
+      network: "projects/acme-net/global/networks/shared",
+      subnetwork: "projects/acme-net/regions/europe-west4/subnetworks/ml",
+      podsRangeName: "ml-pods",
+      servicesRangeName: "ml-services",
+    };
+    const shared = await planStack("shared", { root: tempRoot({ shared: stringify(doc) }), outDir: null });
+    assert.deepEqual(shared.problems, []);
+    for (const type of ["gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork", "gcp:compute/router:Router", "gcp:compute/routerNat:RouterNat"]) assert.equal(ofType(shared, type).length, 0, type);
+    const cluster = one(shared, "gcp:container/cluster:Cluster").inputs as any;
+    assert.equal(cluster.network, "projects/acme-net/global/networks/shared");
+    assert.equal(cluster.subnetwork, "projects/acme-net/regions/europe-west4/subnetworks/ml");
+    assert.deepEqual(cluster.ipAllocationPolicy, { clusterSecondaryRangeName: "ml-pods", servicesSecondaryRangeName: "ml-services" });
+    const subnetworkElsewhere = { ...doc.config["kfp-platform:cluster"].existingNetwork, subnetwork: "projects/acme-net/regions/us-east1/subnetworks/ml" };
+    assert.match(configProblems({ cluster: { target: "gcp", project: "acme-ml-dev", region: "europe-west4", name: "kfp-x", existingNetwork: subnetworkElsewhere } }, "stacks/Pulumi.x.yaml")[0], /existingNetwork\.subnetwork: .*not in the cluster's region europe-west4/);
   });
 });
 

@@ -63,7 +63,19 @@ export const gcpCluster = z
         masterCidr: cidr.default("172.16.0.0/28").describe("/28 for the private control plane's endpoint peering."),
       })
       .prefault({})
-      .describe("The VPC network, subnetwork and Cloud NAT the kit creates (nodes have private IPs only)."),
+      .describe("The VPC network, subnetwork and Cloud NAT the kit creates (nodes have private IPs only); ignored with existingNetwork, except masterCidr."),
+    existingNetwork: z
+      .strictObject({
+        network: z.string().regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a network id such as "projects/acme-net/global/networks/shared"').describe("The VPC network (its id; a Shared VPC's host project works)."),
+        subnetwork: z
+          .string()
+          .regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/regions\/[a-z]+-[a-z]+\d\/subnetworks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a subnetwork id such as "projects/acme-net/regions/europe-west4/subnetworks/ml"')
+          .describe("The subnetwork in the cluster's region; it needs secondary ranges for pods and Services, and a NAT route to the internet."),
+        podsRangeName: z.string().min(1).describe("Name of the subnetwork's secondary range for pods."),
+        servicesRangeName: z.string().min(1).describe("Name of the subnetwork's secondary range for Services."),
+      })
+      .optional()
+      .describe("A network that already exists (your platform team's): the kit then creates no network, subnetwork, router or NAT."),
     masterAuthorizedCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the control plane's public endpoint answers from; narrow it to your offices and CI."),
     maintenanceExclusion: z
       .strictObject({
@@ -96,6 +108,9 @@ export const gcpCluster = z
         input: c.releaseChannel,
         message: "on a release channel GKE upgrades the nodes itself, and the driver with them; with GPU pools set releaseChannel: none (use maintenanceExclusion to hold upgrades)",
       });
+    }
+    if (c.existingNetwork && !c.existingNetwork.subnetwork.includes(`/regions/${c.region}/`)) {
+      ctx.addIssue({ code: "custom", path: ["existingNetwork", "subnetwork"], input: c.existingNetwork.subnetwork, message: `is not in the cluster's region ${c.region}` });
     }
     if (!c.gkeVersion.startsWith(gke.version.split(".").slice(0, 2).join(".") + ".")) {
       ctx.addIssue({ code: "custom", path: ["gkeVersion"], input: c.gkeVersion, message: `is another Kubernetes minor than the kit is built for (${gke.version})` });

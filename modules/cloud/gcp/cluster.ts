@@ -9,7 +9,6 @@ import type { StackConfig } from "../../config/schema";
 import type { GpuPool } from "../contract";
 import { gceGpu } from "../../gpu/gce-machine-types";
 import { CAPACITY_LABEL, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../gpu/pools";
-import { PODS_RANGE, SERVICES_RANGE } from "./network";
 
 type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
 
@@ -23,6 +22,8 @@ export interface GkeClusterArgs {
   readonly config: GcpClusterConfig;
   readonly network: pulumi.Input<string>;
   readonly subnetwork: pulumi.Input<string>;
+  /** Secondary range names of the subnetwork: pods, Services. */
+  readonly ranges: { readonly pods: string; readonly services: string };
   /** The GPU Operator's pinned driver (gpu.operator.driverVersion), which every GPU pool runs. */
   readonly operatorDriver?: string;
   readonly protect: boolean;
@@ -50,7 +51,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         network: args.network,
         subnetwork: args.subnetwork,
         networkingMode: "VPC_NATIVE",
-        ipAllocationPolicy: { clusterSecondaryRangeName: PODS_RANGE, servicesSecondaryRangeName: SERVICES_RANGE },
+        ipAllocationPolicy: { clusterSecondaryRangeName: args.ranges.pods, servicesSecondaryRangeName: args.ranges.services },
         privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: config.network.masterCidr },
         masterAuthorizedNetworksConfig: { cidrBlocks: config.masterAuthorizedCidrs.map((cidrBlock) => ({ cidrBlock })) },
         workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },

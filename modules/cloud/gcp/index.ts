@@ -17,7 +17,7 @@ import { GcsArtifactBucket } from "./bucket";
 import { CloudSqlMysql } from "./cloudsql";
 import { GkeCluster } from "./cluster";
 import { gkeKubeconfig } from "./kubeconfig";
-import { GcpNetwork } from "./network";
+import { GcpNetwork, PODS_RANGE, SERVICES_RANGE } from "./network";
 
 type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
 
@@ -55,10 +55,20 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
       { project: config.project, region: config.region, defaultLabels: { "kfp-platform-cluster": config.name, "kfp-platform-managed-by": "pulumi" } },
       { parent: this },
     );
-    const network = new GcpNetwork(`${name}-network`, { region: config.region, clusterName: config.name, ...config.network, provider: gcpProvider }, { parent: this });
+    const existing = config.existingNetwork;
+    const created = existing ? undefined : new GcpNetwork(`${name}-network`, { region: config.region, clusterName: config.name, ...config.network, provider: gcpProvider }, { parent: this });
+    const networkId: pulumi.Input<string> = existing ? existing.network : created!.network.id;
     const gke = new GkeCluster(
       `${name}-gke`,
-      { config, network: network.network.id, subnetwork: network.subnetwork.id, operatorDriver: args.gpuOperatorDriver, protect, provider: gcpProvider },
+      {
+        config,
+        network: networkId,
+        subnetwork: existing ? existing.subnetwork : created!.subnetwork.id,
+        ranges: existing ? { pods: existing.podsRangeName, services: existing.servicesRangeName } : { pods: PODS_RANGE, services: SERVICES_RANGE },
+        operatorDriver: args.gpuOperatorDriver,
+        protect,
+        provider: gcpProvider,
+      },
       { parent: this },
     );
     this.clusterName = gke.cluster.name;
@@ -106,7 +116,7 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
               project: config.project,
               region: config.region,
               clusterName: config.name,
-              network: network.network.id,
+              network: networkId,
               namespace: args.namespace,
               protect,
               images: args.images,
