@@ -40,6 +40,10 @@ export const gcpOutputs: Record<string, GcpOutputFn> = {
     selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${i.name}`,
   }),
   "gcp:compute/globalAddress:GlobalAddress": (i, _n, project) => ({ id: `projects/${project}/global/addresses/${i.name}`, address: "10.200.0.0" }),
+  "gcp:artifactregistry/repository:Repository": (i, _n, project, region) => ({
+    id: `projects/${project}/locations/${i.location ?? region}/repositories/${i.repositoryId}`,
+    name: i.repositoryId,
+  }),
   "gcp:storage/bucket:Bucket": (i) => ({ id: i.name, url: `gs://${i.name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${i.name}` }),
   "gcp:storage/hmacKey:HmacKey": (i, name) => ({
     id: `GOOG1E${hex(`hmac/${name}`, 58).toUpperCase()}`,

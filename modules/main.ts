@@ -6,7 +6,7 @@ import type { Foundation } from "./cloud/contract";
 import { AwsFoundation, awsImageCaches } from "./cloud/aws";
 import { copyCommand, type EcrCachePlan } from "./cloud/aws/ecr-caches";
 import { ExistingCluster } from "./cloud/existing";
-import { GcpFoundation } from "./cloud/gcp";
+import { GcpFoundation, gcpImageCaches } from "./cloud/gcp";
 import { DatabaseBackup, DatabaseRestore } from "./backup";
 import { sdkConstraints } from "./kfp/sdk";
 import { ImagePrepull } from "./prepull";
@@ -29,7 +29,8 @@ function expectKind<T extends { kind: string }, K extends T["kind"]>(value: T, k
  */
 export function stackImages(config: StackConfig): { images: ImageResolver; caches?: EcrCachePlan } {
   const caches = config.cluster.target === "aws" ? awsImageCaches(config.cluster) : undefined;
-  return { images: new ImageResolver(config.images, undefined, caches?.routes ?? []), caches };
+  const routes = config.cluster.target === "gcp" ? gcpImageCaches(config.cluster).routes : (caches?.routes ?? []);
+  return { images: new ImageResolver(config.images, undefined, routes), caches };
 }
 
 /** Builds the foundation the stack's `cluster.target` names. */

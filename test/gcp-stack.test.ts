@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { before, describe, it } from "node:test";
+import { imagesOf } from "../engine/images";
 import { planStack, type PlanResult } from "../engine/plan";
 import { cloudSqlMysql, gke } from "../modules/versions";
 import { gpuOperatorForGkePools } from "../policies/src/rules/gpu-drivers-pinned";
@@ -150,6 +151,22 @@ describe("gcp-prod stack", () => {
     assert.ok(
       ofType(prod, "gcp:serviceaccount/iAMMember:IAMMember").some((m) => (m.inputs as any).member === "serviceAccount:acme-ml-prod.svc.id.goog[kubeflow/cloudsql-proxy]"),
     );
+  });
+
+  it("pulls every image through an Artifact Registry remote repository of its registry, which the nodes may read", () => {
+    const repos = ofType(prod, "gcp:artifactregistry/repository:Repository").map((r) => r.inputs as any);
+    const byUpstream = new Map(repos.map((r) => [r.remoteRepositoryConfig.description, r]));
+    assert.equal(byUpstream.get("docker.io").remoteRepositoryConfig.commonRepository.uri, "https://registry-1.docker.io");
+    assert.equal(byUpstream.get("nvcr.io").remoteRepositoryConfig.commonRepository.uri, "https://nvcr.io", "nvcr.io, which ECR cannot cache");
+    for (const r of repos) assert.deepEqual([r.format, r.mode, r.location], ["DOCKER", "REMOTE_REPOSITORY", "europe-west4"]);
+    const pulled = imagesOf(prod);
+    assert.deepEqual(pulled.filter((ref) => !ref.startsWith("europe-west4-docker.pkg.dev/acme-ml-prod/kfp-prod-")), []);
+    assert.ok(pulled.includes(`europe-west4-docker.pkg.dev/acme-ml-prod/kfp-prod-quay-io/argoproj/argoexec:v3.6.7`));
+    const readers = ofType(prod, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember").map((m) => m.inputs as any);
+    assert.equal(readers.length, repos.length);
+    assert.ok(readers.every((m) => m.role === "roles/artifactregistry.reader" && m.member === "serviceAccount:kfp-prod-nodes@acme-ml-prod.iam.gserviceaccount.com"));
+    const provider = one(prod, "pulumi:providers:kubernetes");
+    for (const m of ofType(prod, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")) assert.ok(provider.dependsOn.includes(m.urn));
   });
 
   it("runs KFP on GCS and Cloud SQL: no MinIO, no in-cluster MySQL, the bootstrap Job through the proxy", () => {

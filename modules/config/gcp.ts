@@ -76,6 +76,10 @@ export const gcpCluster = z
       })
       .optional()
       .describe("A network that already exists (your platform team's): the kit then creates no network, subnetwork, router or NAT."),
+    imageCaches: z
+      .strictObject({ enabled: z.boolean().default(true).describe("Pull every image through Artifact Registry remote repositories in the project (docs/images.md).") })
+      .prefault({})
+      .describe("Registry caches in the project's Artifact Registry."),
     masterAuthorizedCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the control plane's public endpoint answers from; narrow it to your offices and CI."),
     maintenanceExclusion: z
       .strictObject({

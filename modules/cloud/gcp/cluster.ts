@@ -34,6 +34,8 @@ export class GkeCluster extends pulumi.ComponentResource {
   readonly cluster: gcp.container.Cluster;
   readonly pools: gcp.container.NodePool[];
   readonly gpuPools: GpuPool[];
+  /** E-mail of the node service account (kubelet pulls images with it). */
+  readonly nodeServiceAccount: pulumi.Output<string>;
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:gcp:GkeCluster", name, {}, opts);
@@ -74,6 +76,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     // Nodes run as their own service account with GKE's minimal node role, not the Compute default.
     const accountId = `${config.name.slice(0, 23)}-nodes`;
     const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, { accountId, displayName: `GKE nodes of ${config.name}` }, child);
+    this.nodeServiceAccount = nodeAccount.email;
     const nodeRole = new gcp.projects.IAMMember(
       `${name}-nodes-role`,
       { project: config.project, role: "roles/container.defaultNodeServiceAccount", member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },

@@ -15,6 +15,7 @@ import { objectMeta } from "../../k8s/metadata";
 import { ARTIFACT_KEY_SECRET, type ObjectStoreClient } from "../../kfp/names";
 import { GcsArtifactBucket } from "./bucket";
 import { CloudSqlMysql } from "./cloudsql";
+import { arCachePlan, ArtifactRegistryCaches, type ArCachePlan } from "./registry-caches";
 import { GkeCluster } from "./cluster";
 import { gkeKubeconfig } from "./kubeconfig";
 import { GcpNetwork, PODS_RANGE, SERVICES_RANGE } from "./network";
@@ -34,6 +35,11 @@ export interface GcpFoundationArgs {
   readonly podSecurity: PodSecurityLevel;
   /** The GPU Operator's pinned driver (gpu.operator.driverVersion), which every GPU pool runs. */
   readonly gpuOperatorDriver?: string;
+}
+
+/** Where the stack's images come from through Artifact Registry: known from the config, before anything exists. */
+export function gcpImageCaches(config: GcpClusterConfig): ArCachePlan {
+  return arCachePlan({ project: config.project, region: config.region, clusterName: config.name, enabled: config.imageCaches.enabled });
 }
 
 export class GcpFoundation extends pulumi.ComponentResource implements Foundation {
@@ -72,10 +78,11 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
       { parent: this },
     );
     this.clusterName = gke.cluster.name;
+    const caches = new ArtifactRegistryCaches(`${name}-image-caches`, { plan: gcpImageCaches(config), region: config.region, nodeServiceAccount: gke.nodeServiceAccount, provider: gcpProvider }, { parent: this });
     this.gpuPools = gke.gpuPools;
     this.kubeconfig = gkeKubeconfig({ clusterName: gke.cluster.name, endpoint: gke.cluster.endpoint, certificateAuthority: gke.cluster.masterAuth.clusterCaCertificate.apply((ca) => ca ?? "") });
     // Every Kubernetes object waits for the node pools: one `pulumi up` goes from nothing to KFP.
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: gke.pools });
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [...gke.pools, ...caches.readyResources] });
     this.namespace = args.namespace;
     this.namespaceResource = platformNamespace(`${name}-namespace`, args.namespace, args.podSecurity, { parent: this, provider: this.provider, protect });
 

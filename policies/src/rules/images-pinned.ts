@@ -10,8 +10,8 @@ const NAME = "images-pinned";
 
 /** The registries the versions table pulls from: the allow-list unless config names a mirror. */
 const TABLE_REGISTRIES = [...new Set(Object.values(images).map((pin) => pin.repository.split("/")[0]))].sort();
-/** Private ECR registries: where the AWS foundation's pull-through caches and mirror copies serve the table's images. */
-const ECR_PRIVATE = ["*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn"];
+/** Private registries of the clouds' caches: ECR (the AWS foundation's pull-through caches and mirror copies) and Artifact Registry (the GCP foundation's remote repositories). */
+const ECR_PRIVATE = ["*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn", "*-docker.pkg.dev"];
 
 /** An allow-list entry is a host, or a pattern whose `*` stands for one DNS label (`*.dkr.ecr.*.amazonaws.com`). */
 export function registryAllowed(registry: string, allowed: readonly string[]): boolean {
