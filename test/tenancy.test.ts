@@ -216,6 +216,9 @@ describe("lock-out guards on mutated example stacks", () => {
   it("refuses two teams in one namespace, and a team in a platform namespace", () => {
     assert.match(problems("local", (c) => (teams(c)[1].name = "vision"))[0], /kfp-platform:teams\[1\]\.name: found "vision"; is a second team with this name: two teams would share one namespace/);
     assert.match(problems("local", (c) => (teams(c)[0].name = "kubeflow"))[0], /kfp-platform:teams\[0\]\.name: found "kubeflow"; is a namespace the cluster or the platform uses/);
+    // The monitoring namespace as configured, not a fixed name.
+    const moved = (c: Record<string, any>) => (c["kfp-platform:monitoring"] = { namespace: "observability" });
+    assert.match(problems("local", (c) => { moved(c); teams(c)[0].name = "observability"; })[0], /teams\[0\]\.name: found "observability"; is a namespace the cluster or the platform uses/);
   });
 
   it("refuses GPU quotas beyond what the GPU pools hold, unless over-commit is allowed", () => {

@@ -65,8 +65,8 @@ export const platformAdmins = z
   .prefault({});
 
 /** Namespaces a team may not take: the cluster's own and the platform's. */
-export function reservedNamespaces(platformNamespace: string): string[] {
-  return ["default", "kube-system", "kube-public", "kube-node-lease", platformNamespace, `${platformNamespace}-db-bootstrap`, "kfp-platform-gpu", "gpu-operator", "monitoring"];
+export function reservedNamespaces(platformNamespace: string, monitoringNamespace: string): string[] {
+  return ["default", "kube-system", "kube-public", "kube-node-lease", platformNamespace, `${platformNamespace}-db-bootstrap`, "kfp-platform-gpu", "gpu-operator", monitoringNamespace];
 }
 
 type ClusterGpus = {
@@ -82,10 +82,10 @@ export function gpuCapacity(cluster: ClusterGpus): number {
 }
 
 export function checkTeams(
-  config: { teams: TeamConfig[]; platformNamespace: string; allowGpuQuotaOvercommit: boolean; cluster: { target: string } & ClusterGpus },
+  config: { teams: TeamConfig[]; platformNamespace: string; monitoring: { namespace: string }; allowGpuQuotaOvercommit: boolean; cluster: { target: string } & ClusterGpus },
   ctx: z.RefinementCtx,
 ): void {
-  const reserved = reservedNamespaces(config.platformNamespace);
+  const reserved = reservedNamespaces(config.platformNamespace, config.monitoring.namespace);
   const seen = new Set<string>();
   config.teams.forEach((t, i) => {
     if (seen.has(t.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], input: t.name, message: "is a second team with this name: two teams would share one namespace; rename one" });
