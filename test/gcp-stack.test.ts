@@ -55,6 +55,12 @@ describe("gcp-dev stack", () => {
     assert.deepEqual(plan.outputs.gpuPools, [{ name: "l4", driver: "580.173.02", maxCuda: "13.0", nodeLabels: (plan.outputs.gpuPools as any)[0].nodeLabels }]);
   });
 
+  it("lets the GPU daemons and the operator's pods use the node-critical priority GKE reserves for kube-system", () => {
+    const quotas = plan.objects.map((o) => o.object as any).filter((o) => o.kind === "ResourceQuota" && o.metadata.name === "critical-pods");
+    assert.deepEqual(quotas.map((q) => q.metadata.namespace).sort(), ["gpu-operator", "kfp-platform-gpu"]);
+    assert.deepEqual(quotas[0].spec.scopeSelector.matchExpressions, [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }]);
+  });
+
   it("reaches the cluster through gke-gcloud-auth-plugin, only after the node pools exist", () => {
     const provider = one(plan, "pulumi:providers:kubernetes");
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string);
@@ -246,6 +252,11 @@ describe("gcp config", () => {
     assert.match(configProblems({ cluster: { target: "existing" }, database: { kind: "cloudsql" } }, FILE)[0], /database\.kind: .*cloudsql needs cluster\.target gcp/);
     assert.match(configProblems({ cluster: { target: "existing" }, objectStore: { kind: "gcs", bucket: "acme-kfp-x" } }, FILE)[0], /objectStore\.kind: .*gcs needs cluster\.target gcp/);
     assert.match(problems({}, { objectStore: { kind: "gcs", bucket: "my-google-bucket" } })[0], /objectStore\.bucket: .*GCS refuses bucket names that start with goog or contain google/);
+  });
+
+  it("refuses a pool named like another (GKE names are unique per cluster)", () => {
+    assert.match(problems({ cpuPools: { system: { machineType: "e2-standard-8" } } })[0], /cpuPools\.system: .*already a node pool's name/);
+    assert.match(problems({ cpuPools: { g: { machineType: "e2-standard-8" } }, ...gpu({}) })[0], /gpuPools\.g: .*already a node pool's name/);
   });
 
   it("refuses a malformed project, region or GKE build, and a build of another minor", () => {

@@ -113,6 +113,13 @@ export const gcpCluster = z
         message: "on a release channel GKE upgrades the nodes itself, and the driver with them; with GPU pools set releaseChannel: none (use maintenanceExclusion to hold upgrades)",
       });
     }
+    for (const [kind, pools] of [["cpuPools", c.cpuPools], ["gpuPools", c.gpuPools]] as const) {
+      for (const poolName of Object.keys(pools)) {
+        if (poolName === "system" || (kind === "gpuPools" && poolName in c.cpuPools)) {
+          ctx.addIssue({ code: "custom", path: [kind, poolName], input: poolName, message: "is already a node pool's name (system, or a CPU pool); GKE pool names are unique per cluster" });
+        }
+      }
+    }
     if (c.existingNetwork && !c.existingNetwork.subnetwork.includes(`/regions/${c.region}/`)) {
       ctx.addIssue({ code: "custom", path: ["existingNetwork", "subnetwork"], input: c.existingNetwork.subnetwork, message: `is not in the cluster's region ${c.region}` });
     }

@@ -30,7 +30,26 @@ export class GpuNodeSupport extends pulumi.ComponentResource {
     super("kfp-platform:gpu:GpuNodeSupport", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: kitMeta(GPU_NAMESPACE, undefined, podSecurityLabels("privileged")) }, k8sOpts);
-    const daemonArgs = { namespace: GPU_NAMESPACE, pools: args.pools, images: args.images, opts: { ...k8sOpts, dependsOn: [namespace] } };
+    // GKE admits pods of the system-*-critical priority classes outside kube-system only in namespaces
+    // with a ResourceQuota scoped to those classes (NVIDIA cloud-native-docs gpu-operator/google-gke.rst).
+    const criticalQuota = (resource: string, ns: string, after: pulumi.Resource) =>
+      args.gke
+        ? [
+            new k8s.core.v1.ResourceQuota(
+              resource,
+              {
+                metadata: kitMeta("critical-pods", ns),
+                spec: {
+                  // Large enough never to bind: it exists to permit the priority classes.
+                  hard: { pods: "1000" },
+                  scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }] },
+                },
+              },
+              { ...k8sOpts, dependsOn: [after] },
+            ),
+          ]
+        : [];
+    const daemonArgs = { namespace: GPU_NAMESPACE, pools: args.pools, images: args.images, opts: { ...k8sOpts, dependsOn: [namespace, ...criticalQuota(`${name}-critical-pods`, GPU_NAMESPACE, namespace)] } };
     devicePlugin(`${name}-device-plugin`, daemonArgs);
     dcgmExporter(`${name}-dcgm-exporter`, daemonArgs);
 
@@ -61,7 +80,7 @@ export class GpuNodeSupport extends pulumi.ComponentResource {
             dcgm: { enabled: false },
           },
         },
-        { ...k8sOpts, dependsOn: [operatorNamespace] },
+        { ...k8sOpts, dependsOn: [operatorNamespace, ...criticalQuota(`${name}-operator-critical-pods`, OPERATOR_NAMESPACE, operatorNamespace)] },
       );
     }
     this.registerOutputs({ namespace: GPU_NAMESPACE, pools: args.pools.map((p) => p.name) });

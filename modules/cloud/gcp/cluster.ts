@@ -91,7 +91,10 @@ export class GkeCluster extends pulumi.ComponentResource {
           cluster: this.cluster.name,
           location: config.region,
           version: config.gkeVersion,
-          autoscaling: { totalMinNodeCount: spec.minNodes, totalMaxNodeCount: spec.maxNodes, locationPolicy: "ANY" },
+          // The system pool spreads over the zones (KFP's control plane survives a zone) and starts with a
+          // node per zone; worker pools take capacity wherever a zone has it (GPUs are often short in one).
+          autoscaling: { totalMinNodeCount: spec.minNodes, totalMaxNodeCount: spec.maxNodes, locationPolicy: poolName === "system" ? "BALANCED" : "ANY" },
+          ...(poolName === "system" ? { initialNodeCount: 1 } : {}),
           management: { autoRepair: true, autoUpgrade: false },
           nodeConfig: {
             machineType: spec.machineType,
