@@ -2,6 +2,7 @@
 // the offline engine both call main().
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, type StackConfig } from "./config";
+import { expectKind } from "./config/narrow";
 import type { Foundation } from "./cloud/contract";
 import { AwsFoundation, awsImageCaches } from "./cloud/aws";
 import { copyCommand, type EcrCachePlan } from "./cloud/aws/ecr-caches";
@@ -16,12 +17,6 @@ import { ImageResolver } from "./images";
 import { KubeflowPipelines } from "./kfp";
 import { Monitoring } from "./monitoring";
 import { Tenancy } from "./tenancy";
-
-/** Narrows a config union the schema has already narrowed (the cross-field rules); a miss is a bug here. */
-function expectKind<T extends { kind: string }, K extends T["kind"]>(value: T, kind: K, where: string): Extract<T, { kind: K }> {
-  if (value.kind !== kind) throw new Error(`internal: ${where} must be ${kind} here (the config schema guarantees it), found ${value.kind}`);
-  return value as Extract<T, { kind: K }>;
-}
 
 /**
  * Where the stack's images come from: the foundation's registry caches follow from the config alone,
@@ -41,16 +36,16 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
       return new ExistingCluster("platform", {
         ...common,
         cluster: config.cluster,
-        objectStore: expectKind(config.objectStore, "minio", "objectStore.kind on an existing cluster"),
-        database: expectKind(config.database, "in-cluster", "database.kind on an existing cluster"),
+        objectStore: expectKind(config.objectStore, ["minio"], "objectStore.kind on an existing cluster"),
+        database: expectKind(config.database, ["in-cluster"], "database.kind on an existing cluster"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
     case "aws":
       return new AwsFoundation("platform", {
         ...common,
         cluster: config.cluster,
-        objectStore: config.objectStore,
-        database: config.database,
+        objectStore: expectKind(config.objectStore, ["s3", "minio"], "objectStore.kind on aws"),
+        database: expectKind(config.database, ["rds", "in-cluster"], "database.kind on aws"),
         pipelineRootPath: config.kfp.pipelineRootPath,
         teamPrincipals: Object.fromEntries(config.teams.filter((t) => t.awsPrincipals.length > 0).map((t) => [t.name, t.awsPrincipals])),
       });
@@ -58,8 +53,8 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
       return new GcpFoundation("platform", {
         ...common,
         cluster: config.cluster,
-        objectStore: config.objectStore.kind === "gcs" ? config.objectStore : expectKind(config.objectStore, "minio", "objectStore.kind on gcp"),
-        database: config.database.kind === "cloudsql" ? config.database : expectKind(config.database, "in-cluster", "database.kind on gcp"),
+        objectStore: expectKind(config.objectStore, ["gcs", "minio"], "objectStore.kind on gcp"),
+        database: expectKind(config.database, ["cloudsql", "in-cluster"], "database.kind on gcp"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
   }

@@ -47,7 +47,8 @@ describe("gcp-dev stack", () => {
     assert.deepEqual(l4.nodeConfig.guestAccelerators, [{ type: "nvidia-l4", count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "INSTALLATION_DISABLED" } }]);
     assert.equal(l4.nodeConfig.labels["gke-no-default-nvidia-gpu-device-plugin"], "true");
     assert.equal(l4.nodeConfig.labels["kfp-platform/cuda-13.0"], "true", "CUDA labels from the operator's driver 580.173.02");
-    assert.deepEqual(l4.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }, { key: "kfp-platform/spot", value: "true", effect: "NO_SCHEDULE" }]);
+    // GKE's own value for the GPU taint, so its automatic taint and the kit's are one.
+    assert.deepEqual(l4.nodeConfig.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }, { key: "kfp-platform/spot", value: "true", effect: "NO_SCHEDULE" }]);
     assert.equal(l4.nodeConfig.shieldedInstanceConfig.enableSecureBoot, false, "Secure Boot would refuse the operator's unsigned driver module");
     const operator = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "gpu-operator")!.inputs as any;
     assert.equal(operator.values.driver.version, "580.173.02");

@@ -102,7 +102,7 @@ export const gcpCluster = z
     gpuPools: z
       .record(poolName, gpuPool)
       .default({})
-      .describe("GPU pools (Ubuntu, tainted nvidia.com/gpu=true:NoSchedule, GKE's driver installation off, the GPU Operator's pinned driver), by name."),
+      .describe("GPU pools (Ubuntu, tainted nvidia.com/gpu=present:NoSchedule, GKE's driver installation off, the GPU Operator's pinned driver), by name."),
   })
   .superRefine((c, ctx) => {
     if (c.releaseChannel !== "none" && Object.keys(c.gpuPools).length > 0) {

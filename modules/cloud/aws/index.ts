@@ -40,8 +40,8 @@ export function awsImageCaches(config: AwsClusterConfig): EcrCachePlan {
 export interface AwsFoundationArgs {
   readonly cluster: AwsClusterConfig;
   readonly namespace: string;
-  readonly objectStore: StackConfig["objectStore"];
-  readonly database: StackConfig["database"];
+  readonly objectStore: Extract<StackConfig["objectStore"], { kind: "s3" | "minio" }>;
+  readonly database: Extract<StackConfig["database"], { kind: "rds" | "in-cluster" }>;
   readonly protectData: boolean;
   readonly images: ImageResolver;
   readonly podSecurity: PodSecurityLevel;
@@ -166,7 +166,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
           : {}),
       };
     } else {
-      this.objectStore = inClusterObjectStore(`${name}-minio`, expectMinio(args.objectStore), inCluster, { parent: this });
+      this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, inCluster, { parent: this });
     }
 
     let rds: RdsMysql | undefined;
@@ -191,7 +191,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       );
       this.database = rds.database;
     } else {
-      this.database = inClusterDatabase(`${name}-mysql`, expectInCluster(args.database), inCluster, { parent: this });
+      this.database = inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
     }
 
     new ClusterAutoscaler(
@@ -234,14 +234,3 @@ function everyClient(roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<s
   return roleArns as Record<ObjectStoreClient, pulumi.Output<string>>;
 }
 
-/** The schema allows gcs only with the gcp target; anything but s3 here is MinIO. */
-function expectMinio(store: StackConfig["objectStore"]): Extract<StackConfig["objectStore"], { kind: "minio" }> {
-  if (store.kind !== "minio") throw new Error(`internal: objectStore.kind ${store.kind} on aws (the config schema refuses it)`);
-  return store;
-}
-
-/** The schema allows cloudsql only with the gcp target; anything but rds here is the in-cluster MySQL. */
-function expectInCluster(database: StackConfig["database"]): Extract<StackConfig["database"], { kind: "in-cluster" }> {
-  if (database.kind !== "in-cluster") throw new Error(`internal: database.kind ${database.kind} on aws (the config schema refuses it)`);
-  return database;
-}

@@ -8,9 +8,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import type { GpuPool } from "../contract";
 import { gceGpu } from "../../gpu/gce-machine-types";
-import { CAPACITY_LABEL, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../gpu/pools";
+import { CAPACITY_LABEL, GPU_TAINT, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../gpu/pools";
 
 type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
+
+/**
+ * GKE taints GPU nodes `nvidia.com/gpu=present:NoSchedule` itself when the cluster has a non-GPU pool
+ * (GKE GPU docs). The kit's own GPU taint takes that exact value on GKE, so the two are one taint, not two
+ * with the same key and effect; tolerations match the key with `Exists`, whatever the value.
+ */
+const GKE_GPU_TAINT_VALUE = "present";
 
 /** Label that keeps GKE's own device plugin off a node whose driver the GPU Operator installs. */
 export const NO_GKE_DEVICE_PLUGIN = { "gke-no-default-nvidia-gpu-device-plugin": "true" } as const;
@@ -118,8 +125,8 @@ export class GkeCluster extends pulumi.ComponentResource {
         { ...child, dependsOn: [nodeRole] },
       );
 
-    this.gpuPools = Object.entries(config.gpuPools).map(([poolName, p]) =>
-      gpuPool({
+    this.gpuPools = Object.entries(config.gpuPools).map(([poolName, p]) => {
+      const pool = gpuPool({
         name: poolName,
         nodeSelector: { [POOL_LABEL]: poolName },
         driverVersion: args.operatorDriver!,
@@ -130,8 +137,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         driverSource: "gpu-operator",
         labelsApplied: true,
         extraLabels: p.labels,
-      }),
-    );
+      });
+      return { ...pool, taints: pool.taints.map((t) => (t.key === GPU_TAINT.key ? { ...t, value: GKE_GPU_TAINT_VALUE } : t)) };
+    });
     this.pools = [
       pool("system", config.systemPool),
       ...Object.entries(config.cpuPools).map(([poolName, p]) => pool(poolName, p)),
