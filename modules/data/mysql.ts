@@ -10,15 +10,14 @@ import { objectMeta } from "../k8s/metadata";
 import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";
-import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "./kfp-database";
-import { bootstrapNamespace, MysqlBootstrap } from "./mysql-bootstrap";
+import { KFP_DB_SECRET, MYSQL_PORT } from "./kfp-database";
+import { kfpLogin } from "./kfp-login";
 
 export type InClusterMysqlArgs = DataServiceArgs;
 
 export { KFP_DATABASES, KFP_DB_USER } from "./kfp-database";
 const PORT = MYSQL_PORT;
 const SERVICE = "mysql";
-const KFP_SECRET = KFP_DB_SECRET;
 const ROOT_SECRET = "mysql-root-credentials";
 
 export class InClusterMysql extends pulumi.ComponentResource {
@@ -33,18 +32,8 @@ export class InClusterMysql extends pulumi.ComponentResource {
     // Alphanumeric only: the password ends up in DSNs and command-line flags (MLMD) unescaped.
     const password = (suffix: string) =>
       new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this }).result;
-    const kfpPassword = password("kfp-password");
     const rootPassword = password("root-password");
 
-    const kfpSecret = new k8s.core.v1.Secret(
-      `${name}-kfp-credentials`,
-      {
-        metadata: objectMeta(KFP_SECRET, namespace),
-        type: "Opaque",
-        stringData: { username: KFP_DB_USER, password: kfpPassword },
-      },
-      k8sOpts,
-    );
     const rootSecret = new k8s.core.v1.Secret(
       `${name}-root-credentials`,
       { metadata: objectMeta(ROOT_SECRET, namespace), type: "Opaque", stringData: { password: rootPassword } },
@@ -106,36 +95,25 @@ export class InClusterMysql extends pulumi.ComponentResource {
           volumeMounts: [{ name: "mysql-persistent-storage", mountPath: "/var/lib/mysql" }],
         },
       },
-      { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, kfpSecret, rootSecret] },
+      { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, rootSecret] },
     );
     const service = kfpService(`${name}-service`, namespace, SERVICE, { app: "mysql" }, [{ port: PORT }], k8sOpts);
-    const bootstrap = new MysqlBootstrap(
-      `${name}-bootstrap`,
+    this.database = kfpLogin(
+      name,
       {
-        namespace: bootstrapNamespace(namespace),
+        namespace,
         provider,
         images: args.images,
-        host: `${SERVICE}.${namespace}.svc`,
+        host: SERVICE,
+        bootstrapHost: `${SERVICE}.${namespace}.svc`,
         port: PORT,
         admin: { username: "root", password: rootPassword },
-        kfpUser: KFP_DB_USER,
-        kfpPassword,
-        databases: Object.values(KFP_DATABASES),
-        dependsOn: [deployment, service],
+        dependsOn: args.dependsOn ?? [],
+        serverReady: [deployment, service],
+        alsoReady: [service],
       },
-      { parent: this },
+      this,
     );
-
-    this.database = {
-      host: SERVICE,
-      port: PORT,
-      username: pulumi.output(KFP_DB_USER),
-      password: pulumi.secret(kfpPassword),
-      secretName: KFP_SECRET,
-      databases: KFP_DATABASES,
-      readyResources: [bootstrap.job, service, kfpSecret],
-      monitor: bootstrap.monitor,
-    };
-    this.registerOutputs({ host: this.database.host, port: this.database.port, secretName: KFP_SECRET });
+    this.registerOutputs({ host: this.database.host, port: this.database.port, secretName: KFP_DB_SECRET });
   }
 }

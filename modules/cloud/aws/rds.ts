@@ -13,9 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../../config/schema";
 import type { ImageResolver } from "../../images";
-import { objectMeta } from "../../k8s/metadata";
-import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "../../data/kfp-database";
-import { bootstrapNamespace, MysqlBootstrap } from "../../data/mysql-bootstrap";
+import { MYSQL_PORT } from "../../data/kfp-database";
+import { kfpLogin } from "../../data/kfp-login";
 import { rdsMysql } from "../../versions";
 import type { Database } from "../contract";
 
@@ -52,7 +51,6 @@ export class RdsMysql extends pulumi.ComponentResource {
     // Alphanumeric: both end up in DSNs and command-line flags (MLMD) unescaped.
     const password = (suffix: string) => new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this }).result;
     const masterPassword = password("master-password");
-    const kfpPassword = password("kfp-password");
 
     const dataKey = config.restoreFrom?.kmsKeyArn ?? args.kmsKeyArn;
     if (!dataKey) throw new Error(`internal: RDS instance ${args.identifier} needs a KMS key`);
@@ -107,39 +105,22 @@ export class RdsMysql extends pulumi.ComponentResource {
       { ...child, protect: args.protect, additionalSecretOutputs: ["password"] },
     );
 
-    const k8sOpts = { parent: this, provider: args.k8sProvider, dependsOn: args.dependsOn };
-    const kfpSecret = new k8s.core.v1.Secret(
-      `${name}-kfp-credentials`,
-      { metadata: objectMeta(KFP_DB_SECRET, args.namespace), type: "Opaque", stringData: { username: KFP_DB_USER, password: kfpPassword } },
-      k8sOpts,
-    );
-    const bootstrap = new MysqlBootstrap(
-      `${name}-bootstrap`,
+    this.database = kfpLogin(
+      name,
       {
-        namespace: bootstrapNamespace(args.namespace),
+        namespace: args.namespace,
         provider: args.k8sProvider,
         images: args.images,
         host: this.instance.address,
+        bootstrapHost: this.instance.address,
         port: MYSQL_PORT,
         admin: config.restoreFrom ? managedMasterLogin(this.instance, child) : { username: MASTER_USER, password: masterPassword },
-        kfpUser: KFP_DB_USER,
-        kfpPassword,
-        databases: Object.values(KFP_DATABASES),
-        dependsOn: [this.instance],
+        tls: "skip-verify",
+        dependsOn: args.dependsOn,
+        serverReady: [this.instance],
       },
-      { parent: this },
+      this,
     );
-    this.database = {
-      host: this.instance.address,
-      port: MYSQL_PORT,
-      username: pulumi.output(KFP_DB_USER),
-      password: pulumi.secret(kfpPassword),
-      secretName: KFP_DB_SECRET,
-      databases: KFP_DATABASES,
-      tls: "skip-verify",
-      readyResources: [bootstrap.job, kfpSecret],
-      monitor: bootstrap.monitor,
-    };
     this.registerOutputs({ address: this.instance.address, identifier: args.identifier });
   }
 }

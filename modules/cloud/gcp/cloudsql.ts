@@ -8,8 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../../config/schema";
-import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER, MYSQL_PORT } from "../../data/kfp-database";
-import { bootstrapNamespace, MysqlBootstrap } from "../../data/mysql-bootstrap";
+import { MYSQL_PORT } from "../../data/kfp-database";
+import { kfpLogin } from "../../data/kfp-login";
 import type { ImageResolver } from "../../images";
 import { objectMeta } from "../../k8s/metadata";
 import { kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP } from "../../k8s/workload";
@@ -139,38 +139,22 @@ export class CloudSqlMysql extends pulumi.ComponentResource {
     );
     const service = kfpService(`${name}-service`, args.namespace, SERVICE, { app: PROXY }, [{ name: "mysql", port: MYSQL_PORT }], k8sOpts(proxy));
 
-    const kfpPassword = pulumi.secret(new random.RandomPassword(`${name}-kfp-password`, { length: 32, special: false }, { parent: this }).result);
-    const kfpSecret = new k8s.core.v1.Secret(
-      `${name}-kfp-credentials`,
-      { metadata: objectMeta(KFP_DB_SECRET, args.namespace), type: "Opaque", stringData: { username: KFP_DB_USER, password: kfpPassword } },
-      k8sOpts(),
-    );
-    const bootstrap = new MysqlBootstrap(
-      `${name}-bootstrap`,
+    this.database = kfpLogin(
+      name,
       {
-        namespace: bootstrapNamespace(args.namespace),
+        namespace: args.namespace,
         provider: args.k8sProvider,
         images: args.images,
-        host: `${SERVICE}.${args.namespace}.svc`,
+        host: SERVICE,
+        bootstrapHost: `${SERVICE}.${args.namespace}.svc`,
         port: MYSQL_PORT,
         admin: { username: "root", password: rootPassword },
-        kfpUser: KFP_DB_USER,
-        kfpPassword,
-        databases: Object.values(KFP_DATABASES),
-        dependsOn: [proxy, service],
+        dependsOn: args.dependsOn,
+        serverReady: [proxy, service],
+        alsoReady: [service],
       },
-      { parent: this },
+      this,
     );
-    this.database = {
-      host: SERVICE,
-      port: MYSQL_PORT,
-      username: pulumi.output(KFP_DB_USER),
-      password: kfpPassword,
-      secretName: KFP_DB_SECRET,
-      databases: KFP_DATABASES,
-      readyResources: [bootstrap.job, service, kfpSecret],
-      monitor: bootstrap.monitor,
-    };
     this.registerOutputs({ instance: this.instance.name, connectionName: this.instance.connectionName });
   }
 }
