@@ -85,6 +85,9 @@ describe("gcp-dev's pipeline root on GCS", () => {
   });
 
   it("binds each KFP client's Kubernetes service account to its own Google one, and nothing else", () => {
+    // IAM refuses a binding that names the workload pool before a Workload Identity cluster exists.
+    const cluster = one(plan, "gcp:container/cluster:Cluster");
+    for (const m of ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember")) assert.ok(m.dependsOn.includes(cluster.urn), `${m.name} waits for the cluster`);
     const members = ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember").map((m) => m.inputs as any);
     assert.deepEqual(members.map((m) => [m.role, m.member]).sort(), [
       ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline-ui]"],

@@ -9,6 +9,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../kfp/names";
+import { workloadIdentityBinding } from "./workload-identity";
 
 type GcsConfig = Extract<StackConfig["objectStore"], { kind: "gcs" }>;
 
@@ -29,6 +30,8 @@ export interface GcsBucketArgs {
   /** Namespace of KFP's service accounts. */
   readonly namespace: string;
   readonly protect: boolean;
+  /** The GKE cluster (its creation brings the workload pool the bindings name). */
+  readonly cluster: pulumi.Resource;
   readonly provider: gcp.Provider;
 }
 
@@ -69,12 +72,7 @@ export class GcsArtifactBucket extends pulumi.ComponentResource {
     for (const client of Object.values(OBJECT_STORE_CLIENTS)) {
       const account = new gcp.serviceaccount.Account(`${name}-${client}`, { accountId: accountId(suffixes[client]), displayName: `KFP ${client} (${args.clusterName})` }, child);
       this.serviceAccounts[client] = account;
-      // Workload Identity: exactly this Kubernetes service account may act as the Google one.
-      new gcp.serviceaccount.IAMMember(
-        `${name}-${client}-workload-identity`,
-        { serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser", member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${client}]` },
-        child,
-      );
+      workloadIdentityBinding(`${name}-${client}-workload-identity`, { account, project: args.project, namespace: args.namespace, serviceAccount: client, cluster: args.cluster }, child);
       for (const role of CLIENT_ROLES[client]) this.ready.push(bucketRole(client, role, pulumi.interpolate`serviceAccount:${account.email}`));
     }
 

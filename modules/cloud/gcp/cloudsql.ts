@@ -15,6 +15,7 @@ import { objectMeta } from "../../k8s/metadata";
 import { kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP } from "../../k8s/workload";
 import { cloudSqlMysql } from "../../versions";
 import type { Database } from "../contract";
+import { workloadIdentityBinding } from "./workload-identity";
 
 type CloudSqlConfig = Extract<StackConfig["database"], { kind: "cloudsql" }>;
 
@@ -32,6 +33,8 @@ export interface CloudSqlArgs {
   readonly namespace: string;
   readonly protect: boolean;
   readonly images: ImageResolver;
+  /** The GKE cluster (its creation brings the workload pool the proxy's binding names). */
+  readonly cluster: pulumi.Resource;
   readonly provider: gcp.Provider;
   readonly k8sProvider: k8s.Provider;
   readonly dependsOn: pulumi.Resource[];
@@ -91,11 +94,7 @@ export class CloudSqlMysql extends pulumi.ComponentResource {
     // The proxy's identity: Cloud SQL client in the project, bound to its Kubernetes service account.
     const account = new gcp.serviceaccount.Account(`${name}-proxy`, { accountId: `${args.clusterName.slice(0, 19)}-sql-proxy`, displayName: `Cloud SQL proxy of ${args.clusterName}` }, child);
     const clientRole = new gcp.projects.IAMMember(`${name}-proxy-client`, { project: args.project, role: "roles/cloudsql.client", member: pulumi.interpolate`serviceAccount:${account.email}` }, child);
-    const binding = new gcp.serviceaccount.IAMMember(
-      `${name}-proxy-workload-identity`,
-      { serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser", member: `serviceAccount:${args.project}.svc.id.goog[${args.namespace}/${PROXY}]` },
-      child,
-    );
+    const binding = workloadIdentityBinding(`${name}-proxy-workload-identity`, { account, project: args.project, namespace: args.namespace, serviceAccount: PROXY, cluster: args.cluster }, child);
 
     const k8sOpts = (...after: pulumi.Resource[]) => ({ parent: this, provider: args.k8sProvider, dependsOn: [...args.dependsOn, ...after] });
     const serviceAccount = new k8s.core.v1.ServiceAccount(

@@ -91,7 +91,7 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
     if (args.objectStore.kind === "gcs") {
       const bucket = new GcsArtifactBucket(
         `${name}-artifacts`,
-        { config: args.objectStore, project: config.project, location: config.region, clusterName: config.name, namespace: args.namespace, protect, provider: gcpProvider },
+        { config: args.objectStore, project: config.project, location: config.region, clusterName: config.name, namespace: args.namespace, protect, cluster: gke.cluster, provider: gcpProvider },
         { parent: this },
       );
       // The HMAC key the API server and Argo's log archive use (the S3 protocol at storage.googleapis.com).
@@ -127,6 +127,7 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
               namespace: args.namespace,
               protect,
               images: args.images,
+              cluster: gke.cluster,
               provider: gcpProvider,
               k8sProvider: this.provider,
               dependsOn: [this.namespaceResource],
