@@ -1,6 +1,6 @@
 // Resolving and checking images.lock.json against the registries (npm run images -- --resolve/--check).
 import { writeFileSync } from "node:fs";
-import { readLock, type ImagesLock, type LockEntry } from "../modules/images-lock";
+import { readLock, type ImagesLock, type LockEntry } from "../modules/images/lock";
 import { images, IMAGE_NAMES, type ImageName, type ImagePin } from "../modules/versions";
 import { manifestDigest } from "./registry";
 

@@ -1,6 +1,6 @@
 // The short report `npm run plan` prints per stack: resources by component and by type, then problems.
 import type { PlanResult } from "./plan";
-import { CONTROLLER_CONFIG } from "../modules/kfp/names";
+import { CONTROLLER_CONFIG } from "../modules/foundation/names";
 import { ROOT_STACK_TYPE } from "./urn";
 import { deployTimeLines } from "./deploy-time";
 

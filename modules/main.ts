@@ -3,36 +3,31 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, type StackConfig } from "./config";
 import { expectKind } from "./config/narrow";
-import type { Foundation } from "./cloud/contract";
-import { AwsFoundation, awsImageCaches } from "./cloud/aws";
-import { copyCommand, type EcrCachePlan } from "./cloud/aws/ecr-caches";
-import { ExistingCluster } from "./cloud/existing";
-import { GcpFoundation, gcpImageCaches } from "./cloud/gcp";
-import { DatabaseBackup, DatabaseRestore } from "./backup";
+import type { Foundation } from "./foundation/contract";
+import { labelCommand } from "./foundation/gpu-pools";
+import { copyCommand, type EcrCachePlan } from "./images/ecr-caches";
+import type { ImageResolver } from "./images";
+import { stackImages } from "./images/stack-images";
+import { BACKUP_DATABASE_CLIENTS, DatabaseBackup, DatabaseRestore } from "./backup";
 import { sdkConstraints } from "./kfp/sdk";
 import { ImagePrepull } from "./prepull";
 import { GpuNodeSupport } from "./gpu";
-import { labelCommand } from "./gpu/pools";
-import { ImageResolver } from "./images";
 import { KubeflowPipelines } from "./kfp";
 import { Monitoring } from "./monitoring";
+import { mysqldExporterDatabaseClient } from "./monitoring/mysqld-exporter";
 import { Tenancy } from "./tenancy";
 
 /**
- * Where the stack's images come from: the foundation's registry caches follow from the config alone,
- * so every image reference is final before anything exists.
+ * Builds the foundation the stack's `cluster.target` names. Each foundation is loaded only when a stack
+ * targets it, so a stack loads no cloud SDK it does not use (@pulumi/aws and @pulumi/gcp take seconds).
+ * `require`, not `import()`: the program is CommonJS (ts-node under the CLI, tsx offline), where require
+ * loads a .ts module synchronously and import() would go through the ESM loader.
  */
-export function stackImages(config: StackConfig): { images: ImageResolver; caches?: EcrCachePlan } {
-  const caches = config.cluster.target === "aws" ? awsImageCaches(config.cluster) : undefined;
-  const routes = config.cluster.target === "gcp" ? gcpImageCaches(config.cluster).routes : (caches?.routes ?? []);
-  return { images: new ImageResolver(config.images, undefined, routes), caches };
-}
-
-/** Builds the foundation the stack's `cluster.target` names. */
 function createFoundation(config: StackConfig, images: ImageResolver): Foundation {
   const common = { namespace: config.platformNamespace, protectData: config.protectData, podSecurity: config.platformPodSecurity, images };
   switch (config.cluster.target) {
-    case "existing":
+    case "existing": {
+      const { ExistingCluster }: typeof import("./cloud/existing") = require("./cloud/existing");
       return new ExistingCluster("platform", {
         ...common,
         cluster: config.cluster,
@@ -40,7 +35,9 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         database: expectKind(config.database, ["in-cluster"], "database.kind on an existing cluster"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
-    case "aws":
+    }
+    case "aws": {
+      const { AwsFoundation }: typeof import("./cloud/aws") = require("./cloud/aws");
       return new AwsFoundation("platform", {
         ...common,
         cluster: config.cluster,
@@ -49,7 +46,9 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         pipelineRootPath: config.kfp.pipelineRootPath,
         teamPrincipals: Object.fromEntries(config.teams.filter((t) => t.awsPrincipals.length > 0).map((t) => [t.name, t.awsPrincipals])),
       });
-    case "gcp":
+    }
+    case "gcp": {
+      const { GcpFoundation }: typeof import("./cloud/gcp") = require("./cloud/gcp");
       return new GcpFoundation("platform", {
         ...common,
         cluster: config.cluster,
@@ -57,6 +56,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         database: expectKind(config.database, ["cloudsql", "in-cluster"], "database.kind on gcp"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
       });
+    }
   }
 }
 
@@ -88,6 +88,11 @@ export async function main() {
             namespacesByUser: namespacesByUser(config.teams),
             monitoringNamespace,
             inClusterMysql: config.database.kind === "in-cluster",
+            databaseClients: [
+              ...BACKUP_DATABASE_CLIENTS,
+              ...database.clients,
+              ...(monitoringNamespace ? [mysqldExporterDatabaseClient(monitoringNamespace)] : []),
+            ],
           },
         }
       : {}),
@@ -159,22 +164,7 @@ export async function main() {
       ...(p.labelsApplied ? {} : { labelCommand: labelCommand(p) }),
     })),
     ...(caches && !config.images.registry ? { imageSources: imageSources(caches, images) } : {}),
-    ...(foundation instanceof GcpFoundation ? { cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig } } : {}),
-    ...(foundation instanceof AwsFoundation
-      ? {
-          cluster: { name: foundation.clusterName, kubeconfig: foundation.kubeconfig },
-          // What a DR stack's config names (docs/disaster-recovery.md): the replica's key and the backups.
-          ...(foundation.disasterRecovery
-            ? {
-                disasterRecovery: {
-                  replicaBucket: foundation.disasterRecovery.replicaBucket.name,
-                  replicaKmsKeyArn: foundation.disasterRecovery.kmsKeyArn,
-                  automatedBackupsArn: foundation.disasterRecovery.backupsReplication?.id,
-                },
-              }
-            : {}),
-        }
-      : {}),
+    ...foundation.stackOutputs,
   };
 }
 

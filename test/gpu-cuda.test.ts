@@ -2,7 +2,7 @@
 // pool declaring a CUDA newer than its driver runs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareVersions, eksDriverForRelease, eksReleaseProblem, maxCudaForDriver } from "../modules/gpu/cuda";
+import { compareVersions, eksDriverForRelease, eksReleaseProblem, maxCudaForDriver } from "../modules/facts/cuda";
 import { gpuDriversPinned } from "../policies/src/rules/gpu-drivers-pinned";
 import { violations } from "./policies-helpers";
 

@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { checkLock, resolveLock } from "../engine/image-lock";
 import { manifestDigest, parseBearerChallenge, pullBytes } from "../engine/registry";
 import { ImageResolver } from "../modules/images";
-import { LOCK_FILE, readLock } from "../modules/images-lock";
+import { LOCK_FILE, readLock } from "../modules/images/lock";
 import { images } from "../modules/versions";
 import { freePort, REPO_ROOT, runCli } from "./helpers";
 

@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
-import type { Database, Foundation, ObjectStore } from "../modules/cloud/contract";
+import type { Database, Foundation, ObjectStore } from "../modules/foundation/contract";
 import { kfpSettings } from "../modules/config/kfp";
 import { ImageResolver } from "../modules/images";
 import { KubeflowPipelines } from "../modules/kfp";
@@ -20,6 +20,7 @@ const externalDb = (): Database => ({
   username: pulumi.output("kfp"),
   password: pulumi.secret("from-rds"),
   secretName: "mysql-secret",
+  clients: [],
   databases: { pipelines: "mlpipeline", cache: "cachedb", metadata: "metadb", workflows: "argo" },
   readyResources: [],
 });

@@ -9,14 +9,14 @@
 // With network: records each pinned tag's manifest digest in images.lock.json (--resolve), or reports
 // every tag whose digest moved since (--check, exit 1), e.g. on a CI schedule.
 import { resolve } from "node:path";
-import { stackImages } from "../../modules/main";
+import { stackImages } from "../../modules/images/stack-images";
 import { parseStackConfig } from "../../modules/config/parse";
 import { imagesOf } from "../images";
 import { pullBytes } from "../registry";
 import { pinnedReference } from "../../modules/images";
 import { images } from "../../modules/versions";
 import { checkLock, resolveLock } from "../image-lock";
-import { LOCK_FILE } from "../../modules/images-lock";
+import { LOCK_FILE } from "../../modules/images/lock";
 import { planStack } from "../plan";
 import { loadStackFile } from "../stack-file";
 

@@ -4,8 +4,9 @@
 // And the restore Job a stack runs before KFP starts when its `restore` setting names a backup.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Database, ObjectStore } from "../cloud/contract";
-import type { ContainerResources } from "../config/quantities";
+import type { Database, ObjectStore } from "../foundation/contract";
+import type { DatabaseClient } from "../foundation/database-clients";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { fromSecret, literal, type EnvVar } from "../k8s/env";
 import { kitMeta } from "../k8s/metadata";
@@ -14,6 +15,12 @@ import { downloadScript, dumpScript, loadScript, uploadScript } from "./scripts"
 
 export const BACKUP_NAME = "kfp-db-backup";
 export const RESTORE_NAME = "kfp-db-restore";
+
+/** The backup and restore Jobs' pods, in the platform namespace. */
+export const BACKUP_DATABASE_CLIENTS: readonly DatabaseClient[] = [
+  { name: "backups", podLabels: { "app.kubernetes.io/name": BACKUP_NAME } },
+  { name: "restores", podLabels: { "app.kubernetes.io/name": RESTORE_NAME } },
+];
 /** Where backups live in the bucket: <prefix>/<UTC stamp>/kfp.sql and its checksum. */
 export const BACKUP_PREFIX = "backups/mysql";
 const SCRIPTS = "/opt/kfp-backup";

@@ -1,10 +1,10 @@
 // The AWS parts of the one stack schema: the EKS cluster with its network and node groups, the S3
 // pipeline root and RDS MySQL. Cross-field rules that need the environment live in schema.ts.
 import { z } from "zod";
-import { eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../gpu/cuda";
-import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../gpu/aws-instance-types";
+import { eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../facts/cuda";
+import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../facts/aws-instance-types";
 import { cudaDriverFloors, eks, type EksAddon } from "../versions";
-import { CREDENTIALED_UPSTREAMS, longestPrefix, MAX_PREFIX_LENGTH, NO_PULL_THROUGH_REGION } from "../cloud/aws/ecr-caches";
+import { CREDENTIALED_UPSTREAMS, longestPrefix, MAX_PREFIX_LENGTH, NO_PULL_THROUGH_REGION } from "../facts/ecr";
 
 const count = (min: number, description: string) => z.number().int().min(min).describe(description);
 

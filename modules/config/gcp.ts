@@ -2,7 +2,7 @@
 // GKE build with node auto-upgrade off, its network, and node pools; GPU pools carry GCP's machine and
 // accelerator pairs, and their driver comes from the GPU Operator (gpu.operator.driverVersion).
 import { z } from "zod";
-import { gceGpu } from "../gpu/gce-machine-types";
+import { gceGpu } from "../facts/gce-machine-types";
 import { cudaVersion } from "./gpu";
 import { gke } from "../versions";
 

@@ -3,9 +3,9 @@
 // pipelines need. What every GPU pool runs is derived here from its pinned driver, so config errors can
 // name pools and drivers.
 import { z } from "zod";
-import { gpuInstanceType } from "../gpu/aws-instance-types";
-import { compareVersions, cudaVersionsRun, eksDriverForRelease } from "../gpu/cuda";
-import { gceGpu } from "../gpu/gce-machine-types";
+import { gpuInstanceType } from "../facts/aws-instance-types";
+import { compareVersions, cudaVersionsRun, eksDriverForRelease } from "../facts/cuda";
+import { gceGpu } from "../facts/gce-machine-types";
 import { charts, cudaDriverFloors } from "../versions";
 
 export const cudaVersion = z.enum(Object.keys(cudaDriverFloors) as [string, ...string[]]);

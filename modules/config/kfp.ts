@@ -1,7 +1,8 @@
 // Config of the KFP control plane and Argo: sizes of every container and the scale knobs. Part of the
 // one stack schema (schema.ts). Defaults fit a laptop cluster; docs/scaling.md has the prod arithmetic.
 import { z } from "zod";
-import { containerResources, cpuQuantity, memoryQuantity, parseQuantity, type ContainerResources } from "./quantities";
+import { containerResources, cpuQuantity, memoryQuantity, parseQuantity } from "./quantities";
+import type { ContainerResources } from "../k8s/workload";
 
 const size = (cpu: string, memory: string, limit: string): ContainerResources => ({
   requests: { cpu, memory },

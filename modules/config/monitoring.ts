@@ -2,7 +2,8 @@
 // thresholds alerts derive from. Profiles: `light` for laptops and dev clusters (one replica, two days
 // in an emptyDir), `production` for prod (two replicas of Prometheus and Alertmanager, 15 days on a volume).
 import { z } from "zod";
-import { containerResources, storageQuantity, type ContainerResources } from "./quantities";
+import { containerResources, storageQuantity } from "./quantities";
+import type { ContainerResources } from "../k8s/workload";
 
 const size = (cpu: string, memory: string, limit: string): ContainerResources => ({ requests: { cpu, memory }, limits: { memory: limit } });
 

@@ -1,5 +1,6 @@
 // Kubernetes resource quantities: parsing for comparisons (limit >= request) and zod types for config.
 import { z } from "zod";
+import type { ContainerResources } from "../k8s/workload";
 
 const SUFFIX: Record<string, number> = {
   "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
@@ -30,11 +31,6 @@ export const storageQuantity = z
   .string()
   .regex(/^[0-9]+(Mi|Gi|Ti)$/, 'expected a storage size such as "20Gi"');
 
-/** Requests and limits of one container, as Kubernetes spells them. */
-export interface ContainerResources {
-  requests: { cpu: string; memory: string };
-  limits: { cpu?: string; memory: string };
-}
 
 /**
  * A zod type for one container's requests and limits, every field defaulted so a stack file may

@@ -2,7 +2,7 @@
 // fences (modules/tenancy). The lock-out guards live here, so a stack that would leave a team without an
 // administrator, or two teams in one namespace, never reaches a cluster.
 import { z } from "zod";
-import { gpuInstanceType } from "../gpu/aws-instance-types";
+import { gpuInstanceType } from "../facts/aws-instance-types";
 import { stepDefaults } from "./kfp";
 import { cpuQuantity, memoryQuantity, storageQuantity } from "./quantities";
 

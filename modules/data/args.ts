@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ContainerResources } from "../config/quantities";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 
 /** What every in-cluster data service takes. */

@@ -2,7 +2,7 @@
 // MinIO for the object store and MySQL for the database, under upstream KFP's names.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Database, ObjectStore } from "../cloud/contract";
+import type { Database, ObjectStore } from "../foundation/contract";
 import type { StackConfig } from "../config/schema";
 import type { ImageResolver } from "../images";
 import { InClusterMinio } from "./minio";

@@ -6,9 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
-import type { Database } from "../cloud/contract";
+import type { Database } from "../foundation/contract";
 import { KFP_DATABASES, KFP_DB_SECRET, KFP_DB_USER } from "./kfp-database";
-import { bootstrapNamespace, MysqlBootstrap } from "./mysql-bootstrap";
+import { bootstrapDatabaseClient, bootstrapNamespace, MysqlBootstrap } from "./mysql-bootstrap";
 
 export interface KfpLoginArgs {
   /** The platform namespace (the Secret's; the bootstrap gets its own beside it). */
@@ -64,5 +64,6 @@ export function kfpLogin(name: string, args: KfpLoginArgs, parent: pulumi.Resour
     ...(args.tls ? { tls: args.tls } : {}),
     readyResources: [bootstrap.job, ...(args.alsoReady ?? []), kfpSecret],
     monitor: bootstrap.monitor,
+    clients: [bootstrapDatabaseClient(args.namespace)],
   };
 }

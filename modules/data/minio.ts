@@ -4,10 +4,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ObjectStore } from "../cloud/contract";
+import type { ObjectStore } from "../foundation/contract";
 import { fromSecret } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
-import { ARTIFACT_KEY_SECRET } from "../kfp/names";
+import { ARTIFACT_KEY_SECRET } from "../foundation/names";
 import { kfpDeployment, kfpService } from "../k8s/workload";
 import { persistentVolumeClaim } from "../k8s/volume";
 import type { DataServiceArgs } from "./args";

@@ -10,17 +10,21 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ContainerResources } from "../config/quantities";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { fromSecret, literal } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";
-import type { DatabaseMonitorLogin } from "../cloud/contract";
+import type { DatabaseMonitorLogin } from "../foundation/contract";
+import type { DatabaseClient } from "../foundation/database-clients";
 import { bootstrapScript, bootstrapSql } from "./mysql-bootstrap-script";
 
 export const BOOTSTRAP_NAME = "mysql-bootstrap";
 /** The bootstrap's own namespace beside the platform's (the admin password stays out of the platform namespace). */
 export const bootstrapNamespace = (platformNamespace: string) => `${platformNamespace}-db-bootstrap`;
+
+/** The bootstrap Job connects from its own namespace, where nothing else runs. */
+export const bootstrapDatabaseClient = (platformNamespace: string): DatabaseClient => ({ name: "database bootstrap", namespace: bootstrapNamespace(platformNamespace) });
 /** The metrics user mysqld_exporter logs in as (server status only; MONITOR_GRANTS). */
 export const MONITOR_DB_USER = "kfp_monitor";
 const SCRIPT_DIR = "/etc/mysql-bootstrap";

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Database } from "../cloud/contract";
+import type { Database } from "../foundation/contract";
 import { fromSecret } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
 import { kfpDeployment, kfpService } from "../k8s/workload";

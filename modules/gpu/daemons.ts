@@ -5,8 +5,8 @@
 // NVIDIA/dcgm-exporter 4.5.3-4.8.2 dcgm-exporter.yaml and its chart (probes, ServiceMonitor port).
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { GpuPool } from "../cloud/contract";
-import type { ContainerResources } from "../config/quantities";
+import type { GpuPool } from "../foundation/contract";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { kitMeta } from "../k8s/metadata";
 

@@ -4,7 +4,7 @@
 // GPU pools and knows no cloud.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuPool } from "../cloud/contract";
+import type { GpuPool } from "../foundation/contract";
 import type { ImageResolver } from "../images";
 import { kitMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";

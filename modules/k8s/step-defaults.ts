@@ -8,13 +8,18 @@
 // is why the kit sets none (see modules/kfp/argo.ts).
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { KfpSettings } from "../config/kfp";
 import { objectMeta } from "./metadata";
 
 export const STEP_DEFAULTS_NAME = "kfp-step-defaults";
 
+/** What a step container gets when it sets nothing (the stack's `kfp.stepDefaults`). */
+export interface StepDefaults {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly memoryLimit?: string;
+}
+
 /** The LimitRange's single Container item, from the stack's `kfp.stepDefaults`. */
-export function stepDefaultsItem(defaults: KfpSettings["stepDefaults"]): k8s.types.input.core.v1.LimitRangeItem {
+export function stepDefaultsItem(defaults: StepDefaults): k8s.types.input.core.v1.LimitRangeItem {
   return {
     type: "Container",
     defaultRequest: { cpu: defaults.requests.cpu, memory: defaults.requests.memory },
@@ -25,7 +30,7 @@ export function stepDefaultsItem(defaults: KfpSettings["stepDefaults"]): k8s.typ
 export function stepDefaultsLimitRange(
   resourceName: string,
   namespace: string,
-  defaults: KfpSettings["stepDefaults"],
+  defaults: StepDefaults,
   opts: pulumi.CustomResourceOptions,
 ): k8s.core.v1.LimitRange {
   return new k8s.core.v1.LimitRange(

@@ -2,8 +2,13 @@
 // selector = application-crd-id + the component's own label, the same labels on the pods.
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ContainerResources } from "../config/quantities";
 import { objectMeta, selectorLabels } from "./metadata";
+
+/** Requests and limits of one container, as Kubernetes spells them. */
+export interface ContainerResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu?: string; memory: string };
+}
 
 type Container = k8s.types.input.core.v1.Container;
 type PodSpec = k8s.types.input.core.v1.PodSpec;

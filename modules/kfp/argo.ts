@@ -10,10 +10,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { Database } from "../cloud/contract";
+import type { Database } from "../foundation/contract";
 import type { KfpSettings } from "../config/kfp";
 import { objectMeta } from "../k8s/metadata";
-import { CONTROLLER_CONFIG } from "./names";
+import { CONTROLLER_CONFIG } from "../foundation/names";
 import type { ObjectStoreWiring } from "./object-store";
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { kfpDeployment } from "../k8s/workload";

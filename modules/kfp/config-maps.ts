@@ -3,12 +3,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { Database } from "../cloud/contract";
+import type { Database } from "../foundation/contract";
 import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
 import { releases } from "../versions";
 import { INSTALL_CONFIG } from "./env";
-import { LAUNCHER_CONFIG } from "./names";
+import { LAUNCHER_CONFIG } from "../foundation/names";
 import type { ObjectStoreWiring } from "./object-store";
 import type { ChildOptions } from "./options";
 

@@ -4,7 +4,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { METADATA_GRPC_PORT, METADATA_GRPC_SERVICE } from "./config-maps";
-import type { ContainerResources } from "../config/quantities";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageName } from "../versions";
 import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
 import type { ChildOptions, KfpPartArgs } from "./options";

@@ -3,11 +3,12 @@
 // foundation), wired to whatever object store and database the foundation provides.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Foundation } from "../cloud/contract";
+import type { Foundation } from "../foundation/contract";
+import type { DatabaseClient } from "../foundation/database-clients";
 import type { KfpSettings } from "../config/kfp";
 import type { ImageResolver } from "../images";
 import { objectMeta } from "../k8s/metadata";
-import { ARTIFACT_KEY_SECRET, OBJECT_STORE_CLIENTS } from "./names";
+import { ARTIFACT_KEY_SECRET, OBJECT_STORE_CLIENTS } from "../foundation/names";
 import { stepDefaultsLimitRange } from "../k8s/step-defaults";
 import { createArgo } from "./argo";
 import { createCacheWebhookCertificate, registerCacheWebhook } from "./cache-webhook";
@@ -34,6 +35,8 @@ export interface KubeflowPipelinesArgs {
     readonly namespacesByUser: Readonly<Record<string, readonly string[]>>;
     readonly monitoringNamespace?: string;
     readonly inClusterMysql: boolean;
+    /** Database clients other parts run (backups, the bootstrap, monitoring); in-cluster MySQL admits them and KFP's own. */
+    readonly databaseClients: readonly DatabaseClient[];
   };
 }
 
@@ -117,7 +120,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      createPlatformPolicies(`${name}-network`, { namespace, monitoringNamespace: args.multiUser.monitoringNamespace, inClusterMysql: args.multiUser.inClusterMysql }, inNamespace());
+      createPlatformPolicies(`${name}-network`, { namespace, monitoringNamespace: args.multiUser.monitoringNamespace, inClusterMysql: args.multiUser.inClusterMysql, databaseClients: args.multiUser.databaseClients }, inNamespace());
     }
 
     this.apiEndpoint = `ml-pipeline.${namespace}:8887`;

@@ -1,7 +1,7 @@
 // Everything KFP and Argo need to reach the object store, derived from the foundation's contract:
 // the pipeline root and launcher providers (v2 artifacts), Argo's artifact repository (logs, v1
 // artifacts), the API server's OBJECTSTORECONFIG_* env and the UI's env. Nothing here is hard-coded.
-import type { ObjectStore } from "../cloud/contract";
+import type { ObjectStore } from "../foundation/contract";
 import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
 import { argoKeyFormat } from "./multi-user/mode";
 

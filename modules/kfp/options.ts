@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Database } from "../cloud/contract";
+import type { Database } from "../foundation/contract";
 import type { KfpSettings } from "../config/kfp";
 import type { ImageResolver } from "../images";
 import type { KfpMode } from "./multi-user/mode";

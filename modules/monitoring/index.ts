@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Database, GpuPool } from "../cloud/contract";
+import type { Database, GpuPool } from "../foundation/contract";
 import type { StackConfig } from "../config/schema";
 import { GPU_NAMESPACE } from "../gpu";
 import type { ImageResolver } from "../images";

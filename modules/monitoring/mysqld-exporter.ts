@@ -2,15 +2,23 @@
 // bootstrap's metrics user (server status only, no data) and serves mysql_up and the server's status.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseMonitorLogin } from "../cloud/contract";
-import type { ContainerResources } from "../config/quantities";
+import type { DatabaseMonitorLogin } from "../foundation/contract";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { fromSecret } from "../k8s/env";
 import { kitMeta } from "../k8s/metadata";
 import { RUNTIME_DEFAULT_SECCOMP } from "../k8s/workload";
 import { JOBS } from "./alerts";
+import type { DatabaseClient } from "../foundation/database-clients";
 
 const PORT = 9104;
+
+/** The exporter's pods in the monitoring namespace. */
+export const mysqldExporterDatabaseClient = (monitoringNamespace: string): DatabaseClient => ({
+  name: "mysqld_exporter",
+  namespace: monitoringNamespace,
+  podLabels: { "app.kubernetes.io/name": JOBS.mysqldExporter },
+});
 
 export function mysqldExporter(
   resourceName: string,

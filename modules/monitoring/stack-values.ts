@@ -3,10 +3,10 @@
 // grafana subcharts). Every image comes from the versions table through the resolver (so a cache or
 // mirror serves it), every container is sized, and the chart's own CRDs are off (a separate release
 // of prometheus-operator-crds installs and upgrades them).
-import type { ContainerResources } from "../config/quantities";
+import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import type { ImageName } from "../versions";
-import { POOL_LABEL } from "../gpu/pools";
+import { POOL_LABEL } from "../foundation/gpu-pools";
 
 export interface StackValuesArgs {
   readonly images: ImageResolver;

@@ -6,8 +6,8 @@
 // (distroless) work too; then a tiny container sleeps so the pod, and the images' references, stay.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpuPool } from "../cloud/contract";
-import type { ContainerResources } from "../config/quantities";
+import type { GpuPool } from "../foundation/contract";
+import type { ContainerResources } from "../k8s/workload";
 import { gpuPoolAffinity, gpuPoolTolerations } from "../gpu/daemons";
 import type { ImageResolver } from "../images";
 import { kitMeta } from "../k8s/metadata";

@@ -3,7 +3,7 @@
 // platform namespace's pods and logs for every team subject, with no write access to platform components.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Foundation } from "../cloud/contract";
+import type { Foundation } from "../foundation/contract";
 import type { KfpSettings } from "../config/kfp";
 import type { StackConfig } from "../config/schema";
 import { kitMeta } from "../k8s/metadata";

@@ -7,13 +7,13 @@
 // keys where the store has one key pair.
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ObjectStore } from "../cloud/contract";
+import type { ObjectStore } from "../foundation/contract";
 import type { TeamConfig } from "../config/teams";
 import { kitMeta } from "../k8s/metadata";
 import { launcherConfigMap, METADATA_GRPC_SERVICE, metadataGrpcConfigMap } from "../kfp/config-maps";
 import { RUNNER_SA } from "../kfp/multi-user/mode";
 import { PIPELINES_EDIT, PIPELINES_VIEW, RUNNER_RULES } from "../kfp/multi-user/rbac-facts";
-import { BUCKET_PREFIXES } from "../kfp/names";
+import { BUCKET_PREFIXES } from "../foundation/names";
 import { objectStoreWiring } from "../kfp/object-store";
 
 const RBAC = "rbac.authorization.k8s.io";

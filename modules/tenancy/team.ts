@@ -4,7 +4,7 @@
 // limited to the team's artifacts where the object store can scope one.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStore } from "../cloud/contract";
+import type { ObjectStore } from "../foundation/contract";
 import type { KfpSettings } from "../config/kfp";
 import { teamGroup, type TeamConfig } from "../config/teams";
 import { kitMeta } from "../k8s/metadata";

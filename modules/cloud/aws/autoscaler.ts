@@ -11,7 +11,7 @@ import type { ImageResolver } from "../../images";
 import { kitMeta } from "../../k8s/metadata";
 import { RUNTIME_DEFAULT_SECCOMP } from "../../k8s/workload";
 import { irsaRole, type OidcProvider } from "./irsa";
-import { POOL_LABEL } from "../../gpu/pools";
+import { POOL_LABEL } from "../../foundation/gpu-pools";
 
 const NAME = "cluster-autoscaler";
 const NAMESPACE = "kube-system";

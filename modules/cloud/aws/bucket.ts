@@ -6,10 +6,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { BUCKET_PREFIXES, OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../kfp/names";
+import { BUCKET_PREFIXES, OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../foundation/names";
 import { partitionOf, policyDocument, type Statement } from "./iam";
 import { irsaRole, type OidcProvider } from "./irsa";
-import type { ScopedIdentityRequest } from "../contract";
+import type { ScopedIdentityRequest } from "../../foundation/contract";
 
 type S3Config = Extract<StackConfig["objectStore"], { kind: "s3" }>;
 

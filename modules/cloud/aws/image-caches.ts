@@ -1,9 +1,9 @@
 // ECR pull-through caches for the registries the kit's images come from, repositories for copies of
 // the images no rule can cache, and the node role's right to fill them. What they are follows from the
-// config alone (ecr-caches.ts), so the image resolver knows every address before anything exists.
+// config alone (modules/images/ecr-caches.ts), so the image resolver knows every address before anything exists.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ecrCachePlan, type EcrCachePlan, type EcrCacheSettings } from "./ecr-caches";
+import { ecrCachePlan, type EcrCachePlan, type EcrCacheSettings } from "../../images/ecr-caches";
 import { partitionOf, policyDocument } from "./iam";
 
 export interface EcrImageCachesArgs {

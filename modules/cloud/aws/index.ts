@@ -9,33 +9,23 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import type { ImageResolver } from "../../images";
-import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../kfp/names";
+import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../foundation/names";
 import { kitMeta } from "../../k8s/metadata";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
-import type { Database, Foundation, ObjectStore } from "../contract";
+import type { Database, Foundation, ObjectStore } from "../../foundation/contract";
 import { ClusterAutoscaler } from "./autoscaler";
 import { ArtifactBucket, s3Endpoint } from "./bucket";
 import { EksCluster } from "./cluster";
 import { DisasterRecoveryCopies } from "./dr-copies";
 import { eksKubeconfig } from "./kubeconfig";
 import { AwsNetwork, s3GatewayEndpoint, type NetworkOutputs } from "./network";
-import { ecrCachePlan, type EcrCachePlan, type EcrCacheSettings } from "./ecr-caches";
+import { ecrCacheSettings } from "../../images/ecr-caches";
 import { EcrImageCaches } from "./image-caches";
 import { EksNodeGroups } from "./node-groups";
 import { RdsMysql } from "./rds";
 
 type AwsClusterConfig = Extract<StackConfig["cluster"], { target: "aws" }>;
-
-/** The stack's ECR caches as the config sets them (the prefix defaults to the cluster name). */
-function cacheSettings(config: AwsClusterConfig): EcrCacheSettings {
-  return { accountId: config.accountId, region: config.region, imageCaches: { ...config.imageCaches, prefix: config.imageCaches.prefix ?? config.name } };
-}
-
-/** Where the stack's images come from through ECR: known from the config, before anything exists. */
-export function awsImageCaches(config: AwsClusterConfig): EcrCachePlan {
-  return ecrCachePlan(cacheSettings(config));
-}
 
 export interface AwsFoundationArgs {
   readonly cluster: AwsClusterConfig;
@@ -67,6 +57,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
   readonly imageCaches: EcrImageCaches;
   /** The copies in the DR region (cluster.disasterRecovery). */
   readonly disasterRecovery?: DisasterRecoveryCopies;
+  readonly stackOutputs: Foundation["stackOutputs"];
 
   constructor(name: string, args: AwsFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:cloud:AwsFoundation", name, {}, opts);
@@ -92,7 +83,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       { config, clusterName: eks.name, subnetIds: network.privateSubnetIds, provider: awsProvider, dependsOn: beforeNodes },
       { parent: this },
     );
-    this.imageCaches = new EcrImageCaches(`${name}-image-caches`, { settings: cacheSettings(config), nodeRoleName: nodes.roleName, provider: awsProvider }, { parent: this });
+    this.imageCaches = new EcrImageCaches(`${name}-image-caches`, { settings: ecrCacheSettings(config), nodeRoleName: nodes.roleName, provider: awsProvider }, { parent: this });
     const afterNodes = [
       eks.addon(`${name}-coredns`, "coredns", config, { dependsOn: [nodes.system] }),
       eks.addon(`${name}-ebs-csi`, "aws-ebs-csi-driver", config, { serviceAccountRoleArn: eks.ebsCsiRole(`${name}-ebs-csi`, config.region).arn, dependsOn: [nodes.system] }),
@@ -216,6 +207,19 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
       );
     }
     this.gpuPools = nodes.gpuPools;
+    this.stackOutputs = {
+      cluster: { name: this.clusterName, kubeconfig: this.kubeconfig },
+      // What a DR stack's config names (docs/disaster-recovery.md): the replica's key and the backups.
+      ...(this.disasterRecovery
+        ? {
+            disasterRecovery: {
+              replicaBucket: this.disasterRecovery.replicaBucket.name,
+              replicaKmsKeyArn: this.disasterRecovery.kmsKeyArn,
+              automatedBackupsArn: this.disasterRecovery.backupsReplication?.id,
+            },
+          }
+        : {}),
+    };
     this.registerOutputs({ clusterName: this.clusterName, namespace: this.namespace });
   }
 }

@@ -7,10 +7,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { gpuInstanceType } from "../../gpu/aws-instance-types";
-import { eksDriverForRelease } from "../../gpu/cuda";
-import { gpuPool, POOL_LABEL } from "../../gpu/pools";
-import type { GpuPool } from "../contract";
+import { gpuInstanceType } from "../../facts/aws-instance-types";
+import { eksDriverForRelease } from "../../facts/cuda";
+import { gpuPool, POOL_LABEL } from "../../foundation/gpu-pools";
+import type { GpuPool } from "../../foundation/contract";
 import { managedPolicy, serviceTrust } from "./iam";
 
 type AwsClusterConfig = Extract<StackConfig["cluster"], { target: "aws" }>;

@@ -16,7 +16,7 @@ import type { ImageResolver } from "../../images";
 import { MYSQL_PORT } from "../../data/kfp-database";
 import { kfpLogin } from "../../data/kfp-login";
 import { rdsMysql } from "../../versions";
-import type { Database } from "../contract";
+import type { Database } from "../../foundation/contract";
 
 type RdsConfig = Extract<StackConfig["database"], { kind: "rds" }>;
 

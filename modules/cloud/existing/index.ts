@@ -8,8 +8,8 @@ import type { ImageResolver } from "../../images";
 import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
-import { gpuPool } from "../../gpu/pools";
-import type { Foundation } from "../contract";
+import { gpuPool } from "../../foundation/gpu-pools";
+import type { Foundation } from "../../foundation/contract";
 
 type ExistingClusterConfig = Extract<StackConfig["cluster"], { target: "existing" }>;
 

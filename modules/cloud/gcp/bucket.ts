@@ -8,7 +8,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../kfp/names";
+import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../foundation/names";
 import { workloadIdentityBinding } from "./workload-identity";
 
 type GcsConfig = Extract<StackConfig["objectStore"], { kind: "gcs" }>;

@@ -14,7 +14,7 @@ import type { ImageResolver } from "../../images";
 import { objectMeta } from "../../k8s/metadata";
 import { kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP } from "../../k8s/workload";
 import { cloudSqlMysql } from "../../versions";
-import type { Database } from "../contract";
+import type { Database } from "../../foundation/contract";
 import { workloadIdentityBinding } from "./workload-identity";
 
 type CloudSqlConfig = Extract<StackConfig["database"], { kind: "cloudsql" }>;

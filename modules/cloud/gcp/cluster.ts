@@ -6,9 +6,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import type { GpuPool } from "../contract";
-import { gceGpu } from "../../gpu/gce-machine-types";
-import { CAPACITY_LABEL, GPU_TAINT, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../gpu/pools";
+import type { GpuPool } from "../../foundation/contract";
+import { gceGpu } from "../../facts/gce-machine-types";
+import { CAPACITY_LABEL, GPU_TAINT, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../foundation/gpu-pools";
 
 type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
 

@@ -10,12 +10,13 @@ import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import type { ImageResolver } from "../../images";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
-import type { Foundation } from "../contract";
+import type { Foundation } from "../../foundation/contract";
 import { objectMeta } from "../../k8s/metadata";
-import { ARTIFACT_KEY_SECRET, type ObjectStoreClient } from "../../kfp/names";
+import { ARTIFACT_KEY_SECRET, type ObjectStoreClient } from "../../foundation/names";
 import { GcsArtifactBucket } from "./bucket";
 import { CloudSqlMysql } from "./cloudsql";
-import { arCachePlan, ArtifactRegistryCaches, type ArCachePlan } from "./registry-caches";
+import { ArtifactRegistryCaches } from "./registry-caches";
+import { gcpImageCaches } from "../../images/artifact-registry-caches";
 import { GkeCluster } from "./cluster";
 import { gkeKubeconfig } from "./kubeconfig";
 import { GcpNetwork, PODS_RANGE, SERVICES_RANGE } from "./network";
@@ -37,11 +38,6 @@ export interface GcpFoundationArgs {
   readonly gpuOperatorDriver?: string;
 }
 
-/** Where the stack's images come from through Artifact Registry: known from the config, before anything exists. */
-export function gcpImageCaches(config: GcpClusterConfig): ArCachePlan {
-  return arCachePlan({ project: config.project, region: config.region, clusterName: config.name, enabled: config.imageCaches.enabled });
-}
-
 export class GcpFoundation extends pulumi.ComponentResource implements Foundation {
   readonly provider: k8s.Provider;
   readonly namespace: string;
@@ -51,6 +47,7 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
   readonly gpuPools: Foundation["gpuPools"];
   readonly clusterName: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  readonly stackOutputs: Foundation["stackOutputs"];
 
   constructor(name: string, args: GcpFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:cloud:GcpFoundation", name, {}, opts);
@@ -135,6 +132,7 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
             { parent: this },
           ).database
         : inClusterDatabase(`${name}-mysql`, args.database, inCluster, { parent: this });
+    this.stackOutputs = { cluster: { name: this.clusterName, kubeconfig: this.kubeconfig } };
     this.registerOutputs({ cluster: this.clusterName, namespace: this.namespace });
   }
 }

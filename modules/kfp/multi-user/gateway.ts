@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { KfpSettings } from "../../config/kfp";
-import type { ContainerResources } from "../../config/quantities";
+import type { ContainerResources } from "../../k8s/workload";
 import type { ImageResolver } from "../../images";
 import { fromSecret } from "../../k8s/env";
 import { objectMeta } from "../../k8s/metadata";

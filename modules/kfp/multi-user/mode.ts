@@ -4,7 +4,7 @@
 // the run ServiceAccount, and a per-namespace Argo key format. Single-user mode changes nothing.
 import type { EnvVar } from "../../k8s/env";
 import { fromField, literal } from "../../k8s/env";
-import { BUCKET_PREFIXES } from "../names";
+import { BUCKET_PREFIXES } from "../../foundation/names";
 import { USERID_HEADER } from "./gateway-config";
 
 export type KfpModeName = "single-user" | "multi-user";

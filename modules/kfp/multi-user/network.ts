@@ -5,9 +5,7 @@
 // A CNI that enforces NetworkPolicy is required (docs/multi-user.md).
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { BACKUP_NAME, RESTORE_NAME } from "../../backup";
-import { JOBS } from "../../monitoring/alerts";
-import { bootstrapNamespace } from "../../data/mysql-bootstrap";
+import type { DatabaseClient } from "../../foundation/database-clients";
 import { kitMeta } from "../../k8s/metadata";
 import { GATEWAY, OAUTH2_PROXY } from "./gateway";
 import { API_PORTS } from "./mode";
@@ -26,8 +24,26 @@ const MYSQL_PORT = 3306;
 const UI_PORT = 3000;
 const OAUTH2_PORT = 4180;
 
+/** KFP's own database clients: the API server, the cache server, ML Metadata, Argo (offload and archive). */
+const KFP_DATABASE_CLIENTS: readonly DatabaseClient[] = [
+  { name: "API server", podLabels: { app: "ml-pipeline" } },
+  { name: "cache server", podLabels: { app: "cache-server" } },
+  { name: "ML Metadata", podLabels: { component: "metadata-grpc-server" } },
+  { name: "Argo controller", podLabels: { app: "workflow-controller" } },
+];
+
+/** A client as a peer: its pods in its namespace (the platform namespace when it names none). */
+const clientPeer = (client: DatabaseClient): Peer =>
+  client.namespace ? namespace(client.namespace, client.podLabels as Record<string, string> | undefined) : pods({ ...client.podLabels });
+
 /** The platform namespace's policies, by name. */
-export function platformPolicies(args: { namespace: string; monitoringNamespace?: string; inClusterMysql: boolean }): Record<string, Policy> {
+export function platformPolicies(args: {
+  namespace: string;
+  monitoringNamespace?: string;
+  inClusterMysql: boolean;
+  /** Clients other parts declared (backups, the bootstrap, monitoring), in the order they are admitted. */
+  databaseClients: readonly DatabaseClient[];
+}): Record<string, Policy> {
   const gateway = pods({ app: GATEWAY });
   const policies: Record<string, Policy> = {
     "kfp-api-server": {
@@ -47,17 +63,7 @@ export function platformPolicies(args: { namespace: string; monitoringNamespace?
       policyTypes: ["Ingress"],
       ingress: [
         {
-          from: [
-            // The API server, the cache server, ML Metadata, Argo (offload and archive), backups and restores.
-            pods({ app: "ml-pipeline" }),
-            pods({ app: "cache-server" }),
-            pods({ component: "metadata-grpc-server" }),
-            pods({ app: "workflow-controller" }),
-            pods({ "app.kubernetes.io/name": BACKUP_NAME }),
-            pods({ "app.kubernetes.io/name": RESTORE_NAME }),
-            namespace(bootstrapNamespace(args.namespace)),
-            ...(args.monitoringNamespace ? [namespace(args.monitoringNamespace, { "app.kubernetes.io/name": JOBS.mysqldExporter })] : []),
-          ],
+          from: [...KFP_DATABASE_CLIENTS, ...args.databaseClients].map(clientPeer),
           ports: tcp(MYSQL_PORT),
         },
       ],

@@ -36,7 +36,7 @@ export function containersOf(spec: Props): ContainerAt[] {
   return [...list(spec.initContainers, "init container"), ...list(spec.containers, "container")];
 }
 
-export { CONTROLLER_CONFIG as ARGO_CONFIGMAP, LAUNCHER_CONFIG as KFP_LAUNCHER_CONFIGMAP } from "../../../modules/kfp/names";
+export { CONTROLLER_CONFIG as ARGO_CONFIGMAP, LAUNCHER_CONFIG as KFP_LAUNCHER_CONFIGMAP } from "../../../modules/foundation/names";
 
 export function isConfigMap(type: string, props: Props, name: string): boolean {
   return type === CONFIG_MAP && props.metadata?.name === name;

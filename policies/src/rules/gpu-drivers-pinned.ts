@@ -6,7 +6,7 @@ import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
 import { helmChartOf } from "../lib/helm";
 import { reporter } from "../lib/report";
-import { CUDA_LABEL, CUDA_MINOR_LABEL_PREFIX, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../../../modules/gpu/cuda";
+import { CUDA_LABEL, CUDA_MINOR_LABEL_PREFIX, EKS_DRIVER_TABLE_AMI, eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../../../modules/facts/cuda";
 
 const NAME = "gpu-drivers-pinned";
 

@@ -3,7 +3,7 @@
 // there; and the GPU node daemons (NVIDIA's images) tolerate the GPU taint, or they never run where they
 // are needed. container-resources makes GPU pods tolerate the same key.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { SPOT_TAINT } from "../../../modules/gpu/pools";
+import { SPOT_TAINT } from "../../../modules/foundation/gpu-pools";
 import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
 import { containersOf, podSpecOf } from "../lib/k8s";

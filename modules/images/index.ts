@@ -1,7 +1,7 @@
 // Image references, always built from the one versions table, optionally routed through the
 // foundation's registry caches or a private mirror (air-gapped installs), and pinned by digest.
-import { lockedDigest, readLock, type ImagesLock } from "./images-lock";
-import { images, IMAGE_NAMES, type ImageName, type ImagePin } from "./versions";
+import { lockedDigest, readLock, type ImagesLock } from "./lock";
+import { images, IMAGE_NAMES, type ImageName, type ImagePin } from "../versions";
 
 export interface ImageSettings {
   /** Mirror registry (host[:port][/path]) that replaces each image's registry host. */

@@ -2,7 +2,8 @@
 // modules take this and nothing else, so they never know which cloud is underneath.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreClient } from "../kfp/names";
+import type { DatabaseClient } from "./database-clients";
+import type { ObjectStoreClient } from "./names";
 
 /** How pods authenticate to the object store. */
 export type ObjectStoreAuth =
@@ -70,6 +71,8 @@ export interface Database {
   readonly readyResources: pulumi.Resource[];
   /** The metrics user the bootstrap creates, for mysqld_exporter; absent where the kit bootstraps nothing. */
   readonly monitor?: DatabaseMonitorLogin;
+  /** Pods the foundation itself runs against the database (the bootstrap Job). */
+  readonly clients: readonly DatabaseClient[];
 }
 
 export interface DatabaseMonitorLogin {
@@ -112,4 +115,9 @@ export interface Foundation {
   readonly objectStore: ObjectStore;
   readonly database: Database;
   readonly gpuPools: readonly GpuPool[];
+  /**
+   * What the stack exports about the cluster the foundation made (its name and kubeconfig, a DR
+   * region's copies); absent where the cluster is the user's own.
+   */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }

@@ -2,8 +2,8 @@
 // pool declares and every CUDA minor its pinned driver runs (so a step selects `kfp-platform/cuda-12.4`
 // and lands only where that runs), the GPU model and the capacity type. Spot pools are tainted so only
 // steps that tolerate interruption (retries on) land there.
-import type { GpuPool } from "../cloud/contract";
-import { CUDA_LABEL, cudaLabels, cudaVersionsRun, GPU_MODEL_LABEL } from "./cuda";
+import type { GpuPool } from "./contract";
+import { CUDA_LABEL, cudaLabels, cudaVersionsRun, GPU_MODEL_LABEL } from "../facts/cuda";
 
 /** Node label naming the pool a node belongs to. */
 export const POOL_LABEL = "kfp-platform/pool";

@@ -4,7 +4,7 @@
 // digest; `npm run images -- --check` reports tags whose digest moved (a re-tagged image).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ImageName, ImagePin } from "./versions";
+import type { ImageName, ImagePin } from "../versions";
 
 export interface LockEntry {
   /** `repository:tag` as resolved. */
@@ -14,7 +14,7 @@ export interface LockEntry {
 }
 export type ImagesLock = Partial<Record<ImageName, LockEntry>>;
 
-export const LOCK_FILE = join(__dirname, "..", "images.lock.json");
+export const LOCK_FILE = join(__dirname, "..", "..", "images.lock.json");
 
 export function readLock(file = LOCK_FILE): ImagesLock {
   if (!existsSync(file)) return {};

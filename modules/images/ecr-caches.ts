@@ -1,49 +1,11 @@
-// Which registries Amazon ECR can cache, and where a stack's images come from once it does. Pure
-// facts and arithmetic on the stack config (no resources), so the config schema, the image resolver
-// and the foundation read one table. Sources: ECR user guide "Sync an upstream registry with an Amazon
-// ECR private registry" and the CreatePullThroughCacheRule API model (botocore ecr service-2.json:
-// UpstreamRegistry enum, CredentialArn and PullThroughCacheRuleRepositoryPrefix shapes).
-import type { ImageCache } from "../../images";
-import { splitRegistry } from "../../images";
-import { images, IMAGE_NAMES, type ImageName } from "../../versions";
-
-export interface EcrUpstream {
-  /** `upstreamRegistryUrl` of the rule (Docker Hub's API host is not the host references name). */
-  readonly url: string;
-  /** Path segment of the rule's `ecrRepositoryPrefix` under the stack's prefix. */
-  readonly segment: string;
-  /** Whether ECR needs a Secrets Manager secret (`username`, `accessToken`) to pull from it. */
-  readonly credentials: boolean;
-}
-
-/** Upstreams the kit's images use that ECR caches, keyed by the host image references spell. gcr.io and nvcr.io are not in ECR's list. */
-export const ECR_UPSTREAMS: Readonly<Record<string, EcrUpstream>> = {
-  "public.ecr.aws": { url: "public.ecr.aws", segment: "ecr-public", credentials: false },
-  "registry.k8s.io": { url: "registry.k8s.io", segment: "k8s", credentials: false },
-  "quay.io": { url: "quay.io", segment: "quay", credentials: false },
-  "docker.io": { url: "registry-1.docker.io", segment: "docker-hub", credentials: true },
-  "ghcr.io": { url: "ghcr.io", segment: "ghcr", credentials: true },
-};
-
-/** Upstream hosts whose rule needs a credential secret. */
-export const CREDENTIALED_UPSTREAMS = Object.keys(ECR_UPSTREAMS).filter((h) => ECR_UPSTREAMS[h].credentials) as [string, ...string[]];
-
-/** ECR rejects pull-through rules in these regions (user guide, considerations). */
-export const NO_PULL_THROUGH_REGION = /^(cn-|us-gov-)/;
-
-/** The rule prefix limit of the API (PullThroughCacheRuleRepositoryPrefix: 2-30 characters). */
-export const MAX_PREFIX_LENGTH = 30;
-
-/** Segment under the stack's prefix that holds copies of images no rule can cache. */
-export const MIRROR_SEGMENT = "mirror";
-
-/** The longest prefix the kit composes, for the schema's length check. */
-export const longestPrefix = (stackPrefix: string): string =>
-  [...Object.values(ECR_UPSTREAMS).map((u) => u.segment), MIRROR_SEGMENT].map((s) => `${stackPrefix}/${s}`).sort((a, b) => b.length - a.length)[0];
-
-export function ecrRegistryHost(accountId: string, region: string): string {
-  return `${accountId}.dkr.ecr.${region}.${region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com"}`;
-}
+// Where an AWS stack's images come from once ECR caches them: the pull-through rules, the mirror
+// repositories for what no rule serves, and the routes the image resolver takes. Arithmetic on the stack
+// config alone (no resources), so every image reference is final before anything exists.
+import type { ImageCache } from "./index";
+import { splitRegistry } from "./index";
+import { images, IMAGE_NAMES, type ImageName } from "../versions";
+import type { StackConfig } from "../config/schema";
+import { ECR_UPSTREAMS, ecrRegistryHost, MIRROR_SEGMENT } from "../facts/ecr";
 
 export interface EcrCacheSettings {
   readonly accountId: string;
@@ -123,4 +85,14 @@ export function ecrCachePlan(settings: EcrCacheSettings): EcrCachePlan {
 export function copyCommand(image: UncachedImage): string {
   const tag = image.source.slice(image.source.lastIndexOf(":") + 1);
   return `skopeo copy --all docker://${image.source} docker://${image.target}:${tag}`;
+}
+
+/** The stack's ECR caches as the config sets them (the prefix defaults to the cluster name). */
+export function ecrCacheSettings(config: Extract<StackConfig["cluster"], { target: "aws" }>): EcrCacheSettings {
+  return { accountId: config.accountId, region: config.region, imageCaches: { ...config.imageCaches, prefix: config.imageCaches.prefix ?? config.name } };
+}
+
+/** Where an AWS stack's images come from through ECR: known from the config, before anything exists. */
+export function awsImageCaches(config: Extract<StackConfig["cluster"], { target: "aws" }>): EcrCachePlan {
+  return ecrCachePlan(ecrCacheSettings(config));
 }
