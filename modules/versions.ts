@@ -238,7 +238,7 @@ export const kfpStepOverhead = {
 export const eks = {
   kubernetesVersion: "1.35",
   why: "EKS 1.35 is in standard support until 2027-03-27; 1.34 left it on 2026-12-02 (EKS release calendar). The cluster's upgradePolicy is EXTENDED, so EKS never upgrades it on its own.",
-  /** AL2023 AMI release for every node group (STANDARD and NVIDIA share one release string); its NVIDIA driver is in modules/gpu/eks-nvidia-amis.ts. */
+  /** AL2023 AMI release for every node group (STANDARD and NVIDIA share one release string); its NVIDIA driver is in modules/facts/eks-nvidia-amis.ts. */
   amiRelease: { version: "1.35.6-20260714", why: "AMI release v20260714 for Kubernetes 1.35 (amazon-eks-ami CHANGELOG): NVIDIA driver 580.159.03, containerd 2.2.4, kernel 6.12." },
   /**
    * EKS add-on versions. Observed together on a running EKS 1.35 cluster (public deployment evidence,

@@ -12,28 +12,30 @@ import { listStacks } from "../stack-file";
 const root = resolve(__dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "kfp-bench-"));
 
-/** Runs the plan CLI in a fresh process: wall time measured here, peak RSS reported by the child itself. */
-function measure(stacks: string[]): { seconds: number; peakMiB: number; status: number | null } {
+/** What the child reports as it exits: its peak RSS and the cloud SDKs it loaded. */
+const REPORT = `process.on("exit", () => process.stderr.write("\\nmaxrss " + process.resourceUsage().maxRSS + "\\nsdks " + [...new Set(Object.keys(require.cache).map((k) => /node_modules\\/@pulumi\\/(aws|gcp)\\//.exec(k)?.[1]).filter(Boolean))].sort().join(",") + "\\n"));`;
+
+/** Runs the plan CLI in a fresh process: wall time measured here, peak RSS and cloud SDKs reported by the child itself. */
+function measure(stacks: string[]): { seconds: number; peakMiB: number; sdks: string; status: number | null } {
   const started = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    ["--import", "tsx", "-e", `process.on("exit", () => process.stderr.write("\\nmaxrss " + process.resourceUsage().maxRSS + "\\n")); process.argv.splice(1, 0, "plan"); require(${JSON.stringify(join(root, "engine/cli/plan.ts"))});`, "--", "--out", out, ...stacks],
+    ["--import", "tsx", "-e", `${REPORT} process.argv.splice(1, 0, "plan"); require(${JSON.stringify(join(root, "engine/cli/plan.ts"))});`, "--", "--out", out, ...stacks],
     { cwd: root, encoding: "utf8" },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const kib = Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  return { seconds, peakMiB: kib / 1024, status: r.status };
+  return { seconds, peakMiB: kib / 1024, sdks: /sdks (.*)/.exec(r.stderr)?.[1] || "-", status: r.status };
 }
 
 const stacks = listStacks(root);
 console.log(`node ${process.version}, ${stacks.length} stacks`);
-console.log("stack                wall (s)   peak RSS (MiB)   exit");
-for (const stack of stacks) {
-  const m = measure([stack]);
-  console.log(`${stack.padEnd(20)} ${m.seconds.toFixed(2).padStart(8)}   ${m.peakMiB.toFixed(0).padStart(14)}   ${m.status}`);
-}
+console.log("stack                wall (s)   peak RSS (MiB)   exit   cloud SDKs loaded");
+const row = (label: string, m: ReturnType<typeof measure>) =>
+  console.log(`${label.padEnd(20)} ${m.seconds.toFixed(2).padStart(8)}   ${m.peakMiB.toFixed(0).padStart(14)}   ${String(m.status).padStart(4)}   ${m.sdks}`);
+for (const stack of stacks) row(stack, measure([stack]));
 const all = measure(stacks);
-console.log(`${"(all together)".padEnd(20)} ${all.seconds.toFixed(2).padStart(8)}   ${all.peakMiB.toFixed(0).padStart(14)}   ${all.status}`);
+row("(all together)", all);
 console.log(`targets: all stacks < 10 s: ${all.seconds < 10 ? "met" : "MISSED"}; < 1024 MiB: ${all.peakMiB < 1024 ? "met" : "MISSED"}`);
 
 // What each stack's control plane asks of its cluster (target for local: a 4-CPU, 8 GiB laptop cluster

@@ -54,7 +54,7 @@ const gpuGroup = z
   .strictObject({
     ...nodeGroupShape,
     releaseVersion: releaseVersion.describe(
-      "AL2023_x86_64_NVIDIA AMI release the nodes run; it fixes the NVIDIA driver (table in modules/gpu/eks-nvidia-amis.ts). Required: a GPU pool never takes whatever AMI is newest.",
+      "AL2023_x86_64_NVIDIA AMI release the nodes run; it fixes the NVIDIA driver (table in modules/facts/eks-nvidia-amis.ts). Required: a GPU pool never takes whatever AMI is newest.",
     ),
     cuda: z
       .enum(Object.keys(cudaDriverFloors) as [string, ...string[]])

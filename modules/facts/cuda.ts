@@ -63,7 +63,7 @@ export function eksReleaseProblem(releaseVersion: string): string | undefined {
   const [, kubernetes, date] = RELEASE.exec(releaseVersion) ?? [];
   const release = date ? eksNvidiaAmiDrivers[date] : undefined;
   if (!release) {
-    return "is not in the kit's NVIDIA AMI driver table (modules/gpu/eks-nvidia-amis.ts), so its driver and CUDA range are unknown; pin a listed release or add this one from the amazon-eks-ami CHANGELOG";
+    return "is not in the kit's NVIDIA AMI driver table (modules/facts/eks-nvidia-amis.ts), so its driver and CUDA range are unknown; pin a listed release or add this one from the amazon-eks-ami CHANGELOG";
   }
   return `names Kubernetes ${kubernetes}, but AMI release v${date} has ${Object.keys(release).join(", ")}; use the release version the CHANGELOG lists for your Kubernetes version`;
 }

@@ -47,7 +47,7 @@ export const gpuDriversPinned: ResourceValidationPolicy = {
       if (cuda && releaseVersion && amiType === EKS_DRIVER_TABLE_AMI) {
         const driver = eksDriverForRelease(releaseVersion);
         const maxCuda = driver && maxCudaForDriver(driver);
-        if (!driver) violation(`releaseVersion ${releaseVersion} ${eksReleaseProblem(releaseVersion)}, so CUDA ${cuda} cannot be checked against its driver`, "pin a release in modules/gpu/eks-nvidia-amis.ts, or add its driver there from the amazon-eks-ami CHANGELOG");
+        if (!driver) violation(`releaseVersion ${releaseVersion} ${eksReleaseProblem(releaseVersion)}, so CUDA ${cuda} cannot be checked against its driver`, "pin a release in modules/facts/eks-nvidia-amis.ts, or add its driver there from the amazon-eks-ami CHANGELOG");
         else if (!maxCuda || compareVersions(cuda, maxCuda) > 0) violation(`the pool declares CUDA ${cuda} (label ${CUDA_LABEL}) but AMI release ${releaseVersion} ships driver ${driver}, which runs CUDA up to ${maxCuda ?? "none in the table"}`, "pin a newer releaseVersion or declare the CUDA version the driver runs");
       }
     } else if (pool?.cloud === "gke") {
