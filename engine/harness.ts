@@ -19,6 +19,8 @@ export interface RecordedResource {
   dependsOn: string[];
   propertyDependencies: Record<string, string[]>;
   protect: boolean;
+  /** Input paths later updates leave alone (`ignoreChanges`). */
+  ignoreChanges: string[];
   additionalSecretOutputs: string[];
   /** Inputs as plain JSON: secrets "[secret]", unknowns "[unknown]". */
   inputs: Record<string, Json>;
@@ -91,6 +93,7 @@ export async function runProgram(program: () => Promise<unknown>, options: RunOp
         dependsOn: req.getDependenciesList(),
         propertyDependencies,
         protect: req.getProtect() === true,
+        ignoreChanges: req.getIgnorechangesList(),
         additionalSecretOutputs: secretOutputs,
         inputs: toPlainJson(wireInputs) as Record<string, Json>,
         outputs: toPlainJson(wireOutputs) as Record<string, Json>,

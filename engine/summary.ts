@@ -1,5 +1,6 @@
 // The short report `npm run plan` prints per stack: resources by component and by type, then problems.
 import type { PlanResult } from "./plan";
+import { gke } from "../modules/versions";
 import { CONTROLLER_CONFIG } from "../modules/foundation/names";
 import { ROOT_STACK_TYPE } from "./urn";
 import { deployTimeLines } from "./deploy-time";
@@ -40,7 +41,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -55,6 +56,34 @@ function runCapLines(plan: PlanResult): string[] {
   if (!config?.data) return [];
   const cap = (value: string | undefined, what: string) => (Number(value ?? 0) > 0 ? `at most ${value} ${what}` : `no cap ${what}`);
   return [`  runs: ${cap(config.data.parallelism, "running at once")}, ${cap(config.data.namespaceParallelism, "per namespace")} (Argo parallelism; more wait Pending)`];
+}
+
+/**
+ * What GKE can still change under a gcp stack, and until when: the channel, the build, what the kit's
+ * exclusion holds (minor and nodes) and what passes it (control-plane patches), and the date GKE upgrades
+ * regardless (end of support; end of extended support on the Extended channel).
+ */
+function gkeHoldLines(plan: PlanResult): string[] {
+  return plan.resources
+    .filter((r) => r.type === "gcp:container/cluster:Cluster")
+    .flatMap((r) => {
+      const inputs = r.inputs as {
+        releaseChannel?: { channel?: string };
+        minMasterVersion?: string;
+        maintenancePolicy?: { maintenanceExclusions?: { exclusionName: string; startTime: string; endTime?: string; exclusionOptions?: { scope?: string; endTimeBehavior?: string } }[] };
+      };
+      const channel = inputs.releaseChannel?.channel ?? "UNSPECIFIED";
+      const version = inputs.minMasterVersion ?? "(unpinned)";
+      const exclusions = inputs.maintenancePolicy?.maintenanceExclusions ?? [];
+      const hold = exclusions.find((e) => e.exclusionOptions?.scope === "NO_MINOR_OR_NODE_UPGRADES");
+      const knownMinor = version === gke.version;
+      const end = !knownMinor ? "the end of support of its minor (GKE release schedule)" : channel === "EXTENDED" ? `end of extended support, ${gke.endOfExtendedSupport}` : `end of standard support, ${gke.endOfStandardSupport}`;
+      return [
+        `  gke: ${channel} channel at ${version}; ${hold ? `exclusion ${hold.exclusionName} holds the minor and every node pool until ${hold.exclusionOptions?.endTimeBehavior === "UNTIL_END_OF_SUPPORT" ? end : hold.endTime}` : "nothing holds node or minor upgrades"}`,
+        `    can still change: control-plane patches within the minor (GKE applies them in the daily window)${hold ? `; after ${end}, GKE upgrades the control plane and the nodes regardless` : ""}`,
+        ...exclusions.filter((e) => e.exclusionOptions?.scope === "NO_UPGRADES").map((e) => `    no upgrades at all (patches included) from ${e.startTime} to ${e.endTime} (${e.exclusionName})`),
+      ];
+    });
 }
 
 /** Each GPU pool's driver and CUDA range, and for nodes the kit does not make, the command that labels them. */

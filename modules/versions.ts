@@ -264,8 +264,28 @@ export const cloudSqlMysql = {
 
 /** The GKE release the GCP foundation builds: one exact build, on a cluster without a release channel. */
 export const gke = {
-  version: "1.35.8-gke.1225000",
-  why: "GKE 1.35.8-gke.1225000, the no-channel default for new clusters from 2026-09-23 (GKE release notes). Control plane and nodes are pinned to it and node auto-upgrade is off; a GPU pool's driver comes from the GPU Operator (gpu.operator.driverVersion), not from the node image.",
+  version: "1.35.8-gke.1626001",
+  /**
+   * Release channels whose valid versions include it: GKE release notes of 2026-10-08 (R43) add it to
+   * Regular and Extended (and list 1.35.8-gke.1225000, the earlier pin, as no longer available in Regular);
+   * Stable was still on 1.34 then. A cluster is created on a channel only with a version that channel offers.
+   */
+  channels: ["regular", "extended"],
+  /** The channel a stack gets unless it names one: Regular, no extended-support fee. */
+  defaultChannel: "regular",
+  /**
+   * End of support of the minor (GKE release schedule, read 2026-12-07 via endoflife.date): standard support
+   * ends 2027-04-11 (Regular, Stable, Rapid); the Extended channel keeps it about 24 months after its Regular
+   * release of 2026-02-11, to about 2028-02. GKE then upgrades clusters and nodes whatever the exclusions say.
+   */
+  endOfStandardSupport: "2027-04-11",
+  endOfExtendedSupport: "2028-02 (about)",
+  /**
+   * Start of the kit's hold (a NO_MINOR_OR_NODE_UPGRADES exclusion until end of support): a fixed past
+   * instant, so no plan ever shows it change; GKE accepts past start times (cluster-toolkit #5910).
+   */
+  holdSince: "2026-12-07T00:00:00Z",
+  why: "GKE 1.35.8-gke.1626001, offered on the Regular and Extended channels (GKE release notes 2026-10-08). GKE no longer creates clusters on No channel (release notes 2026-08-21), and on a channel node auto-upgrade cannot be off, so the kit holds the control plane's minor and every node pool's version with a NO_MINOR_OR_NODE_UPGRADES maintenance exclusion until end of support; only control-plane patches within 1.35 can still arrive. A GPU pool's driver comes from the GPU Operator (gpu.operator.driverVersion), not from the node image.",
 } as const;
 
 /** Helm charts the kit installs as pinned Helm v3 Releases (large operators whose CRDs arrive inside the release). */

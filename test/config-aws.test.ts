@@ -57,6 +57,14 @@ describe("aws stack config", () => {
     assert.equal(prod.protectData, true);
   });
 
+  it("refuses a VPC range the kit cannot split into /28 subnets, or that EC2 would not take (once a crash)", () => {
+    const vpc = (vpcCidr: string) => stack("dev", { cluster: cluster({ network: { availabilityZones: ["eu-west-1a", "eu-west-1b"], vpcCidr } }) });
+    assert.match(onlyProblem(vpc("10.0.0.0/24")), /network\.vpcCidr: found "10\.0\.0\.0\/24"; must be a \/16 to \/22 \(EC2 takes a VPC of \/16 to \/28/);
+    assert.match(onlyProblem(vpc("10.0.5.0/16")), /network\.vpcCidr: .*has host bits set under \/16: the range's address is 10\.0\.0\.0\/16/);
+    assert.match(onlyProblem(vpc("10.0.256.0/22")), /network\.vpcCidr: .*has an octet above 255/);
+    assert.doesNotThrow(() => parseStackConfig(vpc("10.8.0.0/22"), FILE));
+  });
+
   it("refuses a GPU group without releaseVersion", () => {
     const { releaseVersion: _, ...unpinned } = gpuGroup;
     assert.match(onlyProblem(stack("dev", { cluster: cluster({ gpuGroups: { gpu: unpinned } }) })), /kfp-platform:cluster\.gpuGroups\.gpu\.releaseVersion: required value is missing/);

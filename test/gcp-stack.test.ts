@@ -1,6 +1,8 @@
-// The gcp-dev stack planned end to end, and bad GCP input: a GKE cluster with no release channel pinned to
-// the kit's build, node auto-upgrade off everywhere, GPU pools on Ubuntu with GKE's driver installation
-// off and the GPU Operator installing exactly the pinned driver; GCP's machine/accelerator pairs checked.
+// The gcp-dev stack planned end to end, and bad GCP input: a GKE cluster on a release channel at the kit's
+// build, held there by a NO_MINOR_OR_NODE_UPGRADES exclusion until end of support, pools with auto-upgrade
+// on (as GKE requires on a channel) at that build, GPU pools on Ubuntu in their accelerator's zones with
+// GKE's driver installation off and the GPU Operator installing exactly the pinned driver; every config the
+// GKE API would refuse is refused first.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +11,8 @@ import { before, describe, it } from "node:test";
 import { imagesOf } from "../engine/images";
 import { planStack, type PlanResult } from "../engine/plan";
 import { cloudSqlMysql, gke } from "../modules/versions";
-import { gpuOperatorForGkePools } from "../policies/src/rules/gpu-drivers-pinned";
+import { gkeGpuNodesHeld, gpuOperatorForGkePools } from "../policies/src/rules/gpu-drivers-pinned";
+import { formatSummary } from "../engine/summary";
 import { configProblems, findObject, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
 import { stackViolations } from "./policies-helpers";
 
@@ -24,25 +27,48 @@ describe("gcp-dev stack", () => {
     assert.equal(plan.policy!.diagnostics.filter((d) => d.level === "mandatory").length, 0);
   });
 
-  it("builds GKE on no release channel, pinned to the kit's build, private, Dataplane V2, with Workload Identity", () => {
+  it("builds GKE on a release channel that offers the kit's build, held by an exclusion until end of support, private, Dataplane V2, with Workload Identity", () => {
     const cluster = one(plan, "gcp:container/cluster:Cluster").inputs as any;
-    assert.deepEqual(cluster.releaseChannel, { channel: "UNSPECIFIED" });
+    assert.deepEqual(cluster.releaseChannel, { channel: "REGULAR" });
+    assert.ok((gke.channels as readonly string[]).includes("regular"));
     assert.equal(cluster.minMasterVersion, gke.version);
+    assert.deepEqual(cluster.maintenancePolicy, {
+      dailyMaintenanceWindow: { startTime: "03:00" },
+      maintenanceExclusions: [{ exclusionName: "kfp-platform-hold", startTime: gke.holdSince, exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } }],
+    });
     assert.equal(cluster.datapathProvider, "ADVANCED_DATAPATH", "Dataplane V2 enforces NetworkPolicies");
     assert.deepEqual(cluster.workloadIdentityConfig, { workloadPool: "acme-ml-dev.svc.id.goog" });
     assert.equal(cluster.privateClusterConfig.enablePrivateNodes, true);
     assert.equal(cluster.removeDefaultNodePool, true);
   });
 
-  it("pins every node pool's version with auto-upgrade off, and leaves the GPU pool's driver to the operator's pin", () => {
+  it("runs GKE's temporary first pool as the kit's node account, not the Compute Engine default, and never replaces the cluster for it", () => {
+    const cluster = one(plan, "gcp:container/cluster:Cluster");
+    const account = ofType(plan, "gcp:serviceaccount/account:Account").find((a) => a.name === "platform-gke-nodes")!;
+    const role = ofType(plan, "gcp:projects/iAMMember:IAMMember").find((r) => (r.inputs as any).role === "roles/container.defaultNodeServiceAccount")!;
+    assert.match((cluster.inputs as any).nodeConfig.serviceAccount, new RegExp(`^${(account.inputs as any).accountId}@`));
+    assert.deepEqual((cluster.inputs as any).nodeConfig.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+    assert.ok(cluster.dependsOn.includes(role.urn), "the node account has its role before GKE creates nodes with it");
+    assert.deepEqual(cluster.ignoreChanges, ["nodeConfig"]);
+  });
+
+  it("says in the plan what can still change under the cluster, and until when", () => {
+    const summary = formatSummary(plan);
+    assert.match(summary, new RegExp(`gke: REGULAR channel at ${gke.version.replace(/\./g, "\\.")}; exclusion kfp-platform-hold holds the minor and every node pool until end of standard support, ${gke.endOfStandardSupport}`));
+    assert.match(summary, /can still change: control-plane patches within the minor/);
+  });
+
+  it("pins every node pool's version with auto-upgrade on (GKE refuses false on a channel), puts GPU pools in their zones, and leaves the GPU pool's driver to the operator's pin", () => {
     const pools = ofType(plan, "gcp:container/nodePool:NodePool").map((p) => p.inputs as any);
     assert.deepEqual(pools.map((p) => p.name).sort(), ["cpu", "l4", "system"]);
     for (const p of pools) {
       assert.equal(p.version, gke.version, p.name);
-      assert.equal(p.management.autoUpgrade, false, p.name);
+      assert.deepEqual(p.management, { autoRepair: true, autoUpgrade: true }, p.name);
       assert.equal(p.nodeConfig.workloadMetadataConfig.mode, "GKE_METADATA", p.name);
     }
     const l4 = pools.find((p) => p.name === "l4");
+    assert.deepEqual(l4.nodeLocations, ["europe-west4-a", "europe-west4-b"]);
+    assert.equal(pools.find((p) => p.name === "cpu").nodeLocations, undefined, "CPU pools take the cluster's zones");
     assert.equal(l4.nodeConfig.imageType, "UBUNTU_CONTAINERD");
     assert.deepEqual(l4.nodeConfig.guestAccelerators, [{ type: "nvidia-l4", count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "INSTALLATION_DISABLED" } }]);
     assert.equal(l4.nodeConfig.labels["gke-no-default-nvidia-gpu-device-plugin"], "true");
@@ -148,6 +174,28 @@ describe("gcp-prod stack", () => {
     for (const type of ["gcp:storage/bucket:Bucket", "gcp:container/cluster:Cluster"]) assert.equal(one(prod, type).protect, true, type);
   });
 
+  it("reserves Cloud SQL's private services range by its address, after the subnetwork has taken its ranges", () => {
+    const range = one(prod, "gcp:compute/globalAddress:GlobalAddress");
+    assert.deepEqual([(range.inputs as any).address, (range.inputs as any).prefixLength, (range.inputs as any).purpose], ["10.24.0.0", 16, "VPC_PEERING"]);
+    assert.ok(range.dependsOn.includes(one(prod, "gcp:compute/subnetwork:Subnetwork").urn));
+  });
+
+  it("holds 1.35 on the Extended channel, with the stack's own NO_UPGRADES window beside the kit's hold", () => {
+    const cluster = one(prod, "gcp:container/cluster:Cluster").inputs as any;
+    assert.deepEqual(cluster.releaseChannel, { channel: "EXTENDED" });
+    assert.deepEqual(
+      cluster.maintenancePolicy.maintenanceExclusions.map((e: any) => [e.exclusionName, e.exclusionOptions.scope, e.exclusionOptions.endTimeBehavior ?? e.endTime]),
+      [
+        ["kfp-platform-hold", "NO_MINOR_OR_NODE_UPGRADES", "UNTIL_END_OF_SUPPORT"],
+        ["jan-training", "NO_UPGRADES", "2027-02-08T00:00:00Z"],
+      ],
+    );
+    assert.match(formatSummary(prod), /gke: EXTENDED channel at .* until end of extended support, 2028-02/);
+    for (const p of ofType(prod, "gcp:container/nodePool:NodePool").filter((p) => ["l4", "a100"].includes((p.inputs as any).name))) {
+      assert.deepEqual((p.inputs as any).nodeLocations, ["europe-west4-a", "europe-west4-b"]);
+    }
+  });
+
   it("reaches Cloud SQL through the Auth Proxy behind Service mysql, with Workload Identity and the client role", () => {
     const proxy = (findObject(prod, "Deployment", "cloudsql-proxy") as any).spec.template.spec;
     const args: string[] = proxy.containers[0].args;
@@ -211,6 +259,29 @@ describe("gcp stack on an existing network", () => {
   });
 });
 
+describe("gke-gpu-nodes-held", () => {
+  const specs = (edit: (cluster: any) => void = () => undefined) =>
+    plan.resources
+      .filter((r) => ["gcp:container/nodePool:NodePool", "gcp:container/cluster:Cluster"].includes(r.type))
+      .map((r) => {
+        const props = structuredClone(r.wireInputs) as any;
+        if (r.type === "gcp:container/cluster:Cluster") edit(props);
+        return { type: r.type, name: r.name, props };
+      });
+
+  it("passes gcp-dev, whose cluster holds node upgrades until end of support", async () => {
+    assert.deepEqual(await stackViolations(gkeGpuNodesHeld, specs()), []);
+  });
+
+  it("fails the GPU pool when the cluster's hold is removed or only holds minor upgrades", async () => {
+    const gone = await stackViolations(gkeGpuNodesHeld, specs((c) => (c.maintenancePolicy.maintenanceExclusions = [])));
+    assert.deepEqual(gone.map((f) => f.name), ["platform-gke-l4"]);
+    assert.match(gone[0].message, /GPU node pool auto-upgrades and its cluster kfp-dev has no NO_MINOR_OR_NODE_UPGRADES maintenance exclusion/);
+    const minorOnly = await stackViolations(gkeGpuNodesHeld, specs((c) => (c.maintenancePolicy.maintenanceExclusions[0].exclusionOptions.scope = "NO_MINOR_UPGRADES")));
+    assert.equal(minorOnly.length, 1);
+  });
+});
+
 describe("gpu-operator-for-gke-pools", () => {
   it("passes gcp-dev's pool with the operator release, and fails it without one", async () => {
     const specs = (types: string[]) =>
@@ -227,7 +298,7 @@ describe("gpu-operator-for-gke-pools", () => {
 describe("gcp config", () => {
   const FILE = "stacks/Pulumi.gcp-test.yaml";
   const cluster = (extra: Record<string, unknown> = {}) => ({ target: "gcp", project: "acme-ml-dev", region: "europe-west4", name: "kfp-test", ...extra });
-  const gpu = (pool: Record<string, unknown>) => ({ gpuPools: { g: { machineType: "g2-standard-8", accelerator: { type: "nvidia-l4", count: 1 }, cuda: "12.8", ...pool } } });
+  const gpu = (pool: Record<string, unknown>) => ({ gpuPools: { g: { machineType: "g2-standard-8", accelerator: { type: "nvidia-l4", count: 1 }, cuda: "12.8", zones: ["europe-west4-a"], ...pool } } });
   const problems = (c: Record<string, unknown>, extra: Record<string, unknown> = { gpu: { operator: { driverVersion: "580.173.02" } } }) => configProblems({ cluster: cluster(c), ...extra }, FILE);
 
   it("accepts a pool whose accelerator matches its machine type", () => {
@@ -241,9 +312,9 @@ describe("gcp config", () => {
     assert.match(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-t4", count: 3 } }))[0], /attaches in counts of 1, 2, 4/);
   });
 
-  it("refuses a GPU pool with no driver pin, a release channel with GPU pools, and CUDA the pin cannot run", () => {
+  it("refuses a GPU pool with no driver pin, and CUDA the pin cannot run", () => {
     assert.match(problems(gpu({}), {})[0], /gpuPools\.g: .*has no driver pin: .*set gpu\.operator\.driverVersion/);
-    assert.match(problems({ ...gpu({}), releaseChannel: "regular" })[0], /releaseChannel: .*GKE upgrades the nodes itself.*set releaseChannel: none/);
+    assert.deepEqual(problems({ ...gpu({}), releaseChannel: "regular" }), [], "GPU pools on a channel: held by the kit's exclusion");
     assert.match(problems(gpu({ cuda: "13.2" }))[0], /gpuPools\.g\.cuda: .*driver 580\.173\.02 runs CUDA up to 13\.0/);
     assert.match(problems(gpu({ machineType: "n1-standard-8", accelerator: { type: "nvidia-tesla-v100", count: 1 }, cuda: "13.0" }))[0], /gpuPools\.g\.cuda: .*runs CUDA up to 12\.9/);
   });
@@ -268,5 +339,43 @@ describe("gcp config", () => {
     assert.match(problems({ region: "europe-west4-a" })[0], /cluster\.region: .*GCP region/);
     assert.match(problems({ gkeVersion: "1.35" })[0], /cluster\.gkeVersion: .*exact GKE build/);
     assert.match(problems({ gkeVersion: "1.34.9-gke.1000000" })[0], /cluster\.gkeVersion: .*another Kubernetes minor/);
+  });
+
+  // Each rule of docs/gcp.md's "What the GKE API refuses" table, refused here first.
+  it("refuses No channel, naming GKE's change and what to pick", () => {
+    assert.match(problems({ releaseChannel: "none" })[0], /cluster\.releaseChannel: found "none"; allowed: "regular", "extended", "stable", "rapid": GKE no longer creates clusters on No channel \(GKE release notes, 2026-08-21.*choose regular or extended/);
+    assert.match(problems({ releaseChannel: "beta" })[0], /cluster\.releaseChannel: found "beta"; allowed: "regular", "extended", "stable", "rapid"\.$/);
+  });
+
+  it("refuses a channel that does not offer the kit's build, and accepts it with a build the user names", () => {
+    assert.match(problems({ releaseChannel: "stable" })[0], /cluster\.releaseChannel: found [^;]*; does not offer the kit's GKE build .*choose regular or extended/);
+    assert.match(problems({ releaseChannel: "rapid" })[0], /cluster\.releaseChannel: found [^;]*; does not offer/);
+    assert.deepEqual(problems({ releaseChannel: "extended" }), []);
+    assert.deepEqual(problems({ releaseChannel: "stable", gkeVersion: "1.35.6-gke.1000000" }), []);
+  });
+
+  it("refuses an extra exclusion over 30 days, ending before it starts, or named like the kit's hold", () => {
+    const exclusion = (endTime: string, name = "campaign") => ({ maintenanceExclusion: { name, startTime: "2027-01-10T00:00:00Z", endTime } });
+    assert.deepEqual(problems(exclusion("2027-02-09T00:00:00Z")), []);
+    assert.match(problems(exclusion("2027-02-09T00:00:01Z"))[0], /maintenanceExclusion\.endTime: found [^;]*; must be after startTime and at most 30 days later \(it is 30\.0 days\): GKE caps a NO_UPGRADES exclusion at 30 days/);
+    assert.match(problems(exclusion("2027-01-09T00:00:00Z"))[0], /maintenanceExclusion\.endTime: found [^;]*; must be after startTime/);
+    assert.match(problems(exclusion("2027-01-20T00:00:00Z", "kfp-platform-hold"))[0], /maintenanceExclusion\.name: found [^;]*; is the kit's own exclusion's name/);
+    assert.match(problems({ maintenanceExclusion: { name: "x", startTime: "2027-01-10T00:00:00Z", endTime: "2027-01-11T00:00:00Z", scope: "NO_MINOR_UPGRADES" } })[0], /maintenanceExclusion\.scope: unknown key; allowed here: name, startTime, endTime/);
+  });
+
+  it("refuses a GPU pool without zones, or with a zone of another region", () => {
+    assert.match(problems(gpu({ zones: undefined }))[0], /gpuPools\.g\.zones: /);
+    assert.match(problems(gpu({ zones: ["us-east1-b"] }))[0], /gpuPools\.g\.zones\[0\]: found [^;]*; is not a zone of the cluster's region europe-west4/);
+    assert.match(problems(gpu({ zones: ["europe-west4"] }))[0], /gpuPools\.g\.zones\[0\]: .*Compute Engine zone/);
+  });
+
+  it("refuses a control-plane range that is not a /28, ranges that overlap, and CIDRs GCE would not take", () => {
+    const network = (n: Record<string, string>) => ({ network: n });
+    assert.match(problems(network({ masterCidr: "172.16.0.0/24" }))[0], /network\.masterCidr: found [^;]*; must be a \/28 \(GKE's private control plane takes exactly a \/28\)/);
+    assert.match(problems(network({ privateServicesCidr: "10.16.0.0/16" }))[0], /network\.privateServicesCidr: found [^;]*; overlaps network\.podsCidr \(10\.16\.0\.0\/14\)/);
+    assert.match(problems(network({ servicesCidr: "10.10.0.0/24" }))[0], /network\.servicesCidr: found [^;]*; overlaps network\.nodesCidr/);
+    assert.match(problems(network({ nodesCidr: "10.10.0.1/20" }))[0], /network\.nodesCidr: found [^;]*; has host bits set under \/20: the range's address is 10\.10\.0\.0\/20/);
+    assert.match(problems(network({ nodesCidr: "10.300.0.0/20" }))[0], /network\.nodesCidr: found [^;]*; has an octet above 255/);
+    assert.match(problems(network({ privateServicesCidr: "10.24.0.0/25" }))[0], /network\.privateServicesCidr: found [^;]*; must be a \/16 to \/24/);
   });
 });

@@ -1,6 +1,7 @@
 // The AWS parts of the one stack schema: the EKS cluster with its network and node groups, the S3
 // pipeline root and RDS MySQL. Cross-field rules that need the environment live in schema.ts.
 import { z } from "zod";
+import { cidr } from "./cidr";
 import { eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../facts/cuda";
 import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../facts/aws-instance-types";
 import { cudaDriverFloors, eks, type EksAddon } from "../versions";
@@ -16,7 +17,6 @@ const iamPrincipalArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins");
 
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as "10.0.0.0/16"');
 
 /** What every managed node group takes. */
 const nodeGroupShape = {
@@ -130,7 +130,9 @@ const imageCaches = z
 
 const network = z
   .strictObject({
-    vpcCidr: cidr.default("10.0.0.0/16").describe("CIDR of the VPC the kit creates; split into a public and a private subnet per zone."),
+    // EC2 takes a VPC of /16 to /28 (CreateVpc); the kit's public subnets are 6 prefix bits smaller
+    // (modules/cloud/aws/network.ts), and EC2 subnets are at least a /28.
+    vpcCidr: cidr({ min: 16, max: 22, why: "EC2 takes a VPC of /16 to /28, and the kit's public subnets, 6 bits smaller, must still be a /28" }).default("10.0.0.0/16").describe("CIDR of the VPC the kit creates; split into a public and a private subnet per zone."),
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'expected an availability zone such as "eu-west-1a"'))
       .min(2)
@@ -168,7 +170,7 @@ export const awsCluster = z
       .enum(["public-and-private", "private"])
       .default("public-and-private")
       .describe("Cluster API endpoint: reachable from the internet (limited by publicAccessCidrs) and the VPC, or from the VPC only (then run `pulumi up` from inside it)."),
-    publicAccessCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the public endpoint answers from; narrow it to your offices and CI."),
+    publicAccessCidrs: z.array(cidr()).min(1).default(["0.0.0.0/0"]).describe("Where the public endpoint answers from; narrow it to your offices and CI."),
     admins: z
       .array(iamPrincipalArn)
       .min(1)

@@ -1,13 +1,21 @@
-// The GCP part of the one stack schema: a GKE Standard cluster without a release channel, pinned to one
-// GKE build with node auto-upgrade off, its network, and node pools; GPU pools carry GCP's machine and
-// accelerator pairs, and their driver comes from the GPU Operator (gpu.operator.driverVersion).
+// The GCP part of the one stack schema: a GKE Standard cluster on a release channel, pinned to one GKE
+// build that the channel offers and held there by a maintenance exclusion, its network, and node pools;
+// GPU pools carry GCP's machine and accelerator pairs and their zones, and their driver comes from the GPU
+// Operator (gpu.operator.driverVersion). Each rule below is one the GKE API enforces, with its source
+// (docs/gcp.md lists them).
 import { z } from "zod";
 import { gceGpu } from "../facts/gce-machine-types";
+import { cidr, overlaps } from "./cidr";
 import { cudaVersion } from "./gpu";
 import { gke } from "../versions";
 
+const CHANNELS = ["regular", "extended", "stable", "rapid"] as const;
+const DAY_MS = 24 * 3600 * 1000;
+/** The kit's own maintenance exclusion (modules/cloud/gcp/cluster.ts); a stack's own may not take its name. */
+export const HOLD_EXCLUSION = "kfp-platform-hold";
+
 const count = (min: number, description: string) => z.number().int().min(min).describe(description);
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as "10.0.0.0/20"');
+const zone = z.string().regex(/^[a-z]+-[a-z]+\d-[a-z]$/, 'expected a Compute Engine zone such as "europe-west4-a"');
 const poolName = z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 20, starting with a letter");
 const machineType = z.string().regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'expected a Compute Engine machine type such as "e2-standard-8"');
 
@@ -33,6 +41,12 @@ const gpuPool = z
       })
       .describe("The GPUs each node carries; must match the machine type (g2: L4, a2: A100, a3: H100; n1: T4, V100, P4, P100)."),
     cuda: cudaVersion.describe("Newest CUDA toolkit the pool's pipelines use; checked against the pinned driver (gpu.operator.driverVersion) and the GPU architecture."),
+    zones: z
+      .array(zone)
+      .min(1)
+      .describe(
+        "Zones of the cluster's region that offer the accelerator (`gcloud compute accelerator-types list --filter=\"name=<type> AND zone~<region>\"`): GPUs exist only in some zones, and a pool placed in a zone without its accelerator fails to create (GoogleCloudPlatform/kubernetes-engine-samples#1738).",
+      ),
   })
   .superRefine((p, ctx) => {
     sizeRule(p, ctx);
@@ -48,22 +62,34 @@ export const gcpCluster = z
     name: z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected 1-32 lowercase letters, digits or '-', starting with a letter").describe("GKE cluster name; node pools, service accounts and the network derive from it."),
     gkeVersion: z
       .string()
-      .regex(/^\d+\.\d+\.\d+-gke\.\d+$/, 'expected an exact GKE build such as "1.35.8-gke.1225000"')
+      .regex(/^\d+\.\d+\.\d+-gke\.\d+$/, `expected an exact GKE build such as "${gke.version}"`)
       .default(gke.version)
-      .describe("GKE build of the control plane and every node pool (modules/versions.ts); auto-upgrade is off, so it changes only here."),
+      .describe(
+        "GKE build of the control plane at creation and of every node pool (modules/versions.ts). The kit's maintenance exclusion holds the minor and the nodes until end of support; GKE may still patch the control plane within the minor. Raising it here upgrades deliberately.",
+      ),
     releaseChannel: z
-      .enum(["none", "rapid", "regular", "stable"])
-      .default("none")
-      .describe("`none` keeps every version pinned. On a channel GKE upgrades nodes itself and node auto-upgrade cannot be turned off: refused with GPU pools."),
+      .enum(CHANNELS, {
+        error: (issue) =>
+          issue.input === "none"
+            ? "GKE no longer creates clusters on No channel (GKE release notes, 2026-08-21; existing ones are moved to Stable on 2027-06-14); choose regular or extended: the kit holds versions with a maintenance exclusion instead"
+            : undefined,
+      })
+      .default(gke.defaultChannel)
+      .describe(
+        `GKE release channel. Versions stay held either way (a NO_MINOR_OR_NODE_UPGRADES exclusion until end of support); extended holds the minor about 10 months longer (1.35: to ${gke.endOfExtendedSupport} instead of ${gke.endOfStandardSupport}) at an extra fee during extended support. The pinned build must be one the channel offers.`,
+      ),
     network: z
       .strictObject({
-        nodesCidr: cidr.default("10.10.0.0/20").describe("Primary range of the subnetwork (nodes)."),
-        podsCidr: cidr.default("10.16.0.0/14").describe("Secondary range for pods (VPC-native)."),
-        servicesCidr: cidr.default("10.20.0.0/20").describe("Secondary range for Services."),
-        masterCidr: cidr.default("172.16.0.0/28").describe("/28 for the private control plane's endpoint peering."),
+        nodesCidr: cidr({ min: 8, max: 29 }).default("10.10.0.0/20").describe("Primary range of the subnetwork (nodes)."),
+        podsCidr: cidr({ min: 9, max: 24 }).default("10.16.0.0/14").describe("Secondary range for pods (VPC-native)."),
+        servicesCidr: cidr({ min: 16, max: 27 }).default("10.20.0.0/20").describe("Secondary range for Services."),
+        masterCidr: cidr({ min: 28, max: 28, why: "GKE's private control plane takes exactly a /28" }).default("172.16.0.0/28").describe("/28 for the private control plane's endpoint peering."),
+        privateServicesCidr: cidr({ min: 16, max: 24, why: "Cloud SQL's private services access takes a /24 or larger" })
+          .default("10.24.0.0/16")
+          .describe("Range reserved for private services access (Cloud SQL's private IP), named explicitly so it can never land on a range the subnetwork is about to take."),
       })
       .prefault({})
-      .describe("The VPC network, subnetwork and Cloud NAT the kit creates (nodes have private IPs only); ignored with existingNetwork, except masterCidr."),
+      .describe("The VPC network, subnetwork and Cloud NAT the kit creates (nodes have private IPs only); with existingNetwork only masterCidr and privateServicesCidr apply. No two ranges may overlap."),
     existingNetwork: z
       .strictObject({
         network: z.string().regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a network id such as "projects/acme-net/global/networks/shared"').describe("The VPC network (its id; a Shared VPC's host project works)."),
@@ -80,16 +106,17 @@ export const gcpCluster = z
       .strictObject({ enabled: z.boolean().default(true).describe("Pull every image through Artifact Registry remote repositories in the project (docs/images.md).") })
       .prefault({})
       .describe("Registry caches in the project's Artifact Registry."),
-    masterAuthorizedCidrs: z.array(cidr).min(1).default(["0.0.0.0/0"]).describe("Where the control plane's public endpoint answers from; narrow it to your offices and CI."),
+    masterAuthorizedCidrs: z.array(cidr()).min(1).default(["0.0.0.0/0"]).describe("Where the control plane's public endpoint answers from; narrow it to your offices and CI."),
     maintenanceExclusion: z
       .strictObject({
         name: z.string().regex(/^[a-z0-9-]{1,63}$/),
         startTime: z.iso.datetime({ offset: true }).describe("RFC 3339 start."),
-        endTime: z.iso.datetime({ offset: true }).describe("RFC 3339 end."),
-        scope: z.enum(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"]).default("NO_MINOR_OR_NODE_UPGRADES"),
+        endTime: z.iso.datetime({ offset: true }).describe("RFC 3339 end; at most 30 days after the start (GKE's limit for NO_UPGRADES)."),
       })
       .optional()
-      .describe("A maintenance exclusion (e.g. over a training campaign); GKE still upgrades clusters whose version reaches end of support."),
+      .describe(
+        "A NO_UPGRADES exclusion beside the kit's hold, e.g. over a training campaign: it stops control-plane patches too. GKE allows at most 30 days, needs 48 hours of maintenance in any 32 days, and still upgrades a version that reaches end of support.",
+      ),
     systemPool: z
       .strictObject({ ...poolShape, machineType: machineType.default("e2-standard-4"), minNodes: poolShape.minNodes.default(1), maxNodes: poolShape.maxNodes.default(3) })
       .superRefine(sizeRule)
@@ -105,14 +132,38 @@ export const gcpCluster = z
       .describe("GPU pools (Ubuntu, tainted nvidia.com/gpu=present:NoSchedule, GKE's driver installation off, the GPU Operator's pinned driver), by name."),
   })
   .superRefine((c, ctx) => {
-    if (c.releaseChannel !== "none" && Object.keys(c.gpuPools).length > 0) {
+    const offered: readonly string[] = gke.channels;
+    if (c.gkeVersion === gke.version && !offered.includes(c.releaseChannel)) {
       ctx.addIssue({
         code: "custom",
         path: ["releaseChannel"],
         input: c.releaseChannel,
-        message: "on a release channel GKE upgrades the nodes itself, and the driver with them; with GPU pools set releaseChannel: none (use maintenanceExclusion to hold upgrades)",
+        message: `does not offer the kit's GKE build ${gke.version} (GKE release notes 2026-10-08 list it on ${offered.join(" and ")}); choose ${offered.join(" or ")}, or set gkeVersion to a build \`gcloud container get-server-config\` lists under that channel`,
       });
     }
+    const exclusion = c.maintenanceExclusion;
+    if (exclusion) {
+      const days = (Date.parse(exclusion.endTime) - Date.parse(exclusion.startTime)) / DAY_MS;
+      if (!(days > 0 && days <= 30)) {
+        ctx.addIssue({ code: "custom", path: ["maintenanceExclusion", "endTime"], input: exclusion.endTime, message: `must be after startTime and at most 30 days later (it is ${days.toFixed(1)} days): GKE caps a NO_UPGRADES exclusion at 30 days; minor and node upgrades are already held until end of support` });
+      }
+      if (exclusion.name === HOLD_EXCLUSION) ctx.addIssue({ code: "custom", path: ["maintenanceExclusion", "name"], input: exclusion.name, message: "is the kit's own exclusion's name; choose another" });
+    }
+    for (const [poolName, pool] of Object.entries(c.gpuPools)) {
+      pool.zones.forEach((z, i) => {
+        if (!z.startsWith(`${c.region}-`)) ctx.addIssue({ code: "custom", path: ["gpuPools", poolName, "zones", i], input: z, message: `is not a zone of the cluster's region ${c.region}` });
+      });
+    }
+    const ranges: [string, string][] = [
+      ...(c.existingNetwork ? [] : (["nodesCidr", "podsCidr", "servicesCidr"] as const).map((k): [string, string] => [k, c.network[k]])),
+      ["masterCidr", c.network.masterCidr],
+      ["privateServicesCidr", c.network.privateServicesCidr],
+    ];
+    ranges.forEach(([key, range], i) => {
+      for (const [other, otherRange] of ranges.slice(0, i)) {
+        if (overlaps(range, otherRange)) ctx.addIssue({ code: "custom", path: ["network", key], input: range, message: `overlaps network.${other} (${otherRange}); every range must be its own` });
+      }
+    });
     for (const [kind, pools] of [["cpuPools", c.cpuPools], ["gpuPools", c.gpuPools]] as const) {
       for (const poolName of Object.keys(pools)) {
         if (poolName === "system" || (kind === "gpuPools" && poolName in c.cpuPools)) {

@@ -82,7 +82,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
       expectation = `expected ${issue.expected}`;
       break;
     case "invalid_value":
-      expectation = `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      // A schema's own word on a refused value (why it is gone, what to pick) follows the allowed list.
+      expectation = `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${issue.message.startsWith("Invalid ") ? "" : `: ${issue.message}`}`;
       break;
     case "invalid_union": {
       const { options, discriminator } = issue as { options?: unknown[]; discriminator?: string };

@@ -3,7 +3,7 @@ import type { PolicyPackArgs } from "@pulumi/policy";
 import { argoMatchesKfp } from "./rules/argo-matches-kfp";
 import { containerResources } from "./rules/container-resources";
 import { dataSafety } from "./rules/data-safety";
-import { gpuDriversPinned, gpuOperatorForGkePools } from "./rules/gpu-drivers-pinned";
+import { gkeGpuNodesHeld, gpuDriversPinned, gpuOperatorForGkePools } from "./rules/gpu-drivers-pinned";
 import { gpuNodesTainted } from "./rules/gpu-nodes-tainted";
 import { helmReleasesPinned } from "./rules/helm-releases-pinned";
 import { imageDigests } from "./rules/image-digests";
@@ -23,6 +23,7 @@ export const policies: PolicyPackArgs["policies"] = [
   containerResources,
   gpuDriversPinned,
   gpuOperatorForGkePools,
+  gkeGpuNodesHeld,
   gpuNodesTainted,
   pipelineRootObjectStorage,
   dataSafety,

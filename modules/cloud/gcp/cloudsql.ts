@@ -30,6 +30,10 @@ export interface CloudSqlArgs {
   readonly region: string;
   readonly clusterName: string;
   readonly network: pulumi.Input<string>;
+  /** The range private services access reserves (network.privateServicesCidr). */
+  readonly privateServicesCidr: string;
+  /** What takes ranges in the network first (the kit's subnetwork), so the reservation never races it. */
+  readonly networkReady: pulumi.Resource[];
   readonly namespace: string;
   readonly protect: boolean;
   readonly images: ImageResolver;
@@ -49,11 +53,14 @@ export class CloudSqlMysql extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.provider };
     const c = args.config;
 
-    // Private services access: a /16 of the VPC peered to Google's service producer network.
+    // Private services access: a range of the VPC peered to Google's service producer network. Named
+    // explicitly: left to GCP, it picks any range not yet in use, which can be one the subnetwork is still
+    // being created with (terraform-provider-google#2308).
+    const [address, prefix] = args.privateServicesCidr.split("/");
     const range = new gcp.compute.GlobalAddress(
       `${name}-private-range`,
-      { name: `${args.clusterName}-sql`, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, network: args.network },
-      child,
+      { name: `${args.clusterName}-sql`, purpose: "VPC_PEERING", addressType: "INTERNAL", address, prefixLength: Number(prefix), network: args.network },
+      { ...child, dependsOn: args.networkReady },
     );
     const peering = new gcp.servicenetworking.Connection(
       `${name}-peering`,

@@ -1,11 +1,17 @@
 // GKE Standard, regional, private nodes, VPC-native, Dataplane V2 (so NetworkPolicies are enforced),
-// Workload Identity, shielded nodes; control plane and node pools pinned to one GKE build with node
-// auto-upgrade off, on no release channel (on a channel node auto-upgrade cannot be disabled: GKE REST
-// ReleaseChannel). GPU pools run Ubuntu with GKE's driver installation disabled, for the GPU Operator's
-// pinned driver (NVIDIA cloud-native-docs gpu-operator/google-gke.rst).
+// Workload Identity, shielded nodes. On a release channel (GKE creates no cluster on No channel since
+// 2026-08-21), created at one GKE build the channel offers, with every pool at that build: on a channel
+// node auto-upgrade cannot be false (GKE REST ReleaseChannel: "Node auto-upgrade defaults to true and
+// cannot be disabled"; the API answers "Auto_upgrade cannot be false when release_channel ... is set"), so
+// a NO_MINOR_OR_NODE_UPGRADES maintenance exclusion until end of support holds the minor and every node
+// (only control-plane patches pass). GPU pools run Ubuntu with GKE's driver installation disabled, for the
+// GPU Operator's pinned driver (NVIDIA cloud-native-docs gpu-operator/google-gke.rst), in the zones that
+// offer their accelerator.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { HOLD_EXCLUSION } from "../../config/gcp";
 import type { StackConfig } from "../../config/schema";
+import { gke } from "../../versions";
 import type { GpuPool } from "../../foundation/contract";
 import { gceGpu } from "../../facts/gce-machine-types";
 import { CAPACITY_LABEL, GPU_TAINT, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../foundation/gpu-pools";
@@ -22,7 +28,7 @@ const GKE_GPU_TAINT_VALUE = "present";
 /** Label that keeps GKE's own device plugin off a node whose driver the GPU Operator installs. */
 export const NO_GKE_DEVICE_PLUGIN = { "gke-no-default-nvidia-gpu-device-plugin": "true" } as const;
 
-const CHANNELS = { none: "UNSPECIFIED", rapid: "RAPID", regular: "REGULAR", stable: "STABLE" } as const;
+const NODE_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 const EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
 
 export interface GkeClusterArgs {
@@ -48,39 +54,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     super("kfp-platform:gcp:GkeCluster", name, {}, opts);
     const { config } = args;
     const child = { parent: this, provider: args.provider };
-    const window = config.maintenanceExclusion;
-    this.cluster = new gcp.container.Cluster(
-      name,
-      {
-        name: config.name,
-        location: config.region,
-        // Pools are managed one by one below; GKE still needs a first pool to create the cluster.
-        removeDefaultNodePool: true,
-        initialNodeCount: 1,
-        network: args.network,
-        subnetwork: args.subnetwork,
-        networkingMode: "VPC_NATIVE",
-        ipAllocationPolicy: { clusterSecondaryRangeName: args.ranges.pods, servicesSecondaryRangeName: args.ranges.services },
-        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: config.network.masterCidr },
-        masterAuthorizedNetworksConfig: { cidrBlocks: config.masterAuthorizedCidrs.map((cidrBlock) => ({ cidrBlock })) },
-        workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },
-        datapathProvider: "ADVANCED_DATAPATH",
-        releaseChannel: { channel: CHANNELS[config.releaseChannel] },
-        minMasterVersion: config.gkeVersion,
-        enableShieldedNodes: true,
-        deletionProtection: args.protect,
-        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
-        maintenancePolicy: {
-          dailyMaintenanceWindow: { startTime: "03:00" },
-          ...(window
-            ? { maintenanceExclusions: [{ exclusionName: window.name, startTime: window.startTime, endTime: window.endTime, exclusionOptions: { scope: window.scope } }] }
-            : {}),
-        },
-      },
-      { ...child, protect: args.protect },
-    );
+    const extra = config.maintenanceExclusion;
 
-    // Nodes run as their own service account with GKE's minimal node role, not the Compute default.
+    // Nodes run as their own service account with GKE's minimal node role, not the Compute default
+    // (which an organisation may have disabled or deleted: the create then fails).
     const accountId = `${config.name.slice(0, 23)}-nodes`;
     const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, { accountId, displayName: `GKE nodes of ${config.name}` }, child);
     this.nodeServiceAccount = nodeAccount.email;
@@ -90,7 +67,48 @@ export class GkeCluster extends pulumi.ComponentResource {
       child,
     );
 
-    const pool = (poolName: string, spec: { machineType: string; minNodes: number; maxNodes: number; diskGb: number; spot: boolean; labels: Record<string, string> }, gpu?: { pool: GpuPool; accelerator: { type: string; count: number } }) =>
+    this.cluster = new gcp.container.Cluster(
+      name,
+      {
+        name: config.name,
+        location: config.region,
+        // Pools are managed one by one below; GKE still needs a first pool to create the cluster.
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        // That first pool runs as the node account too, never as the Compute Engine default account.
+        nodeConfig: { serviceAccount: nodeAccount.email, oauthScopes: NODE_SCOPES },
+        network: args.network,
+        subnetwork: args.subnetwork,
+        networkingMode: "VPC_NATIVE",
+        ipAllocationPolicy: { clusterSecondaryRangeName: args.ranges.pods, servicesSecondaryRangeName: args.ranges.services },
+        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: config.network.masterCidr },
+        masterAuthorizedNetworksConfig: { cidrBlocks: config.masterAuthorizedCidrs.map((cidrBlock) => ({ cidrBlock })) },
+        workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },
+        datapathProvider: "ADVANCED_DATAPATH",
+        releaseChannel: { channel: config.releaseChannel.toUpperCase() },
+        minMasterVersion: config.gkeVersion,
+        enableShieldedNodes: true,
+        deletionProtection: args.protect,
+        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+        maintenancePolicy: {
+          dailyMaintenanceWindow: { startTime: "03:00" },
+          maintenanceExclusions: [
+            // The hold: minor upgrades and every node upgrade wait until end of support, renewed when the
+            // minor moves (one and only one of endTime and endTimeBehavior: @pulumi/gcp 9.37.0 ClusterMaintenancePolicyMaintenanceExclusion).
+            { exclusionName: HOLD_EXCLUSION, startTime: gke.holdSince, exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } },
+            ...(extra ? [{ exclusionName: extra.name, startTime: extra.startTime, endTime: extra.endTime, exclusionOptions: { scope: "NO_UPGRADES" } }] : []),
+          ],
+        },
+      },
+      // nodeConfig describes only the pool GKE removes after creation: a later change must not replace the cluster.
+      { ...child, protect: args.protect, dependsOn: [nodeRole], ignoreChanges: ["nodeConfig"] },
+    );
+
+    const pool = (
+      poolName: string,
+      spec: { machineType: string; minNodes: number; maxNodes: number; diskGb: number; spot: boolean; labels: Record<string, string> },
+      gpu?: { pool: GpuPool; accelerator: { type: string; count: number }; zones: string[] },
+    ) =>
       new gcp.container.NodePool(
         `${name}-${poolName}`,
         {
@@ -102,7 +120,10 @@ export class GkeCluster extends pulumi.ComponentResource {
           // node per zone; worker pools take capacity wherever a zone has it (GPUs are often short in one).
           autoscaling: { totalMinNodeCount: spec.minNodes, totalMaxNodeCount: spec.maxNodes, locationPolicy: poolName === "system" ? "BALANCED" : "ANY" },
           ...(poolName === "system" ? { initialNodeCount: 1 } : {}),
-          management: { autoRepair: true, autoUpgrade: false },
+          // Only the zones that offer the accelerator: elsewhere the pool's creation fails.
+          ...(gpu ? { nodeLocations: gpu.zones } : {}),
+          // GKE requires auto-upgrade on a channel; the cluster's exclusion keeps the nodes at `version`.
+          management: { autoRepair: true, autoUpgrade: true },
           nodeConfig: {
             machineType: spec.machineType,
             // The GPU Operator builds its driver for Ubuntu only (COS is not supported for its driver container).
@@ -111,7 +132,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             diskType: "pd-balanced",
             spot: spec.spot,
             serviceAccount: nodeAccount.email,
-            oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+            oauthScopes: NODE_SCOPES,
             workloadMetadataConfig: { mode: "GKE_METADATA" },
             // Secure Boot refuses kernel modules it cannot verify, such as the driver the operator compiles.
             shieldedInstanceConfig: { enableSecureBoot: !gpu, enableIntegrityMonitoring: true },
@@ -143,7 +164,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.pools = [
       pool("system", config.systemPool),
       ...Object.entries(config.cpuPools).map(([poolName, p]) => pool(poolName, p)),
-      ...Object.entries(config.gpuPools).map(([poolName, p], i) => pool(poolName, p, { pool: this.gpuPools[i], accelerator: p.accelerator })),
+      ...Object.entries(config.gpuPools).map(([poolName, p], i) => pool(poolName, p, { pool: this.gpuPools[i], accelerator: p.accelerator, zones: p.zones })),
     ];
     this.registerOutputs({ cluster: this.cluster.name, pools: this.pools.map((p) => p.name) });
   }

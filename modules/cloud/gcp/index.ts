@@ -121,6 +121,8 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
               region: config.region,
               clusterName: config.name,
               network: networkId,
+              privateServicesCidr: config.network.privateServicesCidr,
+              networkReady: created ? [created.subnetwork] : [],
               namespace: args.namespace,
               protect,
               images: args.images,

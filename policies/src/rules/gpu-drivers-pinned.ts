@@ -1,6 +1,7 @@
 // The NVIDIA driver decides which CUDA versions pipeline images can use, so it changes only when someone
 // changes a pin: on EKS the AMI release carries one driver build, on GKE the node version picks it (and
-// auto-upgrade would move it), and the GPU Operator installs whatever driver.version says.
+// a node upgrade would move it, or the kernel under the GPU Operator's driver), and the GPU Operator
+// installs whatever driver.version says.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { knobs, stringList } from "../lib/config";
 import { GPU_KNOBS, gpuPoolOf } from "../lib/gpu";
@@ -13,7 +14,7 @@ const NAME = "gpu-drivers-pinned";
 const config = knobs({
   eksGpuAmiTypes: GPU_KNOBS.eksGpuAmiTypes,
   gkeDriverVersions: stringList(
-    "Accepted gpuDriverInstallationConfig.gpuDriverVersion values (with the node version pinned and auto-upgrade off, each maps to one driver; INSTALLATION_DISABLED leaves it to the GPU Operator).",
+    "Accepted gpuDriverInstallationConfig.gpuDriverVersion values (with the node version pinned and held, each maps to one driver; INSTALLATION_DISABLED leaves it to the GPU Operator).",
     ["DEFAULT", "LATEST", "INSTALLATION_DISABLED"],
   ),
 });
@@ -23,7 +24,7 @@ const GKE_EXACT_VERSION = /^\d+\.\d+\.\d+-gke\.\d+$/;
 
 export const gpuDriversPinned: ResourceValidationPolicy = {
   name: NAME,
-  description: "GPU node pools and the GPU Operator must pin the NVIDIA driver: EKS version and releaseVersion; GKE node version, driver setting and no auto-upgrade; Operator driver.version.",
+  description: "GPU node pools and the GPU Operator must pin the NVIDIA driver: EKS version and releaseVersion; GKE node version and driver setting; Operator driver.version.",
   severity: "high",
   configSchema: config.configSchema,
   validateResource: (args, report) => {
@@ -51,9 +52,8 @@ export const gpuDriversPinned: ResourceValidationPolicy = {
         else if (!maxCuda || compareVersions(cuda, maxCuda) > 0) violation(`the pool declares CUDA ${cuda} (label ${CUDA_LABEL}) but AMI release ${releaseVersion} ships driver ${driver}, which runs CUDA up to ${maxCuda ?? "none in the table"}`, "pin a newer releaseVersion or declare the CUDA version the driver runs");
       }
     } else if (pool?.cloud === "gke") {
-      const { version, management } = pool.props;
+      const { version } = pool.props;
       if (!version || !GKE_EXACT_VERSION.test(version)) violation(`GPU node pool version ${version ?? "(unset)"} is not one exact GKE build, and the node version selects the driver`, "set version to an exact build such as 1.33.5-gke.1080000");
-      if (management?.autoUpgrade !== false) violation("GPU node pool auto-upgrades, which replaces the driver with the new node version's", "set management.autoUpgrade to false and upgrade deliberately");
       for (const accelerator of pool.accelerators) {
         const setting = accelerator.gpuDriverInstallationConfig?.gpuDriverVersion;
         if (!gkeDriverVersions.includes(setting)) {
@@ -92,6 +92,37 @@ export const gpuOperatorForGkePools: StackValidationPolicy = {
         reporter("gpu-operator-for-gke-pools", r, report)(
           `accelerator ${accelerator.type} has GKE's driver installation disabled, and no GPU Operator release in the stack pins a driver, so its nodes get none`,
           "add the GPU Operator with values.driver.version (gpu.operator.driverVersion), or let GKE install its DEFAULT driver",
+        );
+      }
+    }
+  },
+};
+
+/** The exclusion scope that stops every node upgrade (and minor upgrades) while letting control-plane patches through. */
+const NODE_HOLD_SCOPE = "NO_MINOR_OR_NODE_UPGRADES";
+
+/**
+ * A GKE GPU pool keeps its node version only while something stops GKE upgrading it: on a release channel
+ * node auto-upgrade cannot be false (GKE REST ReleaseChannel), so its cluster needs a NO_MINOR_OR_NODE_UPGRADES
+ * maintenance exclusion that lasts (until end of support, or an end time); a pool with auto-upgrade off
+ * (possible only on No channel) holds itself.
+ */
+export const gkeGpuNodesHeld: StackValidationPolicy = {
+  name: "gke-gpu-nodes-held",
+  description: "GKE GPU pools must not be upgraded behind the driver's back: their cluster holds node upgrades with a NO_MINOR_OR_NODE_UPGRADES maintenance exclusion.",
+  severity: "high",
+  validateStack: (args, report) => {
+    const clusters = args.resources.filter((r) => r.type === "gcp:container/cluster:Cluster");
+    for (const r of args.resources) {
+      const pool = gpuPoolOf(r.type, r.props, []);
+      if (pool?.cloud !== "gke" || pool.props.management?.autoUpgrade === false) continue;
+      const cluster = clusters.find((c) => c.props.name === pool.props.cluster);
+      const exclusions: { endTime?: string; exclusionOptions?: { scope?: string; endTimeBehavior?: string } }[] = cluster?.props.maintenancePolicy?.maintenanceExclusions ?? [];
+      const held = exclusions.some((e) => e.exclusionOptions?.scope === NODE_HOLD_SCOPE && (e.exclusionOptions.endTimeBehavior === "UNTIL_END_OF_SUPPORT" || Boolean(e.endTime)));
+      if (!held) {
+        reporter("gke-gpu-nodes-held", r, report)(
+          `GPU node pool auto-upgrades and its cluster ${pool.props.cluster ?? "(unknown)"} has no ${NODE_HOLD_SCOPE} maintenance exclusion, so GKE may upgrade its nodes (and the driver or the kernel it was built for) at any time`,
+          `add maintenancePolicy.maintenanceExclusions [{ exclusionOptions: { scope: "${NODE_HOLD_SCOPE}", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } }] to the cluster (the kit's gcp foundation does)`,
         );
       }
     }
