@@ -1,7 +1,7 @@
 // Compares two offline plans of a stack (out/<stack>/resources.json) resource by resource, for
 // pull-request comments: what a merge would add, remove or change, down to the changed input paths,
 // with stateful resources in bold and the changes that replace a resource named (engine/stateful.ts).
-import { replacingPaths, STATEFUL_TYPES } from "./stateful";
+import { deletesBeforeCreate, replacingPaths, STATEFUL_TYPES } from "./stateful";
 
 export interface PlannedResource {
   urn: string;
@@ -16,6 +16,8 @@ export interface ResourceChange {
   type: string;
   /** Changed input paths such as `spec.template.spec.containers[0].image`, with old and new values. */
   paths: { path: string; before: unknown; after: unknown }[];
+  /** The new inputs. */
+  inputs: unknown;
 }
 
 export interface PlanDiff {
@@ -50,7 +52,7 @@ export function diffPlans(before: readonly PlannedResource[], after: readonly Pl
     const paths: ResourceChange["paths"] = [];
     changedPaths(previous.inputs, r.inputs, "", paths);
     if (previous.protect !== r.protect) paths.push({ path: "(protect)", before: previous.protect, after: r.protect });
-    if (paths.length > 0) diff.changed.push({ urn: r.urn, type: r.type, paths });
+    if (paths.length > 0) diff.changed.push({ urn: r.urn, type: r.type, paths, inputs: r.inputs });
   }
   return diff;
 }
@@ -70,7 +72,10 @@ export function formatDiff(stack: string, diff: PlanDiff, maxPaths = 8): string 
   for (const r of diff.removed) lines.push(`- **delete** ${named(r.urn, r.type)}${r.protect ? " (protected: the update will fail)" : ""}`);
   const changes = diff.changed.map((c) => ({ c, replacing: replacingPaths(c.type, c.paths.map((p) => p.path)) }));
   for (const { c, replacing } of changes.filter((x) => x.replacing.length > 0)) {
-    lines.push(`- **replace** ${named(c.urn, c.type)}: delete and create, forced by ${replacing.map((p) => `\`${p}\``).join(", ")}`);
+    const forced = replacing.map((p) => `\`${p}\``).join(", ");
+    if (deletesBeforeCreate(c.type, c.inputs, c.paths.map((p) => p.path))) {
+      lines.push(`- **replace, deleting first** ${named(c.urn, c.type)}: it keeps its name, so the old one goes before the new one exists (down until it is up), forced by ${forced}`);
+    } else lines.push(`- **replace** ${named(c.urn, c.type)}: delete and create, forced by ${forced}`);
     for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
   }
   for (const r of diff.added) lines.push(`- **create** ${named(r.urn, r.type)}`);

@@ -61,3 +61,36 @@ export function replacingPaths(type: string, paths: readonly string[]): string[]
   const forced = REPLACE_ON[type] ?? [];
   return paths.filter((p) => forced.some((f) => matches(p, f)));
 }
+
+/**
+ * The input holding a resource's own name where the kit sets it: a replacement that keeps that name cannot
+ * create the new resource beside the old one, so Pulumi deletes first (pulumi-terraform-bridge
+ * nameRequiresDeleteBeforeReplace: an auto-nameable property set explicitly makes the replacement
+ * delete-before-replace; the Kubernetes provider does the same for objects with metadata.name set).
+ */
+const PHYSICAL_NAME: Readonly<Record<string, string>> = {
+  "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
+  "aws:eks/cluster:Cluster": "name",
+  "aws:s3/bucket:Bucket": "bucket",
+  "aws:rds/instance:Instance": "identifier",
+  "aws:rds/parameterGroup:ParameterGroup": "name",
+  "aws:rds/subnetGroup:SubnetGroup": "name",
+  "aws:iam/role:Role": "name",
+  "gcp:serviceaccount/account:Account": "accountId",
+  "gcp:artifactregistry/repository:Repository": "repositoryId",
+};
+
+function physicalName(type: string): string | undefined {
+  if (type.startsWith("kubernetes:")) return "metadata.name";
+  return PHYSICAL_NAME[type] ?? (type.startsWith("gcp:") ? "name" : undefined);
+}
+
+const at = (value: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), value);
+
+/** Whether replacing the resource deletes it before its successor exists (downtime): it keeps its own name. */
+export function deletesBeforeCreate(type: string, inputs: unknown, changed: readonly string[]): boolean {
+  const field = physicalName(type);
+  if (!field || at(inputs, field) === undefined) return false;
+  return !changed.some((p) => matches(p, field) || (type.startsWith("kubernetes:") && matches(p, "metadata.namespace")));
+}

@@ -224,6 +224,19 @@ describe("aws stacks", () => {
     }
   });
 
+  it("makes the control-plane log group before the cluster: kept logTypes days, encrypted with a key only CloudWatch Logs may use for that group", () => {
+    const plan = plans["aws-prod"];
+    const group = byName(plan, "platform-eks-logs");
+    assert.deepEqual([group.type, group.inputs.name, group.inputs.retentionInDays], ["aws:cloudwatch/logGroup:LogGroup", "/aws/eks/kfp-prod/cluster", 90]);
+    assert.ok(one(plan, "aws:eks/cluster:Cluster").dependsOn.includes(group.urn), "EKS would otherwise create the group itself, forever and unencrypted");
+    const key = byName(plan, "platform-eks-logs-key");
+    assert.equal(group.propertyDependencies?.kmsKeyId?.[0] ?? key.urn, key.urn);
+    const statement = JSON.parse(String(key.inputs.policy)).Statement.find((s: any) => s.Sid === "CloudWatchLogs");
+    assert.deepEqual(statement.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
+    assert.deepEqual(statement.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/kfp-prod/cluster" } });
+    assert.equal(key.protect, true);
+  });
+
   it("admits the configured admins and maps teams to their Kubernetes group", () => {
     const plan = plans["aws-prod"];
     const entries = ofType(plan, "aws:eks/accessEntry:AccessEntry").map((e) => [e.inputs.principalArn, e.inputs.kubernetesGroups]);

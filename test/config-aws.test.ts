@@ -116,6 +116,20 @@ describe("aws stack config", () => {
     assert.match(onlyProblem(gpu({ minSize: 3, maxSize: 2, desiredSize: 2 })), /gpuGroups\.gpu\.minSize: found 3; must not exceed maxSize \(2\)/);
     assert.match(onlyProblem(stack("dev", { cluster: cluster({ admins: ["platform-admins"] }) })), /cluster\.admins\[0\]: found "platform-admins"; expected an IAM role or user ARN/);
   });
+
+  it("refuses an STS session ARN as an admin (EKS access entries refuse it), naming the role to use instead", () => {
+    const session = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123abcd/jane@example.com";
+    assert.match(
+      onlyProblem(stack("dev", { cluster: cluster({ admins: [session] }) })),
+      /cluster\.admins\[0\]: found "arn:aws:sts::[^;]*; is an STS session \(what aws sts get-caller-identity prints\), which EKS access entries refuse; name the role instead: arn:aws:iam::123456789012:role\/AWSReservedSSO_Admin_0123abcd \(with its path, if it has one: aws iam get-role --role-name AWSReservedSSO_Admin_0123abcd --query Role\.Arn\)/,
+    );
+    assert.doesNotThrow(() => parseStackConfig(stack("dev", { cluster: cluster({ admins: ["arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd"] }) }), FILE));
+  });
+
+  it("refuses a log retention CloudWatch does not offer", () => {
+    assert.match(onlyProblem(stack("dev", { cluster: cluster({ logRetentionDays: 100 }) })), /cluster\.logRetentionDays: found 100; /);
+    assert.doesNotThrow(() => parseStackConfig(stack("dev", { cluster: cluster({ logRetentionDays: 365 }) }), FILE));
+  });
 });
 
 describe("disaster recovery config", () => {

@@ -12,7 +12,7 @@ it("reports added, removed and changed resources with the changed input paths", 
   assert.deepEqual(diff.added.map((x) => x.name), ["ui"]);
   assert.deepEqual(diff.removed.map((x) => x.name), ["db"]);
   assert.deepEqual(diff.changed, [
-    { urn: before[0].urn, type: "kubernetes:apps/v1:Deployment", paths: [{ path: "spec.containers[0].image", before: "a:1", after: "a:2" }] },
+    { urn: before[0].urn, type: "kubernetes:apps/v1:Deployment", paths: [{ path: "spec.containers[0].image", before: "a:1", after: "a:2" }], inputs: after[0].inputs },
   ]);
   const text = formatDiff("local", diff);
   assert.match(text, /^### Stack `local`: \+1 ~1 -1/);
@@ -47,8 +47,18 @@ it("marks stateful resources in bold and names the changes that replace them", (
   assert.match(text, /\*\*5 stateful resource\(s\) change or go: review the lines marked stateful\.\*\*/);
   assert.match(text, /- \*\*delete\*\* \*\*stateful\*\* \*\*`aws:s3\/bucket:Bucket::bucket`\*\*/);
   assert.match(text, /- \*\*replace\*\* \*\*stateful\*\* \*\*`aws:rds\/instance:Instance::db`\*\*: delete and create, forced by `engine`/);
-  assert.match(text, /- \*\*replace\*\* \*\*stateful\*\* \*\*`kubernetes:core\/v1:PersistentVolumeClaim::vol`\*\*: delete and create, forced by `spec\.storageClassName`/);
+  // The claim keeps its name: the provider deletes it (and its volume's binding) before making the new one.
+  assert.match(text, /- \*\*replace, deleting first\*\* \*\*stateful\*\* \*\*`kubernetes:core\/v1:PersistentVolumeClaim::vol`\*\*: it keeps its name, .*forced by `spec\.storageClassName`/);
   assert.match(text, /- \*\*update\*\* \*\*stateful\*\* \*\*`aws:rds\/instance:Instance::db2`\*\*\n  - `instanceClass`/, "a class change is in place");
   assert.match(text, /- \*\*update\*\* \*\*stateful\*\* \*\*`kubernetes:core\/v1:PersistentVolumeClaim::grow`\*\*/, "a claim may grow in place");
   assert.doesNotMatch(formatDiff("x", diffPlans([r("api", { a: 1 })], [r("api", { a: 2 })])), /stateful/);
+});
+
+it("marks a replacement that keeps the resource's name as deleting first (downtime), and one that renames it as not", () => {
+  const group = (instanceTypes: string[], nodeGroupName = "kfp-prod-system") => typed("aws:eks/nodeGroup:NodeGroup", "platform-nodes-system", { nodeGroupName, instanceTypes });
+  const sameName = formatDiff("aws-prod", diffPlans([group(["m6i.xlarge"])], [group(["m6i.2xlarge"])]));
+  assert.match(sameName, /- \*\*replace, deleting first\*\* \*\*stateful\*\* \*\*`aws:eks\/nodeGroup:NodeGroup::platform-nodes-system`\*\*: it keeps its name, so the old one goes before the new one exists \(down until it is up\), forced by `instanceTypes\[0\]`/);
+  const renamed = formatDiff("aws-prod", diffPlans([group(["m6i.xlarge"])], [group(["m6i.2xlarge"], "kfp-prod-system-2")]));
+  assert.match(renamed, /- \*\*replace\*\* .*: delete and create, forced by `instanceTypes\[0\]`, `nodeGroupName`/);
+  assert.doesNotMatch(renamed, /deleting first/);
 });

@@ -13,10 +13,29 @@ const poolName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 32");
 
-const iamPrincipalArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins");
+/** What `aws sts get-caller-identity` prints for a role session: arn:aws:sts::<account>:assumed-role/<role>/<session>. */
+const STS_SESSION = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/;
 
+const iamPrincipalArn = z.string().superRefine((arn, ctx) => {
+  const session = STS_SESSION.exec(arn);
+  if (session) {
+    // EKS CreateAccessEntry: "You can't use the STS session principal type with access entries because
+    // this is a temporary principal for each session" (EKS API reference, principalArn).
+    const [, partition, account, role] = session;
+    return void ctx.addIssue({
+      code: "custom",
+      input: arn,
+      message: `is an STS session (what aws sts get-caller-identity prints), which EKS access entries refuse; name the role instead: arn:${partition}:iam::${account}:role/${role} (with its path, if it has one: aws iam get-role --role-name ${role} --query Role.Arn)`,
+    });
+  }
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn)) {
+    ctx.addIssue({ code: "custom", input: arn, message: "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins" });
+  }
+});
+
+
+/** The retention values CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays). */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** What every managed node group takes. */
 const nodeGroupShape = {
@@ -179,6 +198,10 @@ export const awsCluster = z
       .array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"]))
       .default(["api", "audit", "authenticator", "controllerManager", "scheduler"])
       .describe("Control-plane logs sent to CloudWatch."),
+    logRetentionDays: z
+      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]])
+      .default(90)
+      .describe("Days CloudWatch keeps the control-plane logs (the kit creates their log group, encrypted with its own KMS key; one of CloudWatch's retention values)."),
     addonVersions: z
       .partialRecord(z.enum(Object.keys(eks.addons) as [EksAddon, ...EksAddon[]]), z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'expected an add-on version such as "v1.22.4-eksbuild.3"'))
       .default({})

@@ -65,6 +65,7 @@ export class EksCluster extends pulumi.ComponentResource {
       ),
     ];
 
+    const logGroup = this.controlPlaneLogGroup(name, config, args.protect, child);
     this.cluster = new aws.eks.Cluster(
       `${name}-cluster`,
       {
@@ -88,7 +89,7 @@ export class EksCluster extends pulumi.ComponentResource {
         // The core add-ons below are EKS-managed at pinned versions, not the unmanaged defaults.
         bootstrapSelfManagedAddons: false,
       },
-      { ...child, dependsOn: policies, protect: args.protect },
+      { ...child, dependsOn: [...policies, logGroup], protect: args.protect },
     );
     this.name = this.cluster.name;
     this.securityGroupId = this.cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId!);
@@ -98,6 +99,42 @@ export class EksCluster extends pulumi.ComponentResource {
 
     this.createAccessEntries(name, config, args.teamPrincipals, child);
     this.registerOutputs({ name: this.name, endpoint: this.cluster.endpoint, oidcProviderArn: oidcProvider.arn });
+  }
+
+  /**
+   * The log group EKS writes control-plane logs to (`/aws/eks/<cluster>/cluster`, EKS user guide "Send
+   * control plane logs to CloudWatch Logs"), made before the cluster so EKS finds it instead of creating
+   * one that keeps logs forever unencrypted. Its KMS key lets CloudWatch Logs use it for exactly this log
+   * group (CloudWatch Logs user guide, "Encrypt log data using AWS KMS": the key policy's service principal
+   * and its kms:EncryptionContext:aws:logs:arn condition).
+   */
+  private controlPlaneLogGroup(name: string, config: AwsClusterConfig, protect: boolean, child: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup {
+    const partition = partitionOf(config.region);
+    const logGroupName = `/aws/eks/${config.name}/cluster`;
+    const key = new aws.kms.Key(
+      `${name}-logs-key`,
+      {
+        description: `${config.name}: EKS control-plane logs`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "Account", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${config.accountId}:root` }, Action: "kms:*", Resource: "*" },
+            {
+              Sid: "CloudWatchLogs",
+              Effect: "Allow",
+              Principal: { Service: `logs.${config.region}.amazonaws.com` },
+              Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+              Resource: "*",
+              Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${config.region}:${config.accountId}:log-group:${logGroupName}` } },
+            },
+          ],
+        }),
+      },
+      { ...child, protect },
+    );
+    return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, retentionInDays: config.logRetentionDays, kmsKeyId: key.arn }, child);
   }
 
   /** One access entry per principal (EKS allows one), with cluster-admin for admins and team groups for teams. */
