@@ -2,20 +2,23 @@
 // trip: KFP-shaped data in a real MariaDB (Debian), dumped as the `kfp` user, uploaded with the AWS CLI
 // (Debian's) to a real S3 endpoint on loopback (s3rver), the databases wiped and bootstrapped again,
 // the backup downloaded, verified and loaded: every table's row count and checksum must come back. A
-// corrupt or cut-short backup must fail the restore loudly and leave the database untouched.
+// corrupt or cut-short backup must fail the restore loudly and leave the database untouched. And the same
+// round trip with exactly the env the gcp-dev plan renders (GCS: region auto, checksums only when
+// required, the HMAC key), its endpoint rewritten to a strict front of the local server that records
+// every request and refuses the checksum headers GCS's XML API refuses.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { planStack } from "../engine/plan";
+import { planStack, type PlanResult } from "../engine/plan";
 import { BACKUP_NAME, BACKUP_PREFIX, RESTORE_NAME } from "../modules/backup";
 import { KFP_DATABASES, KFP_DB_USER } from "../modules/data/kfp-database";
 import { bootstrapSql } from "../modules/data/mysql-bootstrap-script";
-import { findObject, stackYaml, tempRoot } from "./helpers";
+import { findObject, stackYaml, tempRoot, withRestore } from "./helpers";
 import { mariadbMissing, startMariaDb, type MariaDb } from "./mariadb";
-import { AWS_CLI, awsCliMissing, startS3, type S3Server } from "./s3-server";
+import { AWS_CLI, AWS_CLI_WITH_CHECKSUMS, awsCliMissing, startS3, type S3Server } from "./s3-server";
 
 const missing = mariadbMissing() ?? awsCliMissing();
 const DATABASES = Object.values(KFP_DATABASES);
@@ -49,6 +52,77 @@ function kfpShapedRows(n: number): string {
   return rows.join("\n");
 }
 
+/** Each table's row count and checksum. */
+function fingerprintOf(db: MariaDb): string[] {
+  return db
+    .sql(DATABASES.map((d) => `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = '${d}' ORDER BY table_name;`).join("\n"))
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [schema, table] = line.split("\t");
+      const count = db.sql(`SELECT COUNT(*) FROM \`${schema}\`.\`${table}\`;`).trim();
+      const checksum = db.sql(`CHECKSUM TABLE \`${schema}\`.\`${table}\`;`).trim().split("\t")[1];
+      return `${schema}.${table} rows=${count} checksum=${checksum}`;
+    });
+}
+
+/** A container's env from the plan, secrets and hosts pointed at the test servers. */
+function envOf(container: any, s3: S3Server, overrides: Record<string, string>): Record<string, string> {
+  const secrets: Record<string, string> = {
+    "mysql-secret/username": kfp.name,
+    "mysql-secret/password": kfp.password,
+    "mlpipeline-minio-artifact/accesskey": s3.credentials.accessKeyId,
+    "mlpipeline-minio-artifact/secretkey": s3.credentials.secretAccessKey,
+  };
+  const env: Record<string, string> = {};
+  for (const e of container.env) {
+    const ref = e.valueFrom?.secretKeyRef;
+    const value = ref ? secrets[`${ref.name}/${ref.key}`] : e.value;
+    assert.ok(value !== undefined, `${container.name}: env ${e.name} from ${JSON.stringify(e.valueFrom)} is not known to the test`);
+    env[e.name] = value;
+  }
+  return { ...env, ...overrides };
+}
+
+/** The plan's backup scripts written to a directory, and the backup's and the restore's env (both steps each). */
+function planned(plan: PlanResult, s3: S3Server, servers: Record<string, string>) {
+  const scripts = mkdtempSync(join(tmpdir(), "kfp-backup-scripts-"));
+  for (const [file, text] of Object.entries((findObject(plan, "ConfigMap", `${BACKUP_NAME}-scripts`) as any).data)) writeFileSync(join(scripts, file), text as string);
+  const cron = (findObject(plan, "CronJob", BACKUP_NAME) as any).spec.jobTemplate.spec.template.spec;
+  const restore = (findObject(plan, "Job", RESTORE_NAME) as any).spec.template.spec;
+  return {
+    scripts,
+    backupEnv: { ...envOf(cron.initContainers[0], s3, servers), ...envOf(cron.containers[0], s3, servers) },
+    restoreEnv: { ...envOf(restore.initContainers[0], s3, servers), ...envOf(restore.containers[0], s3, servers) },
+  };
+}
+
+/** Runs one step's script with `env` only, under `cli` (the AWS CLI v2 first on PATH: a pip-installed v1 may shadow it elsewhere). */
+function runStep(scripts: string, step: string, env: Record<string, string>, cli = AWS_CLI!) {
+  const r = spawnSync("/bin/sh", [join(scripts, `${step}.sh`)], {
+    env: { PATH: `${dirname(cli)}:/usr/bin:/bin:${process.env.PATH}`, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A database with KFP's databases, the kfp user and KFP-shaped rows. */
+async function kfpDatabase(): Promise<MariaDb> {
+  const db = await startMariaDb();
+  db.sql(`SET @kfp_password = '${kfp.password}';\n${bootstrapSql(KFP_DB_USER, DATABASES)}`);
+  db.sql(KFP_SHAPED_DATA);
+  db.sql(kfpShapedRows(300));
+  return db;
+}
+
+/** Drops KFP's databases and bootstraps them again, empty, as a rebuilt stack would. */
+function wipe(db: MariaDb): void {
+  db.sql(DATABASES.map((d) => `DROP DATABASE \`${d}\`;`).join("\n"));
+  db.sql(`SET @kfp_password = '${kfp.password}';\n${bootstrapSql(KFP_DB_USER, DATABASES)}`);
+}
+
 describe("database backup and restore round trip on real servers", { skip: !process.env.CI && missing }, () => {
   let db: MariaDb;
   let s3: S3Server;
@@ -56,48 +130,8 @@ describe("database backup and restore round trip on real servers", { skip: !proc
   let backupEnv: Record<string, string>;
   let restoreEnv: Record<string, string>;
 
-  /** Each table's row count and checksum. */
-  const fingerprint = () =>
-    db.sql(
-      DATABASES.map((d) => `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = '${d}' ORDER BY table_name;`).join("\n"),
-    )
-      .trim()
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => {
-        const [schema, table] = line.split("\t");
-        const count = db.sql(`SELECT COUNT(*) FROM \`${schema}\`.\`${table}\`;`).trim();
-        const checksum = db.sql(`CHECKSUM TABLE \`${schema}\`.\`${table}\`;`).trim().split("\t")[1];
-        return `${schema}.${table} rows=${count} checksum=${checksum}`;
-      });
-
-  /** A container's env from the plan, secrets and hosts pointed at the test servers. */
-  function envOf(container: any, overrides: Record<string, string>): Record<string, string> {
-    const secrets: Record<string, string> = {
-      "mysql-secret/username": kfp.name,
-      "mysql-secret/password": kfp.password,
-      "mlpipeline-minio-artifact/accesskey": s3.credentials.accessKeyId,
-      "mlpipeline-minio-artifact/secretkey": s3.credentials.secretAccessKey,
-    };
-    const env: Record<string, string> = {};
-    for (const e of container.env) {
-      const ref = e.valueFrom?.secretKeyRef;
-      const value = ref ? secrets[`${ref.name}/${ref.key}`] : e.value;
-      assert.ok(value !== undefined, `${container.name}: env ${e.name} from ${JSON.stringify(e.valueFrom)} is not known to the test`);
-      env[e.name] = value;
-    }
-    return { ...env, ...overrides };
-  }
-
-  function run(step: string, env: Record<string, string>) {
-    // The AWS CLI v2 first on PATH (a pip-installed v1 may shadow it elsewhere).
-    const r = spawnSync("/bin/sh", [join(scripts, `${step}.sh`)], {
-      env: { PATH: `${dirname(AWS_CLI!)}:/usr/bin:/bin:${process.env.PATH}`, ...env },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
-  }
+  const fingerprint = () => fingerprintOf(db);
+  const run = (step: string, env: Record<string, string>) => runStep(scripts, step, env);
   const s3cli = (...args: string[]) =>
     spawnSync(AWS_CLI!, ["--endpoint-url", s3.endpoint, ...args], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, AWS_DEFAULT_REGION: "us-east-1" },
@@ -110,19 +144,10 @@ describe("database backup and restore round trip on real servers", { skip: !proc
     const root = tempRoot({ dev: stackYaml("  kfp-platform:restore: { backup: latest }\n") });
     const plan = await planStack("dev", { root, outDir: null, policyConfig: false });
     assert.deepEqual(plan.problems, []);
-    scripts = mkdtempSync(join(tmpdir(), "kfp-backup-scripts-"));
-    for (const [file, text] of Object.entries((findObject(plan, "ConfigMap", `${BACKUP_NAME}-scripts`) as any).data)) writeFileSync(join(scripts, file), text as string);
     const work = mkdtempSync(join(tmpdir(), "kfp-backup-work-"));
-    db = await startMariaDb();
+    db = await kfpDatabase();
     s3 = await startS3("mlpipeline");
-    const servers = { DB_HOST: "127.0.0.1", DB_PORT: String(db.port), S3_ENDPOINT_URL: s3.endpoint, BACKUP_DIR: work, HOME: work };
-    const cron = (findObject(plan, "CronJob", BACKUP_NAME) as any).spec.jobTemplate.spec.template.spec;
-    backupEnv = { ...envOf(cron.initContainers[0], servers), ...envOf(cron.containers[0], servers) };
-    const restore = (findObject(plan, "Job", RESTORE_NAME) as any).spec.template.spec;
-    restoreEnv = { ...envOf(restore.initContainers[0], servers), ...envOf(restore.containers[0], servers) };
-    db.sql(`SET @kfp_password = '${kfp.password}';\n${bootstrapSql(KFP_DB_USER, DATABASES)}`);
-    db.sql(KFP_SHAPED_DATA);
-    db.sql(kfpShapedRows(300));
+    ({ scripts, backupEnv, restoreEnv } = planned(plan, s3, { DB_HOST: "127.0.0.1", DB_PORT: String(db.port), S3_ENDPOINT_URL: s3.endpoint, BACKUP_DIR: work, HOME: work }));
   });
   after(async () => {
     await db?.stop();
@@ -143,8 +168,7 @@ describe("database backup and restore round trip on real servers", { skip: !proc
     const before = fingerprint();
     assert.ok(before.length >= 8, before.join("\n"));
     assert.ok(before.some((t) => t.startsWith("mlpipeline.run_details rows=300 ")));
-    db.sql(DATABASES.map((d) => `DROP DATABASE \`${d}\`;`).join("\n"));
-    db.sql(`SET @kfp_password = '${kfp.password}';\n${bootstrapSql(KFP_DB_USER, DATABASES)}`);
+    wipe(db);
     assert.equal(fingerprint().length, 0, "wiped");
     const download = run("download", restoreEnv);
     assert.equal(download.status, 0, download.out);
@@ -196,4 +220,90 @@ describe("database backup and restore round trip on real servers", { skip: !proc
     assert.doesNotMatch(listed, /20200101T000000Z/);
     assert.ok(listed.split("\n").filter((l) => l.endsWith("/kfp.sql")).length >= 1);
   });
+});
+
+describe("the round trip with the GCS plan's env, against a strict front of the S3 server", { skip: !process.env.CI && missing }, () => {
+  let db: MariaDb;
+  let s3: S3Server;
+  let rig: ReturnType<typeof planned>;
+  let bucket: string;
+
+  before(async () => {
+    if (missing) throw new Error(`${missing}; CI must install it`);
+    const plan = await planStack("gcp-dev", { root: withRestore("gcp-dev"), outDir: null, policyConfig: false });
+    assert.deepEqual(plan.problems, []);
+    const upload = (findObject(plan, "CronJob", BACKUP_NAME) as any).spec.jobTemplate.spec.template.spec.containers[0];
+    const plannedValue = (name: string) => upload.env.find((e: any) => e.name === name)?.value;
+    // The endpoint the test rewrites is GCS's; every S3 setting besides it stays the plan's.
+    assert.equal(plannedValue("S3_ENDPOINT_URL"), "https://storage.googleapis.com");
+    bucket = plannedValue("BUCKET");
+    db = await kfpDatabase();
+    s3 = await startS3(bucket, { strictFront: true });
+    const work = mkdtempSync(join(tmpdir(), "kfp-backup-gcs-"));
+    rig = planned(plan, s3, { DB_HOST: "127.0.0.1", DB_PORT: String(db.port), S3_ENDPOINT_URL: s3.endpoint, BACKUP_DIR: work, HOME: work });
+    assert.equal(rig.backupEnv.AWS_REGION, "auto");
+  });
+  after(async () => {
+    await db?.stop();
+    await s3?.stop();
+  });
+
+  /** Every request since `from` was signed for region auto, path-style to the endpoint's host, and accepted. */
+  function assertGcsShaped(from: number) {
+    const requests = s3.requests().slice(from);
+    assert.ok(requests.length >= 4, JSON.stringify(requests));
+    const host = new URL(s3.endpoint).host;
+    for (const r of requests) {
+      assert.equal(r.region, "auto", `${r.method} ${r.url}: SigV4 scope`);
+      assert.equal(r.host, host, `${r.method} ${r.url}: path-style, not <bucket>.${host}`);
+      assert.match(r.url, new RegExp(`^/${bucket}([/?]|$)`), `${r.method} ${r.url}: the bucket in the path`);
+      assert.deepEqual(r.refused, [], `${r.method} ${r.url}`);
+    }
+  }
+
+  it("backs up and restores every row with the plan's settings: region auto, path-style, no checksum headers", () => {
+    const before = fingerprintOf(db);
+    const from = s3.requests().length;
+    for (const step of ["dump", "upload"]) {
+      const r = runStep(rig.scripts, step, rig.backupEnv);
+      assert.equal(r.status, 0, r.out);
+    }
+    wipe(db);
+    assert.equal(fingerprintOf(db).length, 0, "wiped");
+    for (const step of ["download", "load"]) {
+      const r = runStep(rig.scripts, step, rig.restoreEnv);
+      assert.equal(r.status, 0, r.out);
+    }
+    assert.deepEqual(fingerprintOf(db), before, "0 rows lost, every checksum equal");
+    assertGcsShaped(from);
+    assert.deepEqual([...new Set(s3.requests().slice(from).map((r) => r.method))].sort(), ["GET", "HEAD", "PUT"]);
+  });
+
+  it(
+    "keeps a CLI with default integrity protections from sending the checksums GCS refuses, and only the settings do",
+    { skip: AWS_CLI_WITH_CHECKSUMS ? false : "no AWS CLI with default integrity protections here (v2 >= 2.23.0, or v1 on botocore >= 1.36)" },
+    () => {
+      const cli = AWS_CLI_WITH_CHECKSUMS!;
+      assert.equal(runStep(rig.scripts, "dump", rig.backupEnv, cli).status, 0);
+      let from = s3.requests().length;
+      const upload = runStep(rig.scripts, "upload", rig.backupEnv, cli);
+      assert.equal(upload.status, 0, upload.out);
+      const download = runStep(rig.scripts, "download", rig.restoreEnv, cli);
+      assert.equal(download.status, 0, download.out);
+      assertGcsShaped(from);
+
+      // Without the two settings the same CLI sends what GCS refuses, on upload and on download.
+      const { AWS_REQUEST_CHECKSUM_CALCULATION: _req, AWS_RESPONSE_CHECKSUM_VALIDATION: _res, ...defaults } = rig.backupEnv;
+      from = s3.requests().length;
+      const refusedUpload = runStep(rig.scripts, "upload", defaults, cli);
+      assert.notEqual(refusedUpload.status, 0, refusedUpload.out);
+      assert.match(refusedUpload.out, /InvalidArgument/);
+      assert.ok(s3.requests().slice(from).some((r) => r.method === "PUT" && r.refused.some((h) => h.startsWith("x-amz-checksum-"))), JSON.stringify(s3.requests().slice(from)));
+      const { AWS_REQUEST_CHECKSUM_CALCULATION: _req2, AWS_RESPONSE_CHECKSUM_VALIDATION: _res2, ...restoreDefaults } = rig.restoreEnv;
+      from = s3.requests().length;
+      const refusedDownload = runStep(rig.scripts, "download", restoreDefaults, cli);
+      assert.notEqual(refusedDownload.status, 0, refusedDownload.out);
+      assert.ok(s3.requests().slice(from).some((r) => r.method === "GET" && r.refused.includes("x-amz-checksum-mode")), JSON.stringify(s3.requests().slice(from)));
+    },
+  );
 });

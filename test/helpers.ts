@@ -1,7 +1,7 @@
 // Shared test helpers: temp project roots with hand-written stack files, and the plan CLI as a user runs it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer as netServer, type AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
@@ -34,6 +34,12 @@ export function runCli(command: string, args: string[]): { status: number | null
     timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temp project root holding one of the repository's stack files with a restore setting, so its plan holds the restore Job too. */
+export function withRestore(stack: string): string {
+  const text = readFileSync(join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+  return tempRoot({ [stack]: `${text.trimEnd()}\n  kfp-platform:restore: { backup: latest }\n` });
 }
 
 /** A minimal valid stack file; `extra` lines are appended under `config:`. */

@@ -36,6 +36,46 @@ export interface BackupCommon {
   readonly dependsOn: pulumi.Resource[];
 }
 
+/** The host the AWS CLI resolves by itself for a region: S3's regional endpoint (amazonaws.com, or .com.cn in China). */
+const AWS_S3_ENDPOINT = /^s3\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * The AWS CLI's settings for the object store, derived from the contract (endpoint, secure, region), not
+ * from its kind. The upload and download scripts pass S3_ENDPOINT_URL as --endpoint-url.
+ *
+ * - Endpoint: none when the contract's endpoint is the regional S3 endpoint the CLI resolves from the
+ *   region itself (AWS S3: virtual-hosted requests, the CLI's data-integrity defaults kept); otherwise
+ *   `http(s)://<endpoint>`: MinIO's Service, or GCS's XML API at https://storage.googleapis.com, which
+ *   takes S3 requests signed with an HMAC key (Google, "Simple migration from Amazon S3 to Cloud
+ *   Storage": change the endpoint, use the HMAC key; cloud.google.com/storage/docs/aws-simple-migration).
+ *   With an endpoint URL the CLI addresses buckets path-style (host/bucket/key) unless told `virtual`
+ *   (botocore args.py, compute_endpoint_resolver_builtin_defaults: AWS_S3_FORCE_PATH_STYLE), which MinIO's
+ *   Service name needs and GCS's XML API accepts (cloud.google.com/storage/docs/reference-uris).
+ * - Region: the contract's, signed into SigV4's credential scope. GCS: "auto", the region Google's own
+ *   S3-SDK sample for storage.googleapis.com uses (storage/docs/samples/storage-s3-sdk-list-buckets).
+ *   Both names: CLI v2 reads AWS_REGION first, CLI v1 only AWS_DEFAULT_REGION (botocore configprovider).
+ * - Checksums, on every endpoint but AWS's own: AWS CLI v2 2.23.0 (Jan 2025; v1 1.37 with botocore 1.36)
+ *   calculates a checksum for every upload by default (CRC64NVME in v2, CRC32 in v1; PutObject and
+ *   UploadPart, over HTTPS as an aws-chunked body with a trailing checksum) and asks for checksums on
+ *   downloads (aws-cli CHANGELOG 2.23.0, quoted in smnorris/bcfishpass#609 and storj/gateway-st#89; the
+ *   aws-chunked request in boto/boto3#751). Third-party S3 endpoints refuse them: GCS's XML API answers a
+ *   checksummed UploadPart with SignatureDoesNotMatch (qdrant/qdrant#9568) and a checksummed
+ *   CompleteMultipartUpload with 412 (langfuse/langfuse#13280). AWS's opt-out for such endpoints is
+ *   AWS_REQUEST_CHECKSUM_CALCULATION and AWS_RESPONSE_CHECKSUM_VALIDATION set to when_required (aws-cli
+ *   CHANGELOG 2.23.0; aws/aws-sdk-net#3610, "designed for usage with official AWS services"). The backup
+ *   image's CLI (versions.ts awsCli: 2.37.4) is past 2.23.0, so it needs them.
+ */
+export function awsCliSettings(store: Pick<ObjectStore, "endpoint" | "secure" | "region">): Record<string, string> {
+  const region = { AWS_REGION: store.region, AWS_DEFAULT_REGION: store.region };
+  if (AWS_S3_ENDPOINT.exec(store.endpoint)?.[1] === store.region) return region;
+  return {
+    ...region,
+    S3_ENDPOINT_URL: `${store.secure ? "https" : "http"}://${store.endpoint}`,
+    AWS_REQUEST_CHECKSUM_CALCULATION: "when_required",
+    AWS_RESPONSE_CHECKSUM_VALIDATION: "when_required",
+  };
+}
+
 /** The scripts ConfigMap, the ServiceAccount (with an identity limited to the backups' prefix where the store scopes one) and the pod's building blocks. */
 function backupParts(name: string, args: BackupCommon, parent: pulumi.Resource) {
   const opts = { parent, provider: args.provider, dependsOn: args.dependsOn };
@@ -53,11 +93,8 @@ function backupParts(name: string, args: BackupCommon, parent: pulumi.Resource) 
     literal("BUCKET", store.bucket),
     literal("PREFIX", BACKUP_PREFIX),
     literal("BACKUP_DIR", WORK),
-    literal("AWS_REGION", store.region),
-    // Newer AWS CLIs add CRC checksums by default, which S3-compatible stores (the 2019 MinIO) refuse.
-    literal("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"),
-    literal("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
-    ...(store.kind === "minio" ? [literal("S3_ENDPOINT_URL", `${store.secure ? "https" : "http"}://${store.endpoint}`)] : []),
+    ...Object.entries(awsCliSettings(store)).map(([name, value]) => literal(name, value)),
+    // Static keys where the store has them (MinIO, S3 with keys, GCS's HMAC key); IRSA needs none.
     ...(keys ? [fromSecret("AWS_ACCESS_KEY_ID", keys.secretName, keys.accessKeyKey), fromSecret("AWS_SECRET_ACCESS_KEY", keys.secretName, keys.secretKeyKey)] : []),
   ];
   const db = args.database;

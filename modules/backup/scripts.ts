@@ -1,6 +1,7 @@
 // The scripts of the database backup CronJob and the restore Job, in two steps each so every step runs
 // in the image that has its tool: the MySQL image dumps and loads (mysqldump, mysql), the AWS CLI image
-// uploads and downloads (S3 with IRSA or keys, or MinIO through its endpoint). They share an emptyDir.
+// uploads and downloads (S3 with IRSA or keys; MinIO, or GCS's XML API with an HMAC key, through the
+// endpoint URL and settings index.ts's awsCliSettings derives from the store). They share an emptyDir.
 // POSIX sh, no pipes whose failures would hide (dash has no pipefail): every step checks its result.
 
 /** File names inside the shared directory and under each backup's key. */
@@ -41,7 +42,7 @@ echo "backup: dumped $DATABASES ($(wc -c < "$BACKUP_DIR/${DUMP_FILE}") bytes)"
 /**
  * Step 2 of a backup (AWS CLI image): upload the dump and its checksum under <PREFIX>/<UTC stamp>/, check
  * the stored size, and delete backups older than RETENTION_DAYS. Env: BUCKET, PREFIX, RETENTION_DAYS,
- * BACKUP_DIR, optionally S3_ENDPOINT_URL (MinIO) and AWS credentials (keys; IRSA needs none).
+ * BACKUP_DIR, AWS_REGION, optionally S3_ENDPOINT_URL (MinIO, GCS) and AWS credentials (keys; IRSA needs none).
  */
 export function uploadScript(): string {
   return `#!/bin/sh
