@@ -281,9 +281,11 @@ describe("the round trip with the GCS plan's env, against a strict front of the 
 
   it(
     "keeps a CLI with default integrity protections from sending the checksums GCS refuses, and only the settings do",
-    { skip: AWS_CLI_WITH_CHECKSUMS ? false : "no AWS CLI with default integrity protections here (v2 >= 2.23.0, or v1 on botocore >= 1.36)" },
+    // The node machine image ships awscli 1.45.11 on botocore 1.43.11 (pip): CI has one; elsewhere skip.
+    { skip: AWS_CLI_WITH_CHECKSUMS || process.env.CI ? false : "no AWS CLI with default integrity protections here (v2 >= 2.23.0, or v1 on botocore >= 1.36: pip install awscli)" },
     () => {
-      const cli = AWS_CLI_WITH_CHECKSUMS!;
+      if (!AWS_CLI_WITH_CHECKSUMS) throw new Error("no AWS CLI with default integrity protections (v2 >= 2.23.0, or v1 on botocore >= 1.36); CI must have one");
+      const cli = AWS_CLI_WITH_CHECKSUMS;
       assert.equal(runStep(rig.scripts, "dump", rig.backupEnv, cli).status, 0);
       let from = s3.requests().length;
       const upload = runStep(rig.scripts, "upload", rig.backupEnv, cli);
