@@ -53,8 +53,11 @@ def consumer(payload: str, dataset: Input[Dataset]) -> str:
     return dataset.uri
 
 
+# The parameter's default stays on one line: KFP 2.14's compiler writes defaults unescaped into the
+# compiled YAML's comment header (pipeline_spec_builder.py, extract_comments_from_pipeline_spec), and a line
+# break there makes the file unreadable. The two-line PAYLOAD is passed as the run's argument instead.
 @dsl.pipeline(name=PIPELINE_NAME, description="kfp-platform e2e: a Dataset artifact handed from one step to the next.")
-def e2e_pipeline(payload: str = PAYLOAD):
+def e2e_pipeline(payload: str = "kfp-platform e2e"):
     made = producer(payload=payload)  # task name: producer (the launcher's object key has it)
     made.set_caching_options(False)
     used = consumer(payload=payload, dataset=made.outputs[OUTPUT_NAME])

@@ -449,7 +449,25 @@ describe("cloud stack tables (pull-request.yml, drift.yml, deploy.yml)", () => {
 describe("deploy.yml", () => {
   it("runs on pushes to main only", () => {
     assert.deepEqual(load("deploy.yml").on, { push: { branches: ["main"] } });
-    assert.equal(load("deploy.yml").concurrency["cancel-in-progress"], false);
+  });
+
+  it("serialises deployments per environment, so a prod approval pending never holds dev back", () => {
+    assert.equal(load("deploy.yml").concurrency, undefined, "a run-wide group would hold every later push behind a pending prod approval");
+    for (const [name, environment] of [["dev", "development"], ["prod", "production"]]) {
+      const j = job("deploy.yml", name);
+      assert.equal(j.environment?.name ?? j.environment, environment);
+      assert.deepEqual(j.concurrency, { group: `deploy-${environment}`, "cancel-in-progress": false }, name);
+    }
+  });
+
+  it("gives every deploy job credentials that outlast it: the job's timeout is below the role session", () => {
+    for (const name of ["dev", "prod"]) {
+      const j = job("deploy.yml", name);
+      const [credentials] = stepsUsing(j, "aws-actions/configure-aws-credentials");
+      const session = Number(credentials.with["role-duration-seconds"]);
+      assert.ok(Number(j["timeout-minutes"]) * 60 < session, `${name}: ${j["timeout-minutes"]} min against a ${session} s session`);
+      assert.ok(session <= 43200, "IAM allows at most 12 h");
+    }
   });
 
   it("deploys dev first, then prod behind the production environment", () => {
@@ -517,16 +535,18 @@ describe("drift.yml", () => {
           'echo "$*" >>"$RUNNER_TEMP/pulumi-args"',
           'case "$FAKE" in',
           '  clean) echo "Resources: 120 unchanged"; exit 0 ;;',
-          '  drift) echo "~ aws:s3/bucketV2:BucketV2 data update [diff: ~tags]"; echo "error: no changes were expected but changes were proposed" >&2; exit 255 ;;',
-          '  drift-new) echo "error: no changes were expected for preview but changes were proposed" >&2; exit 255 ;;',
-          '  *) echo "error: failed to load credentials" >&2; exit 255 ;;',
+          '  drift) echo "~ aws:s3/bucketV2:BucketV2 data update [diff: ~tags]"; echo "error: no changes were expected but changes were proposed" >&2; exit 7 ;;',
+          '  drift-reworded) echo "error: the preview proposed changes" >&2; exit 7 ;;',
+          // The old message with another exit code: a program error that happens to mention changes is no drift.
+          '  error-worded-like-drift) echo "error: no changes were expected but changes were proposed; then the program failed" >&2; exit 1 ;;',
+          '  *) echo "error: failed to load credentials" >&2; exit 3 ;;',
           "esac",
           "",
         ].join("\n"),
       );
       chmodSync(fake, 0o755);
       const preview = stepNamed(job("drift.yml", "drift"), /^preview$/);
-      for (const [mode, expected] of [["clean", "clean"], ["drift", "drift"], ["drift-new", "drift"], ["error", "error"]]) {
+      for (const [mode, expected] of [["clean", "clean"], ["drift", "drift"], ["drift-reworded", "drift"], ["error-worded-like-drift", "error"], ["error", "error"]]) {
         const env = { PATH: `${dir}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_OUTPUT: join(dir, `out-${mode}`), GITHUB_STEP_SUMMARY: join(dir, "summary"), STACK: "aws-dev", POLICY_ENV: "dev", FAKE: mode };
         const r = runStep(preview.run, env, dir);
         assert.equal(r.status, 0, `${mode}: ${r.stderr}`);
@@ -636,8 +656,37 @@ describe("e2e.yml and e2e/", () => {
     assert.match(run, /pipeline\.py" check-artifact /);
   });
 
-  it("e2e/pipeline.py is valid Python", { skip: spawnSync("python3", ["--version"]).status === 0 ? false : "python3 is not installed" }, () => {
+  it("e2e/pipeline.py is valid Python", { skip: spawnSync("python3", ["--version"]).status === 0 ? false : "python3 is not installed (apt-get install python3)" }, () => {
     const r = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", join(REPO_ROOT, "e2e/pipeline.py")], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
+  });
+
+  // KFP 2.14's compiler writes each pipeline parameter's default unescaped into the YAML comment header;
+  // a default with a line break ends the comment and the SDK's own read-back of the file fails
+  // (ScannerError) before any run is submitted.
+  const header = (file: string): Record<string, string> => {
+    const r = spawnSync("python3", [join(REPO_ROOT, "test/fixtures/pipeline_header.py"), file], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const python = spawnSync("python3", ["--version"]).status === 0 ? false : "python3 is not installed (apt-get install python3)";
+
+  it("e2e/pipeline.py compiles to a header that is still YAML comments (no parameter default breaks a line)", { skip: python }, () => {
+    const headers = header(join(REPO_ROOT, "e2e/pipeline.py"));
+    assert.deepEqual(Object.keys(headers), ["e2e_pipeline"]);
+    for (const [name, text] of Object.entries(headers)) {
+      const stray = text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+      assert.deepEqual(stray, [], `${name}'s compiled header has lines YAML would read as content`);
+      assert.deepEqual(parse(`${text}pipelineInfo: {name: x}\n`), { pipelineInfo: { name: "x" } });
+    }
+  });
+
+  it("the header check catches a multi-line default, the mistake that broke the e2e run", { skip: python }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "kfp-header-"));
+    const file = join(dir, "p.py");
+    writeFileSync(file, 'from kfp import dsl\nPAYLOAD = "a\\nb"\n@dsl.pipeline(name="p")\ndef p(payload: str = PAYLOAD, n: int = 3):\n    pass\n');
+    const text = header(file).p;
+    assert.equal(text, "# Inputs:\n#    n: int [Default: 3]\n#    payload: str [Default: 'a\nb']\n");
+    assert.throws(() => parse(`${text}pipelineInfo: {name: x}\n`));
   });
 });
