@@ -15,8 +15,9 @@ import { KNOWN_METRICS, metricNames } from "../modules/monitoring/metrics";
 import type { RuleGroup } from "../modules/monitoring/rules";
 import { ALERT_CASES, type AlertCase } from "./alert-cases";
 import { findObject, REPO_ROOT } from "./helpers";
+import { skipWithout, toolMissing } from "./system-tools";
 
-const promtoolMissing = spawnSync("sh", ["-c", "command -v promtool"]).status !== 0;
+const promtoolMissing = toolMissing("promtool", "prometheus");
 const plans: Record<string, PlanResult> = {};
 const dir = mkdtempSync(join(tmpdir(), "kfp-alerts-"));
 
@@ -68,7 +69,7 @@ function testFile(rules: ReturnType<typeof rulesOf>, cases: [string, AlertCase][
   });
 }
 
-describe("alert rules", { skip: !process.env.CI && promtoolMissing }, () => {
+describe("alert rules", { skip: skipWithout(promtoolMissing) }, () => {
   it("pass promtool check rules on every stack", () => {
     for (const [stack, plan] of Object.entries(plans)) {
       writeFileSync(join(dir, `${stack}.yaml`), stringify({ groups: groupsOf(plan) }));

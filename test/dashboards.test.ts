@@ -14,8 +14,9 @@ import { GRID_COLUMNS, queriesOf } from "../modules/monitoring/dashboards/model"
 import { dashboardPictures } from "../modules/monitoring/dashboards/pictures";
 import { KNOWN_METRICS, metricNames } from "../modules/monitoring/metrics";
 import { REPO_ROOT } from "./helpers";
+import { skipWithout, toolMissing } from "./system-tools";
 
-const promtoolMissing = spawnSync("sh", ["-c", "command -v promtool"]).status !== 0;
+const promtoolMissing = toolMissing("promtool", "prometheus");
 const dashboards = stackDashboards("kubeflow", true);
 const plans: Record<string, PlanResult> = {};
 
@@ -24,7 +25,7 @@ before(async () => {
 });
 
 describe("dashboards", () => {
-  it("have queries that parse (promtool check rules, each query a recording rule)", { skip: !process.env.CI && promtoolMissing }, () => {
+  it("have queries that parse (promtool check rules, each query a recording rule)", { skip: skipWithout(promtoolMissing) }, () => {
     const dir = mkdtempSync(join(tmpdir(), "kfp-dashboards-"));
     const rules = dashboards.flatMap((d) => queriesOf(d).map((q, i) => ({ record: `dashboard:${d.uid.replace(/-/g, "_")}:${i}`, expr: q.expr })));
     writeFileSync(join(dir, "queries.yaml"), stringify({ groups: [{ name: "dashboards", rules }] }));

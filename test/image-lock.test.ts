@@ -2,7 +2,7 @@
 // here, images pushed through its HTTP API; `--resolve` records what the registry serves, `--check`
 // catches a re-pushed tag; and the anonymous Bearer-token flow public registries use, against a stand-in.
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -16,8 +16,9 @@ import { ImageResolver } from "../modules/images";
 import { LOCK_FILE, readLock } from "../modules/images/lock";
 import { images } from "../modules/versions";
 import { freePort, REPO_ROOT, runCli } from "./helpers";
+import { skipWithout, toolMissing } from "./system-tools";
 
-const missing = spawnSync("sh", ["-c", "command -v docker-registry"]).status !== 0;
+const missing = toolMissing("docker-registry", "docker-registry");
 const sha256 = (data: Buffer | string) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
 /** Uploads one blob (monolithic upload); returns its descriptor. */
@@ -53,7 +54,7 @@ async function push(base: string, name: string, tag: string, ...layerTexts: stri
   });
 }
 
-describe("image digest lock against the Distribution registry", { skip: !process.env.CI && missing }, () => {
+describe("image digest lock against the Distribution registry", { skip: skipWithout(missing) }, () => {
   let registry: ChildProcess;
   let host: string;
   let base: string;

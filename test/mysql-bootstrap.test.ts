@@ -12,15 +12,16 @@ import { KFP_DATABASES, KFP_DB_USER } from "../modules/data/mysql";
 import { BOOTSTRAP_NAME, MONITOR_DB_USER } from "../modules/data/mysql-bootstrap";
 import { bootstrapSql, MONITOR_GRANTS } from "../modules/data/mysql-bootstrap-script";
 import { findObject, REPO_ROOT } from "./helpers";
+import { skipWithout, toolMissing } from "./system-tools";
 import { mariadbMissing, startMariaDb, type MariaDb } from "./mariadb";
 
 const missing = mariadbMissing();
 /** An admin like RDS's master user: every privilege with grant option, not root. */
 const admin = { name: "admin", password: "Adm1nPassw0rd" };
 const MONITOR_PASSWORD = "Mon1torPassw0rd";
-const exporterMissing = spawnSync("sh", ["-c", "command -v prometheus-mysqld-exporter"]).status !== 0;
+const exporterMissing = toolMissing("prometheus-mysqld-exporter", "prometheus-mysqld-exporter");
 
-describe("database bootstrap Job on a real server", { skip: !process.env.CI && missing }, () => {
+describe("database bootstrap Job on a real server", { skip: skipWithout(missing) }, () => {
   let db: MariaDb;
   let dir: string;
   let job: any;
@@ -108,7 +109,7 @@ describe("database bootstrap Job on a real server", { skip: !process.env.CI && m
     assert.match(grants, new RegExp(`GRANT ${MONITOR_GRANTS.replace("REPLICATION CLIENT", "(REPLICATION CLIENT|BINLOG MONITOR)")} ON \\*\\.\\* TO`));
   });
 
-  it("lets mysqld_exporter's default collectors all succeed as the metrics user (Debian's exporter)", { skip: !process.env.CI && exporterMissing }, async () => {
+  it("lets mysqld_exporter's default collectors all succeed as the metrics user (Debian's exporter)", { skip: skipWithout(exporterMissing) }, async () => {
     const exporter = spawn("prometheus-mysqld-exporter", ["--web.listen-address=127.0.0.1:19104"], {
       env: { DATA_SOURCE_NAME: `${MONITOR_DB_USER}:${MONITOR_PASSWORD}@(127.0.0.1:${db.port})/` },
       stdio: "ignore",

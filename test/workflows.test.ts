@@ -11,6 +11,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { releases } from "../modules/versions";
 import { REPO_ROOT } from "./helpers";
+import { skipWithout, toolMissing } from "./system-tools";
 
 const WORKFLOWS_DIR = join(REPO_ROOT, ".github/workflows");
 const WORKFLOWS = ["pull-request.yml", "deploy.yml", "drift.yml", "e2e.yml"];
@@ -105,7 +106,8 @@ function runStep(script: string, env: Record<string, string>, cwd: string) {
   writeFileSync(file, script);
   return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
 }
-const hasJq = spawnSync("jq", ["--version"]).status === 0;
+const jqMissing = toolMissing("jq", "jq");
+const python = skipWithout(toolMissing("python3", "python3"));
 
 // --- actions/github-script, run against an in-memory GitHub ------------------------------------------
 
@@ -422,7 +424,7 @@ describe("cloud stack tables (pull-request.yml, drift.yml, deploy.yml)", () => {
     for (const d of deployed) assert.equal(d.env, envs.get(d.stack), `deploy.yml: ${d.stack}`);
   });
 
-  it("the cloud-stacks step keeps only stacks whose role variable is set, and none without a backend", { skip: hasJq ? false : "jq is not installed (GitHub's runners have it)" }, () => {
+  it("the cloud-stacks step keeps only stacks whose role variable is set, and none without a backend", { skip: skipWithout(jqMissing) }, () => {
     const dir = mkdtempSync(join(tmpdir(), "kfp-stacks-"));
     try {
       for (const file of ["pull-request.yml", "drift.yml"]) {
@@ -656,7 +658,7 @@ describe("e2e.yml and e2e/", () => {
     assert.match(run, /pipeline\.py" check-artifact /);
   });
 
-  it("e2e/pipeline.py is valid Python", { skip: spawnSync("python3", ["--version"]).status === 0 ? false : "python3 is not installed (apt-get install python3)" }, () => {
+  it("e2e/pipeline.py is valid Python", { skip: python }, () => {
     const r = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", join(REPO_ROOT, "e2e/pipeline.py")], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
   });
@@ -669,7 +671,6 @@ describe("e2e.yml and e2e/", () => {
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout);
   };
-  const python = spawnSync("python3", ["--version"]).status === 0 ? false : "python3 is not installed (apt-get install python3)";
 
   it("e2e/pipeline.py compiles to a header that is still YAML comments (no parameter default breaks a line)", { skip: python }, () => {
     const headers = header(join(REPO_ROOT, "e2e/pipeline.py"));
