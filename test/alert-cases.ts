@@ -23,6 +23,8 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
     { name: "half the runs failing for an hour", series: { [finished("Succeeded")]: "0+1x90", [finished("Failed")]: "0+1x90" }, at: 80, fires: {}, value: 0.5 },
     { name: "one failure in eleven", series: { [finished("Succeeded")]: "0+10x90", [finished("Failed")]: "0+1x90" }, at: 80 },
     { name: "too few runs to judge", series: { [finished("Failed")]: "0+0.05x90" }, at: 80 },
+    // After a controller restart Argo has no Succeeded series until a run succeeds (never zero-initialised).
+    { name: "every run failing, no Succeeded series at all", series: { [finished("Failed")]: "0+1x90" }, at: 80, fires: {}, value: 0 },
   ],
   KfpApiServerDown: [
     { name: "target down", series: { 'up{job="kfp-api-server"}': "0x20" }, at: 10, fires: {} },
@@ -42,6 +44,18 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
       at: 50,
     },
     { name: "nothing finished", series: { [finished("Succeeded")]: "5x60" }, at: 50 },
+    {
+      // RetryRun re-creates the Workflow under its old name: KFP's series for it grows, no new one appears.
+      name: "only retried runs finish, and KFP records the retries",
+      series: { [finished("Failed")]: "0+1x60", 'resource_manager_workflow_runs_failed{profile="kubeflow",workflow="retried-run"}': "1x30 2x30" },
+      at: 50,
+    },
+    {
+      name: "only retried runs finish, and KFP records nothing",
+      series: { [finished("Failed")]: "0+1x60", 'resource_manager_workflow_runs_failed{profile="kubeflow",workflow="retried-run"}': "1x60" },
+      at: 50,
+      fires: {},
+    },
   ],
   KfpComponentUnavailable: [
     {
@@ -149,4 +163,75 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
       at: 20,
     },
   ],
+  MinioDown: [
+    { name: "MinIO target down", series: { 'up{job="minio"}': "0x20" }, at: 10, fires: {} },
+    { name: "MinIO up", series: { 'up{job="minio"}': "1x20" }, at: 10 },
+  ],
+  KubeStateMetricsAbsent: [
+    { name: "kube-state-metrics not scraped", series: { 'up{job="kfp-api-server"}': "1x20" }, at: 15, fires: {} },
+    { name: "kube-state-metrics scraped", series: { 'up{job="kube-state-metrics"}': "1x20" }, at: 15 },
+  ],
+  GpuNodeWithoutGpus: [
+    {
+      name: "an a10g node whose device plugin advertises nothing",
+      series: { 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x30", 'kube_node_status_allocatable{node="ip-10-0-1-6",resource="nvidia_com_gpu",unit="integer"}': "1x30" },
+      at: 20,
+      fires: { node: "ip-10-0-1-5", label_kfp_platform_pool: "a10g" },
+    },
+    {
+      name: "an a10g node advertising its GPU",
+      series: { 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x30", 'kube_node_status_allocatable{node="ip-10-0-1-5",resource="nvidia_com_gpu",unit="integer"}': "1x30" },
+      at: 20,
+    },
+    { name: "a CPU node", series: { 'kube_node_labels{node="ip-10-0-2-1",label_kfp_platform_pool="system"}': "1x30" }, at: 20 },
+  ],
+  DcgmExporterDown: [
+    {
+      name: "an a10g node with no exporter scraped",
+      series: { 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x30", 'up{job="dcgm-exporter",node="ip-10-0-1-6"}': "1x30" },
+      at: 20,
+      fires: { node: "ip-10-0-1-5", label_kfp_platform_pool: "a10g" },
+    },
+    {
+      name: "an a10g node whose exporter is scraped",
+      series: { 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x30", 'up{job="dcgm-exporter",node="ip-10-0-1-5"}': "1x30" },
+      at: 20,
+    },
+  ],
 };
+
+/**
+ * The alert that notices when a scrape job's exporter is down or was never scraped: with it gone, the
+ * alerts built on its series go quiet, and this one must fire instead.
+ */
+export const WATCHER: Readonly<Record<string, { alert: string; series?: Record<string, string>; labels?: Record<string, string> }>> = {
+  "argo-workflow-controller": { alert: "ArgoControllerDown" },
+  "kfp-api-server": { alert: "KfpApiServerDown" },
+  "mysqld-exporter": { alert: "MysqlExporterAbsent" },
+  "kube-state-metrics": { alert: "KubeStateMetricsAbsent" },
+  minio: { alert: "MinioDown" },
+  // Per node: a GPU pool node whose exporter target is down.
+  "dcgm-exporter": {
+    alert: "DcgmExporterDown",
+    series: { 'kube_node_labels{node="ip-10-0-1-5",label_kfp_platform_pool="a10g"}': "1x40", 'up{job="dcgm-exporter",node="ip-10-0-1-5"}': "0x40" },
+    labels: { node: "ip-10-0-1-5", label_kfp_platform_pool: "a10g" },
+  },
+};
+
+/**
+ * For each alert, two more cases: before any of its input series exists (a fresh install, a restarted
+ * exporter, a counter never initialised), and with its exporter down. An alert built on absent() fires in
+ * both; every other one is silent, and then the exporter's watcher (above) must fire on the same series.
+ */
+export function inputCases(alert: string, source: string, absentStyle: boolean): { case: AlertCase; watcher?: [string, AlertCase] }[] {
+  const noInput: AlertCase = { name: "none of its input series exist yet", series: { 'up{job="unrelated"}': "1x40" }, at: 30, ...(absentStyle ? { fires: {} } : {}) };
+  const watch = WATCHER[source];
+  const down: AlertCase = { name: `its exporter (${source}) is down`, series: { [`up{job="${source}"}`]: "0x40", ...watch?.series }, at: 30, ...(absentStyle ? { fires: {} } : {}) };
+  return [
+    { case: noInput },
+    {
+      case: down,
+      ...(watch && !absentStyle ? { watcher: [watch.alert, { ...down, name: `${alert}'s exporter down: ${watch.alert} notices`, fires: watch.labels ?? {} }] as [string, AlertCase] } : {}),
+    },
+  ];
+}

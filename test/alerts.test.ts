@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { stringify } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
-import { anchor } from "../modules/monitoring/alerts";
+import { anchor, platformAlerts } from "../modules/monitoring/alerts";
 import { ALERTS_RULE } from "../modules/monitoring";
 import { KNOWN_METRICS, metricNames } from "../modules/monitoring/metrics";
 import type { RuleGroup } from "../modules/monitoring/rules";
-import { ALERT_CASES, type AlertCase } from "./alert-cases";
+import { ALERT_CASES, inputCases, type AlertCase } from "./alert-cases";
 import { findObject, REPO_ROOT } from "./helpers";
 import { skipWithout, toolMissing } from "./system-tools";
 
@@ -79,20 +79,42 @@ describe("alert rules", { skip: skipWithout(promtoolMissing) }, () => {
     }
   });
 
-  it("each fire when they should and stay silent when they should not (promtool test rules)", () => {
-    const rules = rulesOf(plans["aws-prod"]);
-    const a10g = (plans["aws-prod"].outputs.gpuPools as { name: string; driver: string }[]).find((p) => p.name === "a10g")!;
-    assert.equal(a10g.driver, "580.159.03", "the driver cases use aws-prod's a10g pin");
-    for (const rule of rules) {
-      const cases = ALERT_CASES[rule.alert] ?? [];
-      assert.ok(cases.some((c) => c.fires) && cases.some((c) => !c.fires), `${rule.alert} needs a firing and a silent case`);
-    }
-    writeFileSync(join(dir, "rules.yaml"), stringify({ groups: groupsOf(plans["aws-prod"]) }));
-    const cases = Object.entries(ALERT_CASES).flatMap(([alert, list]) => list.map((c): [string, AlertCase] => [alert, c]));
-    writeFileSync(join(dir, "tests.yaml"), testFile(rules, cases));
-    const r = promtool(["test", "rules", "tests.yaml"]);
-    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
-    assert.match(r.stdout, /SUCCESS/);
+  // Which exporter each alert reads (every alert the kit has, GPU and MinIO ones included).
+  const sources = new Map(
+    platformAlerts({ platformNamespace: "kubeflow", parallelism: 500, workflowWorkers: 32, gpuPools: [{ name: "a10g", driverVersion: "x" }], gpuPendingMinutes: 20, minio: true }).map((a) => [a.name, a.source]),
+  );
+
+  // aws-prod has the GPU alerts, local the MinIO one: together every alert.
+  for (const stack of ["aws-prod", "local"]) {
+    it(`each fire when they should, stay silent when they should not, and say something when their inputs are missing or their exporter is down (promtool test rules, ${stack})`, () => {
+      const rules = rulesOf(plans[stack]);
+      if (stack === "aws-prod") {
+        const a10g = (plans["aws-prod"].outputs.gpuPools as { name: string; driver: string }[]).find((p) => p.name === "a10g")!;
+        assert.equal(a10g.driver, "580.159.03", "the driver cases use aws-prod's a10g pin");
+      }
+      const cases: [string, AlertCase][] = [];
+      for (const rule of rules) {
+        const own = ALERT_CASES[rule.alert] ?? [];
+        assert.ok(own.some((c) => c.fires) && own.some((c) => !c.fires), `${rule.alert} needs a firing and a silent case`);
+        const source = sources.get(rule.alert);
+        assert.ok(source, `${rule.alert} names the exporter it reads`);
+        cases.push(...own.map((c): [string, AlertCase] => [rule.alert, c]));
+        for (const extra of inputCases(rule.alert, source, rule.expr.startsWith("absent("))) {
+          cases.push([rule.alert, extra.case]);
+          if (extra.watcher && rules.some((r) => r.alert === extra.watcher![0])) cases.push(extra.watcher);
+        }
+      }
+      writeFileSync(join(dir, "rules.yaml"), stringify({ groups: groupsOf(plans[stack]) }));
+      writeFileSync(join(dir, "tests.yaml"), testFile(rules, cases));
+      const r = promtool(["test", "rules", "tests.yaml"]);
+      assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, /SUCCESS/);
+    });
+  }
+
+  it("every exporter an alert reads is watched by an alert that fires when it is gone", () => {
+    const watched = new Set(["argo-workflow-controller", "kfp-api-server", "mysqld-exporter", "kube-state-metrics", "minio", "dcgm-exporter"]);
+    for (const [alert, source] of sources) assert.ok(watched.has(source), `${alert} reads ${source}, which nothing watches`);
   });
 
   it("catches a wrong expectation (the unit tests can fail)", () => {

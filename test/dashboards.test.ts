@@ -37,6 +37,21 @@ describe("dashboards", () => {
     assert.notEqual(spawnSync("promtool", ["check", "rules", "broken.yaml"], { cwd: dir }).status, 0);
   });
 
+  it("show 0%, not No data, for the success rate when every run failed and no Succeeded series exists", { skip: skipWithout(promtoolMissing) }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "kfp-dashboards-"));
+    const stat = queriesOf(dashboards.find((d) => d.uid === "kfp-platform-overview")!).find((q) => q.panel.startsWith("Pipeline success rate"))!;
+    const test = (series: Record<string, string>, value: number) => ({
+      interval: "1m",
+      input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
+      promql_expr_test: [{ expr: stat.expr, eval_time: "80m", exp_samples: [{ labels: "{}", value }] }],
+    });
+    const failed = 'argo_workflows_total_count{phase="Failed",job="argo-workflow-controller"}';
+    const succeeded = 'argo_workflows_total_count{phase="Succeeded",job="argo-workflow-controller"}';
+    writeFileSync(join(dir, "t.yaml"), stringify({ rule_files: [], evaluation_interval: "1m", tests: [test({ [failed]: "0+1x90" }, 0), test({ [failed]: "0+1x90", [succeeded]: "0+3x90" }, 0.75)] }));
+    const r = spawnSync("promtool", ["test", "rules", "t.yaml"], { cwd: dir, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
   it("name only metrics the pinned exporters emit (modules/monitoring/metrics.ts)", () => {
     for (const d of dashboards) {
       for (const q of queriesOf(d)) assert.deepEqual(metricNames(q.expr).filter((m) => !KNOWN_METRICS.has(m)), [], `${d.uid} "${q.panel}": ${q.expr}`);

@@ -123,6 +123,7 @@ export class Monitoring extends pulumi.ComponentResource {
       workflowWorkers: args.kfp.workflowWorkers,
       gpuPools: args.gpuPools.map((p) => ({ name: p.name, driverVersion: p.driverVersion })),
       gpuPendingMinutes: s.gpuPendingMinutes,
+      minio: args.minio,
     });
     new k8s.apiextensions.CustomResource(
       `${name}-alerts`,

@@ -43,6 +43,7 @@ export const METRICS: Readonly<Record<string, MetricSource>> = {
       "kube_pod_container_resource_requests",
       "kube_pod_status_phase",
       "kube_node_labels",
+      "kube_node_status_allocatable",
       "kube_deployment_status_replicas_available",
       "kube_deployment_spec_replicas",
     ],

@@ -1,10 +1,9 @@
 // The platform overview: are runs flowing, is Argo keeping up, is etcd filling, are KFP's components and
 // its database healthy, which steps die of memory or images.
-import { JOBS, SUCCESS_RATE } from "../alerts";
+import { JOBS, SUCCESS_RATE, successRate } from "../alerts";
 import type { Dashboard } from "./model";
 
 export function platformDashboard(platformNamespace: string): Dashboard {
-  const finished = 'phase=~"Succeeded|Failed|Error"';
   return {
     uid: "kfp-platform-overview",
     title: "KFP platform overview",
@@ -17,7 +16,8 @@ export function platformDashboard(platformNamespace: string): Dashboard {
           kind: "stat",
           width: 6,
           unit: "percentunit",
-          queries: [{ expr: `sum(increase(argo_workflows_total_count{phase="Succeeded"}[${SUCCESS_RATE.window}])) / sum(increase(argo_workflows_total_count{${finished}}[${SUCCESS_RATE.window}]))` }],
+          // 0%, not "No data", when runs fail and none has succeeded since the controller started.
+          queries: [{ expr: successRate(SUCCESS_RATE.window) }],
         },
         { title: "Workflow objects in etcd", kind: "stat", width: 6, queries: [{ expr: "sum(argo_workflows_gauge)" }] },
       ],
