@@ -33,6 +33,8 @@ export interface MonitoringArgs {
   readonly gpuPools: readonly GpuPool[];
   readonly database: Database;
   readonly minio: boolean;
+  /** Whether the cluster's DNS is CoreDNS, which the chart scrapes by default (not on GKE: kube-dns). */
+  readonly coreDns: boolean;
   /** StorageClass of Prometheus's volumes; unset uses the cluster's default. */
   readonly storageClass?: string;
   readonly images: ImageResolver;
@@ -94,6 +96,7 @@ export class Monitoring extends pulumi.ComponentResource {
           resources: s.resources,
           grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
           dashboardsNamespace: ns,
+          coreDns: args.coreDns,
         }),
         // Prometheus and Grafana come up within minutes; Helm waits for them.
         timeout: 900,
