@@ -241,6 +241,19 @@ describe("GPU policies", () => {
     assert.deepEqual(await violations(gpuNodesTainted, "kubernetes:apps/v1:DaemonSet", daemon([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }])), []);
   });
 
+  it("fails a GPU Operator release whose daemons or NFD worker do not tolerate the GPU and spot taints", async () => {
+    const RELEASE = "kubernetes:helm.sh/v3:Release";
+    const planned = (await planStack("gcp-dev", { root: REPO_ROOT, outDir: null })).resources.find((r) => r.inputs.chart === charts.gpuOperator.chart)!.inputs;
+    assert.deepEqual(await violations(gpuNodesTainted, RELEASE, planned), []);
+    // The chart's defaults (no lists set) tolerate only nvidia.com/gpu: spot GPU nodes would get no driver.
+    const defaults = (await violations(gpuNodesTainted, RELEASE, { chart: "gpu-operator", values: {} })) as string[];
+    assert.equal(defaults.length, 2);
+    assert.match(defaults[0], /values\.daemonsets\.tolerations does not tolerate kfp-platform\/spot, so GPU nodes with that taint get no driver/);
+    assert.match(defaults[1], /node-feature-discovery"\]\.worker\.tolerations does not tolerate kfp-platform\/spot/);
+    const noGpu = { chart: "gpu-operator", values: { ...(planned.values as any), daemonsets: { tolerations: [{ key: "kfp-platform/spot", operator: "Exists", effect: "NoSchedule" }] } } };
+    assert.match(((await violations(gpuNodesTainted, RELEASE, noGpu)) as string[])[0], /daemonsets\.tolerations does not tolerate nvidia\.com\/gpu[,;]/);
+  });
+
   it("fails a CUDA label the release's driver does not run", async () => {
     assert.deepEqual(await violations(gpuDriversPinned, EKS, gpuGroup({ labels: { "kfp-platform/cuda": "12.8", "kfp-platform/cuda-13.0": "true" } })), []);
     const found = (await violations(gpuDriversPinned, EKS, gpuGroup({ labels: { "kfp-platform/cuda": "12.8", "kfp-platform/cuda-13.1": "true" } }))) as string[];
