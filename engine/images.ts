@@ -1,4 +1,6 @@
 // Every image a stack pulls, pipeline-time images included, for mirroring into a private registry.
+import { operatorImages } from "../modules/gpu/operator";
+import { charts } from "../modules/versions";
 import type { PlanResult } from "./plan";
 
 /** Images the cluster pulls at run time without a container spec in the plan, and where the plan names them. */
@@ -17,9 +19,21 @@ function runtimeImages(plan: PlanResult): string[] {
   return found;
 }
 
-/** Container images of every workload plus the run-time images, sorted and unique. */
+/** The GPU Operator releases' values: the plan holds the release, not the pods the operator makes. */
+const operatorReleases = (plan: PlanResult) =>
+  plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === charts.gpuOperator.chart).map((r) => operatorImages(r.inputs.values as any));
+
+/**
+ * Images pulled under a tag each node completes: the GPU Operator's driver, whose tag the operator
+ * suffixes with the node's OS (`-ubuntu24.04`); listed without the suffix.
+ */
+export function perNodeImages(plan: PlanResult): string[] {
+  return operatorReleases(plan).map((o) => o.driverWithoutOs);
+}
+
+/** Container images of every workload, the run-time images and the GPU Operator's, sorted and unique. */
 export function imagesOf(plan: PlanResult): string[] {
-  const refs = new Set<string>(runtimeImages(plan));
+  const refs = new Set<string>([...runtimeImages(plan), ...operatorReleases(plan).flatMap((o) => o.pulled)]);
   for (const { object } of plan.objects) {
     const spec = (object as any).spec?.template?.spec ?? (object as any).spec?.jobTemplate?.spec?.template?.spec;
     for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) refs.add(c.image);

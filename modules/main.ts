@@ -126,6 +126,8 @@ export async function main() {
         gpuPools: foundation.gpuPools,
         database,
         minio: foundation.objectStore.kind === "minio",
+        // GKE runs kube-dns; EKS, kind, k3d and kubeadm clusters run CoreDNS.
+        coreDns: config.cluster.target !== "gcp",
         storageClass: config.cluster.target === "existing" ? config.cluster.storageClass : undefined,
         images,
         provider: foundation.provider,

@@ -8,13 +8,17 @@ export interface ImagePin {
   readonly tag: string;
   /** Optional content digest (`sha256:...`); when set, the image reference is `repo:tag@digest`. */
   readonly digest?: string;
-  /** Set when only one cloud's foundation runs the image (registry caches elsewhere leave it out). */
-  readonly onlyOn?: "aws" | "gcp";
+  /** Set when only some targets run the image (a cloud's registry caches leave out what it never runs). */
+  readonly onlyOn?: readonly ("aws" | "gcp" | "existing")[];
   readonly why: string;
 }
 
 /** The busybox release both busybox images use (the cache image and the pre-pull tools). */
 const BUSYBOX = "1.36.1";
+/** The NVIDIA GPU Operator release: its chart (charts.gpuOperator) and its own image (images.gpuOperator). */
+const GPU_OPERATOR = "v26.7.0";
+/** Where the GPU Operator runs: GKE GPU pools and existing clusters' `driver: gpu-operator` pools, never EKS. */
+const OPERATOR_TARGETS = ["gcp", "existing"] as const;
 
 /** Release lines the platform is built and tested for. */
 export const releases = {
@@ -131,16 +135,48 @@ export const images = {
     why: "AWS CLI v2 (Amazon Linux 2023 base: sh, sha256sum) for the backup upload and restore download; IRSA through the SDK's web-identity chain. 2.37.4 is pinned in public EKS IRSA test manifests of autumn 2026.",
   },
 
-  // --- GPU pools ---------------------------------------------------------------------------------------
+  // --- GPU pools (the GPU Operator's tags: NVIDIA/gpu-operator at tag v26.7.0, deployments/gpu-operator/
+  // values.yaml, and its node-feature-discovery subchart; the kit sets each explicitly in the release so a
+  // chart bump changes no image unless this table does) ------------------------------------------------
   nvidiaDevicePlugin: {
     repository: "nvcr.io/nvidia/k8s-device-plugin",
     tag: "v0.20.0",
-    why: "NVIDIA device plugin v0.20.0 (NVIDIA/k8s-device-plugin tag of 2026-08-19, also GPU Operator v26.7.0's): EKS AL2023 NVIDIA AMIs ship the driver and toolkit but not the plugin.",
+    why: "NVIDIA device plugin v0.20.0 (NVIDIA/k8s-device-plugin tag of 2026-08-19): the kit's own DaemonSet on node-image pools (EKS AL2023 NVIDIA AMIs ship the driver and toolkit but not the plugin), and the GPU Operator's devicePlugin and gfd (values.yaml devicePlugin.version, gfd.version: v0.20.0).",
   },
   dcgmExporter: {
     repository: "nvcr.io/nvidia/k8s/dcgm-exporter",
     tag: "4.6.0-4.8.3-distroless",
-    why: "DCGM 4.6.0 with exporter 4.8.3, the build GPU Operator v26.7.0 pins; distroless is the only variant NVIDIA keeps publishing (NVIDIA/dcgm-exporter#703).",
+    why: "DCGM 4.6.0 with exporter 4.8.3: the kit's exporter on node-image pools and the GPU Operator's (values.yaml dcgmExporter.version); distroless is the only variant NVIDIA keeps publishing (NVIDIA/dcgm-exporter#703).",
+  },
+  gpuOperator: {
+    repository: "nvcr.io/nvidia/gpu-operator",
+    tag: GPU_OPERATOR,
+    onlyOn: OPERATOR_TARGETS,
+    why: "The GPU Operator's own image at its chart's release: the operator Deployment and its CRD hook Jobs (operator.version) and the validator (validator.version; both default to the chart's appVersion, v26.7.0 in the published chart).",
+  },
+  gpuDriverManager: {
+    repository: "nvcr.io/nvidia/cloud-native/k8s-driver-manager",
+    tag: "v0.12.0",
+    onlyOn: OPERATOR_TARGETS,
+    why: "k8s-driver-manager v0.12.0 (values.yaml driver.manager.version): the driver DaemonSet's init container, which drains GPU pods before a driver (re)load.",
+  },
+  nvidiaContainerToolkit: {
+    repository: "nvcr.io/nvidia/k8s/container-toolkit",
+    tag: "v1.20.0",
+    onlyOn: OPERATOR_TARGETS,
+    why: "NVIDIA Container Toolkit v1.20.0 (values.yaml toolkit.version): adds containerd's `nvidia` runtime (in CDI mode, not made the default), which the operator's own pods run under through runtime class `nvidia`.",
+  },
+  migManager: {
+    repository: "nvcr.io/nvidia/cloud-native/k8s-mig-manager",
+    tag: "v0.15.0",
+    onlyOn: OPERATOR_TARGETS,
+    why: "k8s-mig-manager v0.15.0 (values.yaml migManager.version): runs on MIG-capable GPUs (A100, H100) only, leaving MIG disabled (config default all-disabled).",
+  },
+  nodeFeatureDiscovery: {
+    repository: "registry.k8s.io/nfd/node-feature-discovery",
+    tag: "v0.19.0",
+    onlyOn: OPERATOR_TARGETS,
+    why: "Node Feature Discovery v0.19.0, the GPU Operator's subchart (charts/node-feature-discovery appVersion, image.tag empty): labels nodes with NVIDIA PCI devices, which the operator needs before it deploys anything there.",
   },
 
   // --- multi-user gateway (kfp.mode multi-user) ---------------------------------------------------------
@@ -159,7 +195,7 @@ export const images = {
   cloudSqlProxy: {
     repository: "gcr.io/cloud-sql-connectors/cloud-sql-proxy",
     tag: "2.25.3",
-    onlyOn: "gcp",
+    onlyOn: ["gcp"],
     why: "Cloud SQL Auth Proxy v2.25.3 (2026-08-20; distroless, uid 65532): IAM-authorised TLS to Cloud SQL's private IP, behind Service `mysql` as upstream's GCP overlay does, so neither the API server nor ML Metadata needs its own TLS setup.",
   },
 
@@ -293,9 +329,16 @@ export const charts = {
   gpuOperator: {
     chart: "gpu-operator",
     repository: "https://helm.ngc.nvidia.com/nvidia",
-    version: "v26.7.0",
+    version: GPU_OPERATOR,
     /** The driver the chart installs when driver.version is not set; the kit always sets it. */
     defaultDriver: "595.91.07",
+    /**
+     * The driver container's repository (values.yaml driver.repository/image). Not a row of `images`: its tag
+     * is the stack's gpu.operator.driverVersion, and the operator appends each node's OS to it
+     * (`580.173.02-ubuntu24.04`, controllers/object_controls.go resolveDriverTag), so no one tag or digest
+     * exists for the table or the lock.
+     */
+    driverRepository: "nvcr.io/nvidia/driver",
     why: "NVIDIA GPU Operator v26.7.0 (2026-08-20; 26.7.x supported, 26.3.x deprecated), for existing clusters whose GPU nodes bring no driver. The chart version carries the leading v.",
   },
   kubePrometheusStack: {

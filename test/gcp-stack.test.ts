@@ -82,9 +82,9 @@ describe("gcp-dev stack", () => {
     assert.deepEqual(plan.outputs.gpuPools, [{ name: "l4", driver: "580.173.02", maxCuda: "13.0", nodeLabels: (plan.outputs.gpuPools as any)[0].nodeLabels }]);
   });
 
-  it("lets the GPU daemons and the operator's pods use the node-critical priority GKE reserves for kube-system", () => {
+  it("lets the operator's pods use the node-critical priority GKE reserves for kube-system", () => {
     const quotas = plan.objects.map((o) => o.object as any).filter((o) => o.kind === "ResourceQuota" && o.metadata.name === "critical-pods");
-    assert.deepEqual(quotas.map((q) => q.metadata.namespace).sort(), ["gpu-operator", "kfp-platform-gpu"]);
+    assert.deepEqual(quotas.map((q) => q.metadata.namespace), ["gpu-operator"], "the kit's own GPU daemons run only on node-image pools, never on GKE");
     assert.deepEqual(quotas[0].spec.scopeSelector.matchExpressions, [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical", "system-cluster-critical"] }]);
   });
 

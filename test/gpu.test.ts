@@ -1,4 +1,5 @@
-// GPU pools usable the first time: the device plugin and DCGM exporter on exactly the GPU pools' nodes,
+// GPU pools usable the first time: the kit's device plugin and DCGM exporter on exactly the node-image GPU
+// pools' nodes (which component serves each GPU source: gpu-sources.test.ts),
 // CUDA labels from each pool's pinned driver, a step's CUDA selector landing only where its CUDA runs,
 // spot pools fenced off, the GPU Operator pinned on existing clusters, and bad GPU config refused.
 import assert from "node:assert/strict";
@@ -167,21 +168,17 @@ describe("GPU pools of an existing cluster", () => {
     assert.deepEqual(plan.problems, []);
   });
 
-  it("installs the GPU Operator pinned, with exactly the pinned driver and the kit's own device plugin and exporter", () => {
-    const release = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
+  it("installs the GPU Operator pinned, with exactly the pinned driver, its own device plugin and exporter for its pool", () => {
+    const release = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === charts.gpuOperator.chart)!;
     assert.deepEqual([release.inputs.chart, release.inputs.version, (release.inputs.repositoryOpts as any).repo], [charts.gpuOperator.chart, charts.gpuOperator.version, charts.gpuOperator.repository]);
     const values = release.inputs.values as any;
-    assert.deepEqual(values.driver, { enabled: true, version: "580.126.20" });
-    assert.deepEqual([values.devicePlugin.enabled, values.dcgmExporter.enabled], [false, false]);
-    assert.ok(findObject(plan, "DaemonSet", "nvidia-device-plugin"));
+    assert.deepEqual([values.driver.enabled, values.driver.version], [true, "580.126.20"]);
+    assert.deepEqual([values.devicePlugin.enabled, values.dcgmExporter.enabled], [true, true]);
   });
 
-  it("selects the pools by their node labels and prints the command that gives the nodes the kit's labels", () => {
+  it("runs the kit's daemons only on the preinstalled pool and prints the command that gives the nodes the kit's labels", () => {
     const terms = (findObject(plan, "DaemonSet", "dcgm-exporter") as any).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    assert.deepEqual(terms.map((t: any) => t.matchExpressions[0]).sort((a: any, b: any) => a.values[0].localeCompare(b.values[0])), [
-      { key: "gpu-class", operator: "In", values: ["l40s"] },
-      { key: "gpu-class", operator: "In", values: ["t4"] },
-    ]);
+    assert.deepEqual(terms.map((t: any) => t.matchExpressions[0]), [{ key: "gpu-class", operator: "In", values: ["t4"] }]);
     const summary = formatSummary(plan);
     assert.match(summary, /gpu pool old: NVIDIA driver 550\.54\.14, CUDA up to 12\.4\n {4}label its nodes \(the kit does not make them\): kubectl label nodes -l gpu-class=t4 --overwrite .*kfp-platform\/cuda-12\.4=true/);
     assert.doesNotMatch(summary, /gpu-class=t4 --overwrite [^&\n]*cuda-12\.8/);
@@ -242,6 +239,19 @@ describe("GPU policies", () => {
     const found = (await violations(gpuNodesTainted, "kubernetes:apps/v1:DaemonSet", daemon([]))) as string[];
     assert.match(found[0], /runs a GPU node daemon but does not tolerate the nvidia\.com\/gpu taint/);
     assert.deepEqual(await violations(gpuNodesTainted, "kubernetes:apps/v1:DaemonSet", daemon([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }])), []);
+  });
+
+  it("fails a GPU Operator release whose daemons or NFD worker do not tolerate the GPU and spot taints", async () => {
+    const RELEASE = "kubernetes:helm.sh/v3:Release";
+    const planned = (await planStack("gcp-dev", { root: REPO_ROOT, outDir: null })).resources.find((r) => r.inputs.chart === charts.gpuOperator.chart)!.inputs;
+    assert.deepEqual(await violations(gpuNodesTainted, RELEASE, planned), []);
+    // The chart's defaults (no lists set) tolerate only nvidia.com/gpu: spot GPU nodes would get no driver.
+    const defaults = (await violations(gpuNodesTainted, RELEASE, { chart: "gpu-operator", values: {} })) as string[];
+    assert.equal(defaults.length, 2);
+    assert.match(defaults[0], /values\.daemonsets\.tolerations does not tolerate kfp-platform\/spot, so GPU nodes with that taint get no driver/);
+    assert.match(defaults[1], /node-feature-discovery"\]\.worker\.tolerations does not tolerate kfp-platform\/spot/);
+    const noGpu = { chart: "gpu-operator", values: { ...(planned.values as any), daemonsets: { tolerations: [{ key: "kfp-platform/spot", operator: "Exists", effect: "NoSchedule" }] } } };
+    assert.match(((await violations(gpuNodesTainted, RELEASE, noGpu)) as string[])[0], /daemonsets\.tolerations does not tolerate nvidia\.com\/gpu[,;]/);
   });
 
   it("fails a CUDA label the release's driver does not run", async () => {

@@ -10,7 +10,7 @@ import { planStack, type PlanResult } from "../engine/plan";
 import { imagesOf } from "../engine/images";
 import { formatSummary } from "../engine/summary";
 import { registryAllowed } from "../policies/src/rules/images-pinned";
-import { images, IMAGE_NAMES } from "../modules/versions";
+import { images, IMAGE_NAMES, type ImagePin } from "../modules/versions";
 import { configProblems, ofType, REPO_ROOT, tempRoot } from "./helpers";
 
 const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
@@ -75,8 +75,9 @@ describe("ECR pull-through caches", () => {
 
   it("lists each image no cache serves with why and the command that copies it, and after the copy pulls it from there", () => {
     const sources = plans["aws-prod"].outputs.imageSources as any;
-    // Another cloud's own images (the Cloud SQL proxy) are neither cached nor mirrored on AWS.
-    const awsOnly = IMAGE_NAMES.filter((n) => (images[n] as { onlyOn?: string }).onlyOn !== "gcp");
+    // Images AWS never runs (the Cloud SQL proxy, the GPU Operator's) are neither cached nor mirrored there.
+    const awsOnly = IMAGE_NAMES.filter((n) => (images[n] as ImagePin).onlyOn?.includes("aws") ?? true);
+    assert.ok(!awsOnly.includes("gpuOperator") && !awsOnly.includes("cloudSqlProxy") && awsOnly.includes("nvidiaDevicePlugin"));
     assert.ok(awsOnly.length < IMAGE_NAMES.length);
     const uncachedTable = awsOnly.filter((n) => /^(gcr|nvcr)\.io\//.test(images[n].repository)).map((n) => `${images[n].repository}:${images[n].tag}`);
     assert.deepEqual(sources.uncached.map((u: any) => u.image).sort(), uncachedTable.sort());

@@ -14,7 +14,7 @@ import { containersOf, findObject, ofType, REPO_ROOT } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
 before(async () => {
-  for (const stack of ["local", "aws-prod"]) plans[stack] = await planStack(stack, { root: REPO_ROOT, outDir: null });
+  for (const stack of ["local", "aws-prod", "gcp-dev"]) plans[stack] = await planStack(stack, { root: REPO_ROOT, outDir: null });
 });
 
 const release = (plan: PlanResult, chart: string) => ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!;
@@ -91,6 +91,11 @@ describe("monitoring", () => {
       assert.equal(v.defaultRules.rules.etcd, false);
       assert.equal(v.kubeApiServer, undefined, "the API server (and its etcd object counts) stays scraped");
     }
+  });
+
+  it("leaves CoreDNS scraped where the cluster runs it, and off on GKE, whose kube-dns serves nothing on 9153", () => {
+    assert.deepEqual(values(plans["gcp-dev"]).coreDns, { enabled: false });
+    for (const stack of ["local", "aws-prod"]) assert.equal(values(plans[stack]).coreDns, undefined, `${stack} keeps the chart's default (coreDns.enabled: true)`);
   });
 
   it("scrapes KFP's API server, Argo's controller over TLS, mysqld_exporter, DCGM where GPUs are and MinIO where it runs", () => {

@@ -1,6 +1,7 @@
 // npm run images -- <stack>...
-// Prints every image the stacks pull (pipeline-time driver, launcher, executor and cache images
-// included), one per line as `pulled-reference<TAB>upstream-source`, for mirroring. Exit 1 on an
+// Prints every image the stacks pull (pipeline-time driver, launcher, executor and cache images and
+// the GPU Operator's included), one per line as `pulled-reference<TAB>upstream-source`, for mirroring;
+// the operator's driver, whose tag each node's OS completes, goes to stderr. Exit 1 on an
 // invalid stack, 2 on bad usage.
 // npm run images -- --sizes <stack> [--mbps N] [--registry HOST=URL]...
 // With network: what a step waits for on a node that has none of its images, from the sizes the
@@ -11,10 +12,10 @@
 import { resolve } from "node:path";
 import { stackImages } from "../../modules/images/stack-images";
 import { parseStackConfig } from "../../modules/config/parse";
-import { imagesOf } from "../images";
+import { imagesOf, perNodeImages } from "../images";
 import { pullBytes } from "../registry";
 import { pinnedReference } from "../../modules/images";
-import { images } from "../../modules/versions";
+import { charts, images } from "../../modules/versions";
 import { checkLock, resolveLock } from "../image-lock";
 import { LOCK_FILE } from "../../modules/images/lock";
 import { planStack } from "../plan";
@@ -39,6 +40,10 @@ async function run(stacks: string[]): Promise<number> {
     for (const ref of imagesOf(plan)) {
       const source = table.find((t) => t.ref === ref)?.source ?? "(not in modules/versions.ts)";
       console.log(`${ref}\t${source}`);
+    }
+    for (const ref of perNodeImages(plan)) {
+      const upstream = `${charts.gpuOperator.driverRepository}:${ref.slice(ref.lastIndexOf(":") + 1)}-<node OS>`;
+      console.error(`${stack}: also pulled: ${ref}-<node OS> (from ${upstream}), the GPU Operator's driver: it appends each GPU node's OS to the tag (e.g. -ubuntu24.04); copy one tag per OS your GPU nodes run`);
     }
   }
   return 0;

@@ -20,7 +20,7 @@ export const existingGpuPool = z
       .describe("Node labels that select the pool's nodes, e.g. {node.kubernetes.io/instance-type: g5.2xlarge}."),
     driver: z
       .enum(["preinstalled", "gpu-operator"])
-      .describe("`preinstalled`: the nodes bring the NVIDIA driver and container toolkit (the kit adds the device plugin); `gpu-operator`: the GPU Operator installs the driver at gpu.operator.driverVersion."),
+      .describe("`preinstalled`: the nodes bring the NVIDIA driver and container toolkit, with `nvidia` as containerd's default runtime (the kit adds the device plugin and DCGM exporter); `gpu-operator`: the GPU Operator installs the driver at gpu.operator.driverVersion and runs its own device plugin and exporter."),
     driverVersion: driverVersion.optional().describe("With driver `preinstalled`: the driver the nodes run (`nvidia-smi`), so CUDA labels and checks know it."),
     cuda: cudaVersion.describe("Newest CUDA toolkit the pool's pipelines use; checked against the driver."),
     gpuModel: z.string().regex(/^[a-z0-9-]+$/).optional().describe("GPU model for the kfp-platform/gpu-model label, e.g. nvidia-l4."),

@@ -52,7 +52,7 @@ const existingCluster = z
     gpuPools: z
       .record(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 32"), existingGpuPool)
       .default({})
-      .describe("GPU node pools of the cluster, by name, selected by node label; the kit adds the device plugin and DCGM exporter there."),
+      .describe("GPU node pools of the cluster, by name, selected by node label; the kit adds the device plugin and DCGM exporter to preinstalled-driver pools, the GPU Operator its own to its pools."),
   })
   .describe("Where the platform runs.");
 

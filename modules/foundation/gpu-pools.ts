@@ -13,6 +13,16 @@ export const CAPACITY_LABEL = "kfp-platform/capacity";
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 /** The taint on spot nodes: a step opts in to interruptions by tolerating it. */
 export const SPOT_TAINT = { key: "kfp-platform/spot", value: "true", effect: "NoSchedule" } as const;
+/** Every taint the kit puts on GPU pools' nodes (spot pools carry both). */
+export const GPU_POOL_TAINTS = [GPU_TAINT, SPOT_TAINT] as const;
+/**
+ * The node label with which the NVIDIA GPU Operator leaves a node alone: with value "false" it removes
+ * every `nvidia.com/gpu.deploy.*` label there, so none of its DaemonSets (driver, toolkit, device plugin,
+ * exporter) runs on it (gpu-operator v26.7.0 controllers/state_manager.go: commonOperandsLabelKey,
+ * hasOperandsDisabled, updateGPUStateLabels). Node-image pools of a cluster that also runs the operator
+ * carry it, so the operator's device plugin and the kit's never share a node.
+ */
+export const OPERATOR_OPT_OUT = { key: "nvidia.com/gpu.deploy.operands", value: "false" } as const;
 
 export interface GpuPoolFacts {
   readonly name: string;

@@ -1,6 +1,8 @@
-// The GPU node daemons, as typed objects so the plan, the schema check and the policies see every
-// container: NVIDIA's device plugin (advertises nvidia.com/gpu to the kubelet) and the DCGM exporter
-// (GPU metrics for Prometheus). Both run only on GPU pools' nodes and tolerate their taints. Shapes
+// The kit's own GPU node daemons, as typed objects so the plan, the schema check and the policies see
+// every container: NVIDIA's device plugin (advertises nvidia.com/gpu to the kubelet) and the DCGM exporter
+// (GPU metrics for Prometheus), for pools whose driver comes with the node image (EKS NVIDIA AMIs make
+// the nvidia runtime containerd's default, which hands both the driver's libraries; pools of the GPU
+// Operator get its own, operator.ts). Both run only on those pools' nodes and tolerate their taints. Shapes
 // from NVIDIA/k8s-device-plugin v0.20.0 deployments/static/nvidia-device-plugin.yml and
 // NVIDIA/dcgm-exporter 4.5.3-4.8.2 dcgm-exporter.yaml and its chart (probes, ServiceMonitor port).
 import * as k8s from "@pulumi/kubernetes";
@@ -9,6 +11,7 @@ import type { GpuPool } from "../foundation/contract";
 import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { kitMeta } from "../k8s/metadata";
+import { OPERATOR_OPT_OUT } from "../foundation/gpu-pools";
 
 export const DEVICE_PLUGIN = "nvidia-device-plugin";
 export const DCGM_EXPORTER = "dcgm-exporter";
@@ -40,17 +43,29 @@ const RESOURCES: Record<string, ContainerResources> = {
   [DCGM_EXPORTER]: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
 };
 
-/** Required node affinity: any one pool's selector (one term per pool, terms are ORed). */
-export function gpuPoolAffinity(pools: readonly GpuPool[]): k8s.types.input.core.v1.Affinity {
+/**
+ * Required node affinity: any one pool's selector (one term per pool, terms are ORed), plus the labels
+ * `also` names for that pool.
+ */
+export function gpuPoolAffinity(pools: readonly GpuPool[], also: (pool: GpuPool) => Record<string, string> = () => ({})): k8s.types.input.core.v1.Affinity {
   return {
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
         nodeSelectorTerms: pools.map((p) => ({
-          matchExpressions: Object.entries(p.nodeSelector).map(([key, value]) => ({ key, operator: "In", values: [value] })),
+          matchExpressions: Object.entries({ ...p.nodeSelector, ...also(p) }).map(([key, value]) => ({ key, operator: "In", values: [value] })),
         })),
       },
     },
   };
+}
+
+/**
+ * The labels the kit's own daemons also require of a pool's nodes: the GPU Operator's opt-out where the
+ * pool carries it (existing clusters that run the operator too), so the kit's device plugin runs only
+ * where the operator's cannot, even on a node labelled into two pools.
+ */
+function operatorFree(pool: GpuPool): Record<string, string> {
+  return pool.labels[OPERATOR_OPT_OUT.key] === OPERATOR_OPT_OUT.value ? { [OPERATOR_OPT_OUT.key]: OPERATOR_OPT_OUT.value } : {};
 }
 
 /** Tolerations for every taint the pools carry (the GPU taint, the spot taint). */
@@ -81,7 +96,7 @@ function daemonSet(resourceName: string, name: string, args: DaemonArgs, pod: Om
             ...pod,
             // A node's GPUs are useless to the scheduler without the plugin: never preempted.
             priorityClassName: "system-node-critical",
-            affinity: gpuPoolAffinity(args.pools),
+            affinity: gpuPoolAffinity(args.pools, operatorFree),
             tolerations: gpuPoolTolerations(args.pools),
           },
         },

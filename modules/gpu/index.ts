@@ -1,7 +1,9 @@
-// What makes a GPU pool usable, on any target: NVIDIA's device plugin and the DCGM exporter on every
-// GPU pool's nodes, and, for existing clusters whose GPU nodes bring no driver, the NVIDIA GPU
-// Operator as a pinned Helm release that installs exactly the pinned driver. Takes the foundation's
-// GPU pools and knows no cloud.
+// What makes a GPU pool usable, on any target, by where its driver comes from. Pools whose nodes bring
+// the driver (EKS NVIDIA AMIs, existing clusters' `driver: preinstalled`) get the kit's own device plugin
+// and DCGM exporter (daemons.ts). Pools whose driver the NVIDIA GPU Operator installs (GKE, existing
+// clusters' `driver: gpu-operator`) get the operator as a pinned Helm release with its own device plugin
+// and exporter, the only ones that reach its driver (operator.ts). Takes the foundation's GPU pools and
+// knows no cloud.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GpuPool } from "../foundation/contract";
@@ -9,11 +11,32 @@ import type { ImageResolver } from "../images";
 import { kitMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";
 import { charts } from "../versions";
-import { dcgmExporter, devicePlugin } from "./daemons";
+import { DCGM_EXPORTER, DCGM_METRICS_PORT, dcgmExporter, devicePlugin } from "./daemons";
+import { OPERATOR_DCGM_EXPORTER, OPERATOR_NAMESPACE, operatorValues } from "./operator";
 
-/** Namespace of the GPU daemons. Privileged Pod Security: both mount kubelet directories from the host. */
+/** Namespace of the kit's GPU daemons. Privileged Pod Security: both mount kubelet directories from the host. */
 export const GPU_NAMESPACE = "kfp-platform-gpu";
-const OPERATOR_NAMESPACE = "gpu-operator";
+
+/** A DCGM exporter's pods: where they run and the port that serves /metrics. */
+export interface DcgmExporterPods {
+  /** Distinguishes several exporters' monitors; the scrape job stays one. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+  readonly port: string;
+}
+
+/** The DCGM exporters the pools get: the kit's on node-image pools, the operator's on its pools. */
+export function dcgmExporters(pools: readonly GpuPool[]): DcgmExporterPods[] {
+  return [
+    ...(pools.some((p) => p.driverSource === "node-image")
+      ? [{ name: DCGM_EXPORTER, namespace: GPU_NAMESPACE, podLabels: { "app.kubernetes.io/name": DCGM_EXPORTER }, port: DCGM_METRICS_PORT.name }]
+      : []),
+    ...(pools.some((p) => p.driverSource === "gpu-operator")
+      ? [{ name: `${DCGM_EXPORTER}-gpu-operator`, namespace: OPERATOR_NAMESPACE, podLabels: { ...OPERATOR_DCGM_EXPORTER.podLabels }, port: OPERATOR_DCGM_EXPORTER.port }]
+      : []),
+  ];
+}
 
 export interface GpuNodeSupportArgs {
   readonly pools: readonly GpuPool[];
@@ -29,7 +52,6 @@ export class GpuNodeSupport extends pulumi.ComponentResource {
   constructor(name: string, args: GpuNodeSupportArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:gpu:GpuNodeSupport", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: kitMeta(GPU_NAMESPACE, undefined, podSecurityLabels("privileged")) }, k8sOpts);
     // GKE admits pods of the system-*-critical priority classes outside kube-system only in namespaces
     // with a ResourceQuota scoped to those classes (NVIDIA cloud-native-docs gpu-operator/google-gke.rst).
     const criticalQuota = (resource: string, ns: string, after: pulumi.Resource) =>
@@ -49,9 +71,14 @@ export class GpuNodeSupport extends pulumi.ComponentResource {
             ),
           ]
         : [];
-    const daemonArgs = { namespace: GPU_NAMESPACE, pools: args.pools, images: args.images, opts: { ...k8sOpts, dependsOn: [namespace, ...criticalQuota(`${name}-critical-pods`, GPU_NAMESPACE, namespace)] } };
-    devicePlugin(`${name}-device-plugin`, daemonArgs);
-    dcgmExporter(`${name}-dcgm-exporter`, daemonArgs);
+
+    const kitPools = args.pools.filter((p) => p.driverSource === "node-image");
+    if (kitPools.length > 0) {
+      const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: kitMeta(GPU_NAMESPACE, undefined, podSecurityLabels("privileged")) }, k8sOpts);
+      const daemonArgs = { namespace: GPU_NAMESPACE, pools: kitPools, images: args.images, opts: { ...k8sOpts, dependsOn: [namespace, ...criticalQuota(`${name}-critical-pods`, GPU_NAMESPACE, namespace)] } };
+      devicePlugin(`${name}-device-plugin`, daemonArgs);
+      dcgmExporter(`${name}-dcgm-exporter`, daemonArgs);
+    }
 
     const operatorPools = args.pools.filter((p) => p.driverSource === "gpu-operator");
     if (operatorPools.length > 0) {
@@ -70,19 +97,11 @@ export class GpuNodeSupport extends pulumi.ComponentResource {
           chart: charts.gpuOperator.chart,
           version: charts.gpuOperator.version,
           repositoryOpts: { repo: charts.gpuOperator.repository },
-          values: {
-            // Exactly the pinned driver: the chart's default changes with each release.
-            driver: { enabled: true, version: args.operatorDriverVersion },
-            toolkit: { enabled: true, ...(args.gke ? { env: [{ name: "RUNTIME_CONFIG_SOURCE", value: "file" }] } : {}) },
-            // The kit runs these itself, on every target alike (daemons.ts).
-            devicePlugin: { enabled: false },
-            dcgmExporter: { enabled: false },
-            dcgm: { enabled: false },
-          },
+          values: operatorValues({ images: args.images, driverVersion: args.operatorDriverVersion, gke: args.gke ?? false }),
         },
         { ...k8sOpts, dependsOn: [operatorNamespace, ...criticalQuota(`${name}-operator-critical-pods`, OPERATOR_NAMESPACE, operatorNamespace)] },
       );
     }
-    this.registerOutputs({ namespace: GPU_NAMESPACE, pools: args.pools.map((p) => p.name) });
+    this.registerOutputs({ pools: args.pools.map((p) => p.name) });
   }
 }

@@ -4,8 +4,8 @@
 // takes. Arithmetic on the stack config alone (no resources).
 import type { StackConfig } from "../config/schema";
 import type { ImageCache } from "./index";
-import { splitRegistry } from "./index";
-import { images, IMAGE_NAMES } from "../versions";
+import { imagesOn, splitRegistry } from "./index";
+import { images } from "../versions";
 
 /** Where each registry host's API lives (Docker Hub's is not the host references name). */
 const UPSTREAM_URL: Readonly<Record<string, string>> = { "docker.io": "https://registry-1.docker.io" };
@@ -19,7 +19,7 @@ export interface ArCachePlan {
 /** The repositories and routes a GCP stack's config implies: every registry the table uses. */
 export function arCachePlan(settings: { project: string; region: string; clusterName: string; enabled: boolean }): ArCachePlan {
   if (!settings.enabled) return { repositories: [], routes: [] };
-  const hosts = [...new Set(IMAGE_NAMES.filter((n) => (images[n] as { onlyOn?: string }).onlyOn !== "aws").map((n) => splitRegistry(images[n].repository).host))];
+  const hosts = [...new Set(imagesOn("gcp").map((n) => splitRegistry(images[n].repository).host))];
   const repositories = hosts.map((upstream) => ({
     upstream,
     // Repository ids: lowercase letters, digits and hyphens, up to 63.

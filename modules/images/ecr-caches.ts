@@ -2,8 +2,8 @@
 // repositories for what no rule serves, and the routes the image resolver takes. Arithmetic on the stack
 // config alone (no resources), so every image reference is final before anything exists.
 import type { ImageCache } from "./index";
-import { splitRegistry } from "./index";
-import { images, IMAGE_NAMES, type ImageName } from "../versions";
+import { imagesOn, splitRegistry } from "./index";
+import { images, type ImageName } from "../versions";
 import type { StackConfig } from "../config/schema";
 import { ECR_UPSTREAMS, ecrRegistryHost, MIRROR_SEGMENT } from "../facts/ecr";
 
@@ -45,8 +45,8 @@ export interface EcrCachePlan {
   readonly routes: ImageCache[];
 }
 
-/** The table's images an AWS stack can run (not another cloud's own, such as the Cloud SQL proxy). */
-const awsImages = (): ImageName[] => IMAGE_NAMES.filter((n) => (images[n] as { onlyOn?: string }).onlyOn !== "gcp");
+/** The table's images an AWS stack can run (not the Cloud SQL proxy, nor the GPU Operator's, which EKS never runs). */
+const awsImages = (): ImageName[] => imagesOn("aws");
 /** Registry hosts those images come from, in table order. */
 const tableHosts = (): string[] => [...new Set(awsImages().map((n) => splitRegistry(images[n].repository).host))];
 

@@ -18,6 +18,11 @@ export interface ImageCache {
   readonly address: string;
 }
 
+/** The table's images a target can run (a cloud's caches leave out what it never runs, e.g. the Cloud SQL proxy on AWS). */
+export function imagesOn(target: "aws" | "gcp" | "existing"): ImageName[] {
+  return IMAGE_NAMES.filter((name) => (images[name] as ImagePin).onlyOn?.includes(target) ?? true);
+}
+
 /** `repository:tag`, or `repository:tag@digest` when a digest is known. */
 export function pinnedReference(pin: ImagePin, digest = pin.digest): string {
   return `${pin.repository}:${pin.tag}${digest ? `@${digest}` : ""}`;
@@ -51,8 +56,20 @@ export class ImageResolver {
 
   /** The reference a pod pulls for one image of the table. */
   ref(name: ImageName): string {
+    const { repository, version } = this.pinned(name);
+    return `${repository}:${version}`;
+  }
+
+  /**
+   * One image of the table as `repository` (routed like ref()) and `version`: the tag, with `@digest`
+   * when one is known (what pinnedReference() writes after the colon), for charts that compose
+   * `repository:version` themselves (the GPU Operator's).
+   */
+  pinned(name: ImageName): { repository: string; version: string } {
     const pin: ImagePin = images[name];
-    return this.route(pinnedReference(pin, this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin)));
+    const digest = this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin);
+    const reference = pinnedReference(pin, digest);
+    return { repository: this.route(pin.repository), version: reference.slice(pin.repository.length + 1) };
   }
 
   /**

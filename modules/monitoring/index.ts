@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Database, GpuPool } from "../foundation/contract";
 import type { StackConfig } from "../config/schema";
-import { GPU_NAMESPACE } from "../gpu";
+import { dcgmExporters } from "../gpu";
 import type { ImageResolver } from "../images";
 import { kitMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";
@@ -33,6 +33,8 @@ export interface MonitoringArgs {
   readonly gpuPools: readonly GpuPool[];
   readonly database: Database;
   readonly minio: boolean;
+  /** Whether the cluster's DNS is CoreDNS, which the chart scrapes by default (not on GKE: kube-dns). */
+  readonly coreDns: boolean;
   /** StorageClass of Prometheus's volumes; unset uses the cluster's default. */
   readonly storageClass?: string;
   readonly images: ImageResolver;
@@ -94,6 +96,7 @@ export class Monitoring extends pulumi.ComponentResource {
           resources: s.resources,
           grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
           dashboardsNamespace: ns,
+          coreDns: args.coreDns,
         }),
         // Prometheus and Grafana come up within minutes; Helm waits for them.
         timeout: 900,
@@ -109,12 +112,12 @@ export class Monitoring extends pulumi.ComponentResource {
       : undefined;
     for (const target of platformTargets({
       platformNamespace: args.platformNamespace,
-      gpuNamespace: args.gpuPools.length > 0 ? GPU_NAMESPACE : undefined,
+      dcgmExporters: dcgmExporters(args.gpuPools),
       minio: args.minio,
       monitoringNamespace: ns,
       mysqldExporter: exporter !== undefined,
     })) {
-      podMonitor(`${name}-${target.job}`, target, ns, selected, afterCrds);
+      podMonitor(`${name}-${target.name ?? target.job}`, target, ns, selected, afterCrds);
     }
 
     const alerts = platformAlerts({

@@ -2,12 +2,14 @@
 // without one. Each sets its `job` label, so alerts (alerts.ts JOBS) name exactly one scrape job.
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { DcgmExporterPods } from "../gpu";
 import { kitMeta } from "../k8s/metadata";
 import { JOBS } from "./alerts";
 
 export interface ScrapeTarget {
-  /** The job label, also the PodMonitor's name. */
+  /** The job label, also the PodMonitor's name unless `name` is set (several monitors of one job). */
   readonly job: string;
+  readonly name?: string;
   readonly namespace: string;
   readonly podLabels: Record<string, string>;
   /** Name of the container port that serves metrics. */
@@ -22,7 +24,7 @@ export interface ScrapeTarget {
 }
 
 /** The platform's scrape targets; GPU and MinIO ones only where they exist. */
-export function platformTargets(args: { platformNamespace: string; gpuNamespace?: string; minio: boolean; monitoringNamespace: string; mysqldExporter: boolean }): ScrapeTarget[] {
+export function platformTargets(args: { platformNamespace: string; dcgmExporters: readonly DcgmExporterPods[]; minio: boolean; monitoringNamespace: string; mysqldExporter: boolean }): ScrapeTarget[] {
   const ns = args.platformNamespace;
   return [
     // KFP 2.14.0's API server: /metrics on its http port 8888 (its Service carries prometheus.io/scrape).
@@ -30,9 +32,9 @@ export function platformTargets(args: { platformNamespace: string; gpuNamespace?
     // Argo v3.6.7's controller: port `metrics` (9090), TLS by default (util/telemetry, config.go GetSecure(true)).
     { job: JOBS.argoController, namespace: ns, podLabels: { app: "workflow-controller" }, port: "metrics", path: "/metrics", selfSignedTls: true },
     ...(args.mysqldExporter ? [{ job: JOBS.mysqldExporter, namespace: args.monitoringNamespace, podLabels: { "app.kubernetes.io/name": JOBS.mysqldExporter }, port: "metrics", path: "/metrics" }] : []),
-    ...(args.gpuNamespace
-      ? [{ job: JOBS.dcgmExporter, namespace: args.gpuNamespace, podLabels: { "app.kubernetes.io/name": "dcgm-exporter" }, port: "metrics", path: "/metrics", honorLabels: true, nodeLabel: true }]
-      : []),
+    // DCGM: the kit's exporter and the GPU Operator's, whichever the pools run, under one job so the GPU
+    // alerts and dashboards read both alike.
+    ...args.dcgmExporters.map((e) => ({ job: JOBS.dcgmExporter, name: e.name, namespace: e.namespace, podLabels: e.podLabels, port: e.port, path: "/metrics", honorLabels: true, nodeLabel: true })),
     // MinIO RELEASE.2019-08-14: /minio/prometheus/metrics, unauthenticated in that release.
     ...(args.minio ? [{ job: JOBS.minio, namespace: ns, podLabels: { app: "minio" }, port: "http", path: "/minio/prometheus/metrics" }] : []),
   ];
@@ -45,7 +47,7 @@ export function podMonitor(resourceName: string, target: ScrapeTarget, monitorin
     {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PodMonitor",
-      metadata: kitMeta(target.job, monitoringNamespace, selectLabels),
+      metadata: kitMeta(target.name ?? target.job, monitoringNamespace, selectLabels),
       spec: {
         selector: { matchLabels: target.podLabels },
         namespaceSelector: { matchNames: [target.namespace] },

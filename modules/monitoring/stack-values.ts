@@ -19,6 +19,8 @@ export interface StackValuesArgs {
   readonly grafanaAdminSecret: string;
   /** Namespace the Grafana sidecar reads dashboard ConfigMaps from. */
   readonly dashboardsNamespace: string;
+  /** Whether the cluster's DNS is CoreDNS (metrics on 9153); GKE runs kube-dns, which serves none there. */
+  readonly coreDns: boolean;
 }
 
 /** The chart's scrape targets for control-plane components that the kit turns off (values keys). */
@@ -37,6 +39,11 @@ export function stackValues(args: StackValuesArgs) {
     // would only page with *Down alerts, so neither they nor their default rules are installed.
     ...Object.fromEntries(UNREACHABLE_CONTROL_PLANE.map((component) => [component, { enabled: false }])),
     defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeProxy: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false } },
+    // The chart scrapes CoreDNS by default (coreDns.enabled: a headless Service in kube-system selecting
+    // k8s-app: kube-dns, port 9153). GKE's kube-dns pods carry that label but serve nothing on 9153, so the
+    // target would stay down and TargetDown would page forever; there it is off (kubeDns, the chart's
+    // kube-dns target, stays off as by default).
+    ...(args.coreDns ? {} : { coreDns: { enabled: false } }),
     // Short object names: kps-prometheus, kps-alertmanager, kps-operator; Grafana's Service is `grafana`.
     fullnameOverride: "kps",
     prometheusOperator: {

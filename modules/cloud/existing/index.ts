@@ -8,7 +8,7 @@ import type { ImageResolver } from "../../images";
 import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
-import { gpuPool } from "../../foundation/gpu-pools";
+import { gpuPool, OPERATOR_OPT_OUT } from "../../foundation/gpu-pools";
 import type { Foundation } from "../../foundation/contract";
 
 type ExistingClusterConfig = Extract<StackConfig["cluster"], { target: "existing" }>;
@@ -66,7 +66,10 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
     this.objectStore = inClusterObjectStore(`${name}-minio`, args.objectStore, common, { parent: this });
     this.database = inClusterDatabase(`${name}-mysql`, args.database, common, { parent: this });
     // The kit does not make these nodes: it knows them by label, and their labels must carry what the
-    // pool's `labels` lists (docs/gpus.md) for CUDA-aware step selectors to find them.
+    // pool's `labels` lists (docs/gpus.md) for CUDA-aware step selectors to find them. Where the GPU
+    // Operator runs too, pools with their own driver also carry its opt-out label: the operator then
+    // leaves their nodes to the kit's device plugin and exporter.
+    const operatorInstalled = Object.values(cluster.gpuPools).some((p) => p.driver === "gpu-operator");
     this.gpuPools = Object.entries(cluster.gpuPools).map(([poolName, p]) =>
       gpuPool({
         name: poolName,
@@ -77,6 +80,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Foundat
         capacity: p.capacity,
         driverSource: p.driver === "gpu-operator" ? "gpu-operator" : "node-image",
         labelsApplied: false,
+        ...(operatorInstalled && p.driver !== "gpu-operator" ? { extraLabels: { [OPERATOR_OPT_OUT.key]: OPERATOR_OPT_OUT.value } } : {}),
       }),
     );
     this.registerOutputs({ namespace: this.namespace });
