@@ -41,7 +41,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -56,6 +56,16 @@ function runCapLines(plan: PlanResult): string[] {
   if (!config?.data) return [];
   const cap = (value: string | undefined, what: string) => (Number(value ?? 0) > 0 ? `at most ${value} ${what}` : `no cap ${what}`);
   return [`  runs: ${cap(config.data.parallelism, "running at once")}, ${cap(config.data.namespaceParallelism, "per namespace")} (Argo parallelism; more wait Pending)`];
+}
+
+/** Where alerts go, and a warning when nowhere: Alertmanager then drops every alert. */
+function alertingLines(plan: PlanResult): string[] {
+  const monitoring = plan.outputs.monitoring as { alertReceivers?: string[] } | undefined;
+  if (!monitoring) return [];
+  const receivers = monitoring.alertReceivers ?? [];
+  return receivers.length > 0
+    ? [`  alerts: to ${receivers.join(", ")}`]
+    : ["  warning: alerts go nowhere: the stack names no receivers (monitoring.alerting in the stack file; docs/monitoring.md)"];
 }
 
 /**

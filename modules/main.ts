@@ -130,6 +130,7 @@ export async function main() {
         coreDns: config.cluster.target !== "gcp",
         storageClass: config.cluster.target === "existing" ? config.cluster.storageClass : undefined,
         images,
+        receiverCredentials: pulumi.secret(config.alertReceiverSecrets ?? {}),
         provider: foundation.provider,
         dependsOn: [foundation.namespaceResource],
       })
@@ -154,6 +155,8 @@ export async function main() {
             // docs/monitoring.md: Grafana at http://localhost:3000, user admin.
             grafana: `kubectl -n ${monitoring.namespace} port-forward svc/${monitoring.grafanaService} 3000:80`,
             grafanaAdminPassword: monitoring.grafanaAdminPassword,
+            // Where alerts go (docs/monitoring.md); none: the plan warns.
+            alertReceivers: Object.keys(config.monitoring.alerting.receivers),
           },
         }
       : {}),

@@ -28,6 +28,43 @@ export const PROFILES = {
 
 const duration = z.string().regex(/^[0-9]+(h|d|w)$/, 'expected a Prometheus retention such as "15d"');
 
+const receiverName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, "expected a short name: lowercase letters, digits and '-'");
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "expected an e-mail address");
+
+/**
+ * Where alerts go. Each receiver's credential (Slack or webhook URL, PagerDuty routing key, SMTP password)
+ * is not here but in the secret config value kfp-platform:alertReceiverSecrets, keyed by receiver name.
+ */
+export const alertReceiver = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("slack").describe("A Slack incoming webhook (its URL is the credential)."), channel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]*$/, 'expected a channel such as "#ml-platform-alerts"').describe("Channel the webhook posts to.") }),
+  z.strictObject({ kind: z.literal("pagerduty").describe("A PagerDuty Events API v2 integration (its routing key is the credential).") }),
+  z.strictObject({
+    kind: z.literal("email").describe("E-mail through an SMTP relay (the credential is the SMTP password)."),
+    to: email.describe("Recipient."),
+    from: email.describe("Sender."),
+    smarthost: z.string().regex(/^[a-z0-9.-]+:\d+$/, 'expected host:port such as "smtp.example.com:587"').describe("SMTP relay, host:port."),
+    username: z.string().min(1).describe("SMTP login."),
+  }),
+  z.strictObject({ kind: z.literal("webhook").describe("Any HTTP endpoint taking Alertmanager's webhook payload (its URL is the credential), e.g. a dead man's switch.") }),
+]);
+
+export const alertingSettings = z
+  .strictObject({
+    receivers: z.record(receiverName, alertReceiver).default({}).describe("Receivers by name."),
+    routes: z
+      .strictObject({
+        critical: z.array(receiverName).default([]).describe("Receivers of critical alerts (pages)."),
+        warning: z.array(receiverName).default([]).describe("Receivers of warnings."),
+      })
+      .prefault({})
+      .describe("Which receivers get each severity."),
+    watchdog: receiverName
+      .optional()
+      .describe("Receiver of the always-firing Watchdog alert: a dead man's switch (e.g. a webhook to a heartbeat service) that pages when the heartbeats stop, i.e. when alerting itself is down."),
+  })
+  .prefault({})
+  .describe("Alertmanager's receivers and routes; a stack without receivers plans with a warning (alerts go nowhere).");
+
 export const monitoringSettings = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Install Prometheus, Alertmanager and Grafana (kube-prometheus-stack) with the platform's monitors, alerts and dashboards."),
@@ -44,6 +81,7 @@ export const monitoringSettings = z
     storageSize: storageQuantity.optional().describe("Prometheus volume per replica; default from the profile (none in light: an emptyDir)."),
     replicas: z.number().int().min(1).max(5).optional().describe("Prometheus and Alertmanager replicas; default from the profile."),
     gpuPendingMinutes: z.number().int().min(1).max(240).default(20).describe("Minutes a pod that requests GPUs may stay Pending before GpuPodPendingTooLong fires."),
+    alerting: alertingSettings,
     runbookBaseUrl: z.url().optional().describe("Where docs/runbook.md is served (e.g. its URL in your Git host); alerts then carry runbook_url links."),
     resources: z
       .strictObject(Object.fromEntries(Object.entries(MONITORING_SIZES).map(([name, sizes]) => [name, containerResources(sizes)])) as { [K in keyof typeof MONITORING_SIZES]: ReturnType<typeof containerResources> })

@@ -17,6 +17,26 @@ export const PROJECT = "kfp-platform";
 /** Config namespaces that belong to others (the engine and providers) and are passed through untouched. */
 export const FOREIGN_NAMESPACES = ["pulumi", "kubernetes", "aws", "gcp", "random", "tls"] as const;
 
+/** Every route names a receiver, and every receiver but none else has its credential. */
+function checkAlertReceivers(config: z.output<typeof stackConfigBase>, ctx: z.RefinementCtx): void {
+  const { receivers, routes, watchdog } = config.monitoring.alerting;
+  const named = [...(["critical", "warning"] as const).flatMap((severity) => routes[severity].map((r, i) => [["routes", severity, i], r] as const)), ...(watchdog ? [[["watchdog"], watchdog] as const] : [])];
+  for (const [path, receiver] of named) {
+    if (!(receiver in receivers)) {
+      ctx.addIssue({ code: "custom", path: ["monitoring", "alerting", ...path], input: receiver, message: `is no receiver; define it under monitoring.alerting.receivers (defined: ${Object.keys(receivers).join(", ") || "none"})` });
+    }
+  }
+  const secrets = config.alertReceiverSecrets ?? {};
+  for (const name of Object.keys(receivers)) {
+    if (!(name in secrets)) {
+      ctx.addIssue({ code: "custom", path: ["alertReceiverSecrets", name], input: undefined, message: `receiver ${name} needs its credential: pulumi config set --secret --path 'kfp-platform:alertReceiverSecrets.${name}' <value>` });
+    }
+  }
+  for (const name of Object.keys(secrets).filter((n) => !(n in receivers))) {
+    ctx.addIssue({ code: "custom", path: ["alertReceiverSecrets", name], input: "[secret]", message: "is the credential of no receiver in monitoring.alerting.receivers; remove it or define the receiver" });
+  }
+}
+
 /** Environment classes; each has a policy config in policies/config/<environment>.json. */
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
@@ -158,6 +178,12 @@ const stackConfigBase = z.strictObject({
       .boolean()
       .default(false)
       .describe("Let the teams' GPU quotas add up to more than the GPU pools can hold (quotas then promise GPUs that may not come)."),
+    alertReceiverSecrets: z
+      .record(z.string(), z.string().min(1))
+      .optional()
+      .describe(
+        "Each alert receiver's credential by receiver name (Slack or webhook URL, PagerDuty routing key, SMTP password), encrypted: `pulumi config set --secret --path 'kfp-platform:alertReceiverSecrets.<receiver>' <value>`.",
+      ),
     oidcClientSecret: z
       .string()
       .min(1)
@@ -171,6 +197,7 @@ const stackConfigBase = z.strictObject({
 
 export const stackConfigSchema = stackConfigBase
   .superRefine((config, ctx) => {
+    checkAlertReceivers(config, ctx);
     if (config.platformPodSecurity === "restricted") {
       ctx.addIssue({
         code: "custom",

@@ -4,6 +4,8 @@
 // mysqld_exporter, MinIO), the platform's alerts as a PrometheusRule and its dashboards as ConfigMaps the
 // Grafana sidecar loads. Knows no cloud: it takes the foundation's database login and GPU pools.
 import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import { alertmanagerConfig } from "./alertmanager";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Database, GpuPool } from "../foundation/contract";
@@ -38,10 +40,15 @@ export interface MonitoringArgs {
   /** StorageClass of Prometheus's volumes; unset uses the cluster's default. */
   readonly storageClass?: string;
   readonly images: ImageResolver;
+  /** Each alert receiver's credential by name (kfp-platform:alertReceiverSecrets): a Pulumi secret. */
+  readonly receiverCredentials: pulumi.Output<Record<string, string>>;
   readonly provider: k8s.Provider;
   /** What must exist first (the scraped components' namespaces). */
   readonly dependsOn: pulumi.Resource[];
 }
+
+/** The Secret holding alertmanager.yaml (the operator mounts it at /etc/alertmanager/config). */
+export const ALERTMANAGER_CONFIG_SECRET = "kfp-alertmanager-config";
 
 export class Monitoring extends pulumi.ComponentResource {
   readonly namespace: string;
@@ -63,6 +70,17 @@ export class Monitoring extends pulumi.ComponentResource {
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       { metadata: kitMeta(GRAFANA_ADMIN_SECRET, ns), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
+      inNamespace,
+    );
+
+    // Alertmanager's whole configuration, credentials included, in a Secret of the kit's (never in values).
+    const alertingSecret = new k8s.core.v1.Secret(
+      `${name}-alertmanager-config`,
+      {
+        metadata: kitMeta(ALERTMANAGER_CONFIG_SECRET, ns),
+        type: "Opaque",
+        stringData: { "alertmanager.yaml": pulumi.secret(args.receiverCredentials.apply((c) => stringify(alertmanagerConfig(s.alerting, c)))) },
+      },
       inNamespace,
     );
 
@@ -97,11 +115,12 @@ export class Monitoring extends pulumi.ComponentResource {
           grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
           dashboardsNamespace: ns,
           coreDns: args.coreDns,
+          alertmanagerConfigSecret: ALERTMANAGER_CONFIG_SECRET,
         }),
         // Prometheus and Grafana come up within minutes; Helm waits for them.
         timeout: 900,
       },
-      { ...k8sOpts, dependsOn: [namespace, crds, adminSecret] },
+      { ...k8sOpts, dependsOn: [namespace, crds, adminSecret, alertingSecret] },
     );
     this.grafanaService = "grafana";
 

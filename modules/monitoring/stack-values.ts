@@ -19,6 +19,8 @@ export interface StackValuesArgs {
   readonly grafanaAdminSecret: string;
   /** Namespace the Grafana sidecar reads dashboard ConfigMaps from. */
   readonly dashboardsNamespace: string;
+  /** Secret with the kit's alertmanager.yaml (the chart then makes none: useExistingSecret). */
+  readonly alertmanagerConfigSecret: string;
   /** Whether the cluster's DNS is CoreDNS (metrics on 9153); GKE runs kube-dns, which serves none there. */
   readonly coreDns: boolean;
 }
@@ -73,7 +75,9 @@ export function stackValues(args: StackValuesArgs) {
           : {}),
       },
     },
-    alertmanager: { alertmanagerSpec: { image: image("alertmanager"), replicas: args.replicas, resources: r.alertmanager } },
+    alertmanager: {
+      alertmanagerSpec: { image: image("alertmanager"), replicas: args.replicas, resources: r.alertmanager, useExistingSecret: true, configSecret: args.alertmanagerConfigSecret },
+    },
     grafana: {
       fullnameOverride: "grafana",
       image: image("grafana"),
