@@ -40,7 +40,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -55,6 +55,14 @@ function runCapLines(plan: PlanResult): string[] {
   if (!config?.data) return [];
   const cap = (value: string | undefined, what: string) => (Number(value ?? 0) > 0 ? `at most ${value} ${what}` : `no cap ${what}`);
   return [`  runs: ${cap(config.data.parallelism, "running at once")}, ${cap(config.data.namespaceParallelism, "per namespace")} (Argo parallelism; more wait Pending)`];
+}
+
+/** How many pods Pod Security judged, and the namespaces judged at the API server's default. */
+function podSecurityLines(plan: PlanResult): string[] {
+  const v = plan.podSecurity;
+  if (!v) return [];
+  const assumed = v.assumedPrivileged.length > 0 ? `; not in the plan, so judged privileged (the API server's default): ${v.assumedPrivileged.join(", ")}` : "";
+  return [`  pod security: ${v.judged.templates} pod templates and ${v.judged.stepPods} KFP step pods judged against their namespaces' enforce level${assumed}`];
 }
 
 /** Each GPU pool's driver and CUDA range, and for nodes the kit does not make, the command that labels them. */
