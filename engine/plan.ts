@@ -12,7 +12,7 @@ import { checkPolicies, type PolicyCheck } from "./policy";
 import { PolicyConfigError } from "./policy-config";
 import { loadStackFile, StackFileError } from "./stack-file";
 import { validateObjects } from "./validate";
-import { apiServerViolations } from "./apiserver";
+import { apiServerViolations, formatPodSecurityViolation, podSecurityVerdict, type PodSecurityVerdict } from "./apiserver";
 import type { Json } from "./serialize";
 
 export interface PlanOptions {
@@ -38,6 +38,8 @@ export interface PlanResult {
   resources: RecordedResource[];
   objects: RenderedObject[];
   outputs: Record<string, Json>;
+  /** Pod Security Admission over every pod template and KFP step pod (absent in preview). */
+  podSecurity?: PodSecurityVerdict;
   /** The policy pack's verdict (absent when the program did not run or policies were skipped). */
   policy?: PolicyCheck;
 }
@@ -83,6 +85,8 @@ export async function planStack(stack: string, options: PlanOptions): Promise<Pl
     for (const v of apiServerViolations(result.objects)) {
       result.problems.push(`api-server: ${v.object} (${v.urn}): ${v.field}: ${v.message}`);
     }
+    result.podSecurity = podSecurityVerdict(result.objects);
+    result.problems.push(...result.podSecurity.problems, ...result.podSecurity.violations.map(formatPodSecurityViolation));
   }
   if (options.policyConfig !== false) result.problems.push(...(await policyProblems(result, stackConfig, options)));
   result.ok = result.problems.length === 0;

@@ -41,7 +41,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -94,6 +94,14 @@ function gkeHoldLines(plan: PlanResult): string[] {
         ...exclusions.filter((e) => e.exclusionOptions?.scope === "NO_UPGRADES").map((e) => `    no upgrades at all (patches included) from ${e.startTime} to ${e.endTime} (${e.exclusionName})`),
       ];
     });
+}
+
+/** How many pods Pod Security judged, and the namespaces judged at the API server's default. */
+function podSecurityLines(plan: PlanResult): string[] {
+  const v = plan.podSecurity;
+  if (!v) return [];
+  const assumed = v.assumedPrivileged.length > 0 ? `; not in the plan, so judged privileged (the API server's default): ${v.assumedPrivileged.join(", ")}` : "";
+  return [`  pod security: ${v.judged.templates} pod templates and ${v.judged.stepPods} KFP step pods judged against their namespaces' enforce level${assumed}`];
 }
 
 /** Each GPU pool's driver and CUDA range, and for nodes the kit does not make, the command that labels them. */

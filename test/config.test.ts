@@ -137,7 +137,7 @@ describe("stack config", () => {
 
   it("refuses the restricted Pod Security level with the reason", () => {
     const [line] = problems({ ...base, "kfp-platform:platformPodSecurity": "restricted" });
-    assert.match(line, /^stacks\/Pulumi\.test\.yaml: kfp-platform:platformPodSecurity: found "restricted"; KFP 2\.14\.0's pipeline step pods run as root/);
+    assert.match(line, /^stacks\/Pulumi\.test\.yaml: kfp-platform:platformPodSecurity: found "restricted"; the platform namespace runs the pipelines of single-user KFP, and KFP 2\.14\.0.s step pods cannot meet restricted/);
     assert.match(problems({ ...base, "kfp-platform:platformPodSecurity": "open" })[0], /allowed: "baseline", "privileged", "restricted"/);
   });
 

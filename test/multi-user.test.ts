@@ -12,7 +12,9 @@ import { GATEWAY } from "../modules/kfp/multi-user/gateway";
 import { USERID_HEADER } from "../modules/kfp/multi-user/gateway-config";
 import { API_SERVICE, RUNNER_SA } from "../modules/kfp/multi-user/mode";
 import { COMPONENT_CLUSTER_ROLES, PIPELINES_EDIT, PIPELINES_VIEW, RUNNER_RULES } from "../modules/kfp/multi-user/rbac-facts";
-import { RUN_IDENTITY_POLICY } from "../modules/tenancy/run-identity";
+import { KFP_POD_SPEC_PATCH, RUN_IDENTITY_POLICY, RUN_IDENTITY_RULES, RUN_IDENTITY_VARIABLES, STEP_IDENTITY_POLICY, stepIdentity } from "../modules/tenancy/run-identity";
+import { kfpStepPods } from "../engine/step-pods";
+import { DYN, object, schemaDeclType, typeCheckPolicy } from "./cel-typecheck";
 import { configProblems, findObject, REPO_ROOT, tempRoot } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
@@ -150,43 +152,142 @@ describe("multi-user KFP", () => {
     assert.deepEqual(subjects("vision", PIPELINES_EDIT), [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "carol@example.com" }]);
   });
 
-  it("refuses Workflows in team namespaces that run as anyone but default-editor", () => {
-    const policy = objects(plans.multi, "ValidatingAdmissionPolicy").find((p) => p.metadata.name === RUN_IDENTITY_POLICY);
-    assert.deepEqual(policy.spec.matchConstraints.resourceRules[0].resources, ["workflows"]);
-    assert.deepEqual(policy.spec.matchConstraints.namespaceSelector.matchExpressions, [{ key: "kfp-platform/team", operator: "Exists" }]);
-    assert.ok(policy.spec.validations[0].expression.includes(`== '${RUNNER_SA}'`));
-    const binding = objects(plans.multi, "ValidatingAdmissionPolicyBinding")[0];
-    assert.deepEqual([binding.spec.policyName, binding.spec.validationActions], [RUN_IDENTITY_POLICY, ["Deny"]]);
+  it("refuses Workflows in team namespaces that run as anyone but default-editor, and pods Argo starts there as anyone else", () => {
+    const policies = new Map(objects(plans.multi, "ValidatingAdmissionPolicy").map((p) => [p.metadata.name, p]));
+    const workflows = policies.get(RUN_IDENTITY_POLICY);
+    assert.deepEqual(workflows.spec.matchConstraints.resourceRules[0].resources, ["workflows"]);
+    assert.deepEqual(workflows.spec.matchConstraints.namespaceSelector.matchExpressions, [{ key: "kfp-platform/team", operator: "Exists" }]);
+    assert.deepEqual(workflows.spec.variables, [...RUN_IDENTITY_VARIABLES]);
+    assert.deepEqual(workflows.spec.validations, [...RUN_IDENTITY_RULES]);
+    const pods = policies.get(STEP_IDENTITY_POLICY);
+    assert.deepEqual(pods.spec.matchConstraints.resourceRules, [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }]);
+    assert.deepEqual(pods.spec.matchConditions, [{ name: "created-by-argo", expression: "request.userInfo.username == 'system:serviceaccount:kubeflow:argo'" }]);
+    assert.equal(pods.spec.failurePolicy, "Fail");
+    const bindings = objects(plans.multi, "ValidatingAdmissionPolicyBinding").map((b) => [b.spec.policyName, b.spec.validationActions]);
+    assert.deepEqual(bindings.sort(), [[RUN_IDENTITY_POLICY, ["Deny"]], [STEP_IDENTITY_POLICY, ["Deny"]]]);
+    assert.equal(objects(plans.single, "ValidatingAdmissionPolicy").length, 0);
   });
 
-  it("lets a KFP-compiled run through the admission rules and stops every other identity (CEL evaluated)", async () => {
-    const { evaluate } = (await import("@marcbachmann/cel-js")) as { evaluate: (expr: string, ctx: object) => unknown };
-    const expressions: string[] = objects(plans.multi, "ValidatingAdmissionPolicy")[0].spec.validations.map((v: any) => v.expression);
-    const failing = (object: unknown) => expressions.filter((e) => evaluate(e, { object }) !== true);
-    // The shape KFP 2.14.0's compiler gives a v2 run (template.go sets the run's service account; the
-    // executor template's podSpecPatch is the driver's output parameter).
-    const kfpRun = {
-      spec: {
-        serviceAccountName: RUNNER_SA,
-        entrypoint: "entrypoint",
-        templates: [
-          { name: "system-container-driver", container: { image: "driver" } },
-          { name: "system-container-executor", podSpecPatch: "{{inputs.parameters.pod-spec-patch}}", container: { image: "launcher" } },
-          { name: "entrypoint", dag: { tasks: [] } },
-        ],
-      },
-    };
-    assert.deepEqual(failing(kfpRun), []);
-    const spec = kfpRun.spec;
-    for (const [what, object] of [
-      ["another run service account", { spec: { ...spec, serviceAccountName: "admin" } }],
-      ["no service account (the namespace's default)", { spec: { templates: spec.templates } }],
-      ["an executor service account", { spec: { ...spec, executor: { serviceAccountName: "admin" } } }],
-      ["a template's own service account", { spec: { ...spec, templates: [...spec.templates, { name: "x", serviceAccountName: "admin" }] } }],
-      ["a podSpecPatch naming one", { spec: { ...spec, templates: [{ name: "x", podSpecPatch: '{"serviceAccountName":"admin"}' }] } }],
-    ] as const) {
-      assert.equal(failing(object).length, 1, what);
+  describe("the run-identity rules, evaluated (CEL, @marcbachmann/cel-js)", () => {
+    type Policy = { spec: { variables?: { name: string; expression: string }[]; matchConditions?: { expression: string }[]; validations: { expression: string; message: string }[] } };
+    let evaluate: (expr: string, ctx: object) => unknown;
+    const policy = (name: string): Policy => objects(plans.multi, "ValidatingAdmissionPolicy").find((p) => p.metadata.name === name);
+    /** The messages of the rules that deny `object` (an evaluation error denies too: failurePolicy Fail). */
+    function denials(p: Policy, object: unknown, request: object = {}): string[] {
+      const variables: Record<string, unknown> = {};
+      const run = (expression: string) => {
+        try {
+          return evaluate(expression, { object, variables, request }) === true;
+        } catch {
+          return false;
+        }
+      };
+      for (const v of p.spec.variables ?? []) variables[v.name] = evaluate(v.expression, { object, variables });
+      if (!(p.spec.matchConditions ?? []).every((c) => run(c.expression))) return [];
+      return p.spec.validations.filter((r) => !run(r.expression)).map((r) => r.message);
     }
+    /** KFP 2.14.0's own compiler output, with the run service account its API server sets in multi-user mode. */
+    const compiled = (file: string): any => {
+      const wf = parse(readFileSync(join(REPO_ROOT, "test/fixtures/kfp-2.14.0-compiled", file), "utf8"));
+      wf.spec.serviceAccountName = RUNNER_SA;
+      return wf;
+    };
+    const RUNS = ["exit_handler.yaml", "hello_world_with_retry.yaml", "create_pod_metadata.yaml", "importer.yaml"];
+    const rule = (i: number) => RUN_IDENTITY_RULES[i].message;
+
+    before(async () => {
+      ({ evaluate } = (await import("@marcbachmann/cel-js")) as { evaluate: typeof evaluate });
+    });
+
+    it("admits runs as KFP 2.14.0 compiles them: drivers, executors, retries, pod metadata, importers, exit hooks", () => {
+      for (const file of RUNS) {
+        const run = compiled(file);
+        assert.ok(run.spec.templates.some((t: any) => t.podSpecPatch === KFP_POD_SPEC_PATCH) || file === "importer.yaml", file);
+        assert.deepEqual(denials(policy(RUN_IDENTITY_POLICY), run), [], file);
+      }
+    });
+
+    it("denies every side door to another identity, each with its reason", () => {
+      const run = compiled("exit_handler.yaml");
+      const executorTemplate = run.spec.templates.findIndex((t: any) => t.podSpecPatch === KFP_POD_SPEC_PATCH);
+      const dagTemplate = run.spec.templates.findIndex((t: any) => t.name === "comp-exit-handler-1");
+      const patchTask = run.spec.templates[dagTemplate].dag.tasks.findIndex((t: any) => (t.arguments?.parameters ?? []).some((p: any) => p.name === "pod-spec-patch"));
+      /** A copy of the run changed by `edit`. */
+      const variant = (edit: (spec: any) => void) => {
+        const copy = structuredClone(run);
+        edit(copy.spec);
+        return copy;
+      };
+      const patchArg = (spec: any) => spec.templates[dagTemplate].dag.tasks[patchTask].arguments.parameters.find((p: any) => p.name === "pod-spec-patch");
+      const doors: [string, any, string][] = [
+        ["another run service account", variant((s) => (s.serviceAccountName = "admin")), rule(0)],
+        ["no service account (the namespace's default)", variant((s) => delete s.serviceAccountName), rule(0)],
+        ["the workflow's executor service account", variant((s) => (s.executor = { serviceAccountName: "admin" })), rule(1)],
+        ["a template's executor service account", variant((s) => (s.templates[executorTemplate].executor = { serviceAccountName: "admin" })), rule(1)],
+        ["a template's own service account", variant((s) => (s.templates[executorTemplate].serviceAccountName = "admin")), rule(2)],
+        ["a workflow-level podSpecPatch", variant((s) => (s.podSpecPatch = '{"serviceAccountName":"admin"}')), rule(3)],
+        ["a template's podSpecPatch naming one", variant((s) => (s.templates[executorTemplate].podSpecPatch = '{"serviceAccountName":"admin"}')), rule(3)],
+        ["a podSpecPatch spelling it with a JSON escape", variant((s) => (s.templates[executorTemplate].podSpecPatch = '{"service\\u0041ccountName":"admin"}')), rule(3)],
+        ["a YAML podSpecPatch with an escape", variant((s) => (s.templates[executorTemplate].podSpecPatch = '"service\\x41ccountName": admin')), rule(3)],
+        ["a podSpecPatch adding to KFP's", variant((s) => (s.templates[executorTemplate].podSpecPatch = `${KFP_POD_SPEC_PATCH}\n`)), rule(3)],
+        ["a literal pod-spec-patch argument", variant((s) => (patchArg(s).value = '{"serviceAccountName":"admin"}')), rule(4)],
+        ["a pod-spec-patch argument from a ConfigMap", variant((s) => Object.assign(patchArg(s), { value: undefined, valueFrom: { configMapKeyRef: { name: "x", key: "patch" } } })), rule(4)],
+        ["a reference with more after it", variant((s) => (patchArg(s).value = "{{tasks.x.outputs.parameters.pod-spec-patch}}{{workflow.parameters.p}}")), rule(4)],
+        ["a default for the pod-spec-patch input", variant((s) => (s.templates[executorTemplate].inputs.parameters[0].default = '{"serviceAccountName":"admin"}')), rule(4)],
+        ["a workflow argument named pod-spec-patch", variant((s) => s.arguments.parameters.push({ name: "pod-spec-patch", value: "{}" })), rule(4)],
+        ["templateDefaults with a service account", variant((s) => (s.templateDefaults = { serviceAccountName: "admin" })), rule(5)],
+        ["templateDefaults with a podSpecPatch", variant((s) => (s.templateDefaults = { podSpecPatch: '{"serviceAccountName":"admin"}' })), rule(5)],
+        ["a workflowTemplateRef", variant((s) => (s.workflowTemplateRef = { name: "elsewhere" })), rule(5)],
+        ["a DAG task's templateRef", variant((s) => (s.templates[dagTemplate].dag.tasks[0].templateRef = { name: "elsewhere", template: "t" })), rule(5)],
+        ["a DAG task's inline template", variant((s) => (s.templates[dagTemplate].dag.tasks[0].inline = { serviceAccountName: "admin", container: { image: "x" } })), rule(5)],
+        ["a step's templateRef", variant((s) => s.templates.push({ name: "steps", steps: [[{ name: "a", templateRef: { name: "elsewhere", template: "t" } }]] })), rule(5)],
+        ["a lifecycle hook's templateRef", variant((s) => (s.hooks = { exit: { templateRef: { name: "elsewhere", template: "t" } } })), rule(5)],
+        ["artifact GC's service account", variant((s) => (s.artifactGC = { strategy: "OnWorkflowDeletion", serviceAccountName: "admin" })), rule(6)],
+        ["artifact GC's podSpecPatch", variant((s) => (s.artifactGC = { strategy: "OnWorkflowDeletion", podSpecPatch: "{}" })), rule(6)],
+        ["an artifact's GC service account", variant((s) => (s.templates[executorTemplate].outputs = { artifacts: [{ name: "a", path: "/a", artifactGC: { serviceAccountName: "admin" } }] })), rule(6)],
+      ];
+      for (const [what, object, message] of doors) assert.deepEqual(denials(policy(RUN_IDENTITY_POLICY), object), [message], what);
+    });
+
+    it("denies a step pod Argo starts as anyone but default-editor, and leaves other creators' pods to their RBAC", () => {
+      const argo = { userInfo: { username: "system:serviceaccount:kubeflow:argo" } };
+      const stepPods = kfpStepPods(plans.multi.objects).map((p) => ({ metadata: { namespace: p.namespace, ...p.metadata }, spec: p.spec }));
+      assert.equal(stepPods.length, 4);
+      for (const pod of stepPods) {
+        assert.equal(pod.spec.serviceAccountName, RUNNER_SA);
+        assert.deepEqual(denials(policy(STEP_IDENTITY_POLICY), pod, argo), []);
+        // E.g. from a podSpecPatch fed by a step the Workflow policy cannot follow, or the namespace's default.
+        for (const serviceAccountName of ["admin", "default"]) {
+          assert.deepEqual(denials(policy(STEP_IDENTITY_POLICY), { ...pod, spec: { ...pod.spec, serviceAccountName } }, argo), [`pods Argo starts in a team namespace run as ${RUNNER_SA}`]);
+        }
+        const member = { userInfo: { username: "carol@example.com" } };
+        assert.deepEqual(denials(policy(STEP_IDENTITY_POLICY), { ...pod, spec: { ...pod.spec, serviceAccountName: "admin" } }, member), []);
+      }
+    });
+  });
+
+  it("type-checks every expression as Kubernetes does against the plan's Workflow CRD (a model of cel-go's checker), which the old ones failed", () => {
+    const crd = objects(plans.multi, "CustomResourceDefinition").find((c) => c.metadata.name === "workflows.argoproj.io");
+    const workflow = schemaDeclType(crd.spec.versions.find((v: any) => v.storage).schema.openAPIV3Schema, true)!;
+    assert.deepEqual(typeCheckPolicy(workflow, RUN_IDENTITY_VARIABLES, RUN_IDENTITY_RULES.map((r) => r.expression)), {});
+    // What the real kube-apiserver v1.35.6 reported for the previous rules, and the patterns that do not help.
+    assert.deepEqual(typeCheckPolicy(workflow, [], [
+      `has(object.spec.serviceAccountName) && object.spec.serviceAccountName == '${RUNNER_SA}'`,
+      "!has(object.spec.executor) || !has(object.spec.executor.serviceAccountName)",
+      "!has(object.spec.templates) || object.spec.templates.all(t, !has(t.podSpecPatch))",
+      "object.spec[?'serviceAccountName'].orValue('') == 'x'",
+      "'serviceAccountName' in object.spec",
+    ]), {
+      [`has(object.spec.serviceAccountName) && object.spec.serviceAccountName == '${RUNNER_SA}'`]: ["undefined field 'serviceAccountName'", "undefined field 'serviceAccountName'"],
+      "!has(object.spec.executor) || !has(object.spec.executor.serviceAccountName)": ["undefined field 'executor'", "undefined field 'executor'"],
+      "!has(object.spec.templates) || object.spec.templates.all(t, !has(t.podSpecPatch))": ["undefined field 'templates'", "undefined field 'templates'"],
+      "object.spec[?'serviceAccountName'].orValue('') == 'x'": ["found no matching overload for '_[?_]' applied to '(object.spec, string)'"],
+      "'serviceAccountName' in object.spec": ["found no matching overload for '@in' applied to '(string, object.spec)'"],
+    });
+    // The pod rule reads typed fields of core/v1 Pod (PodSpec.serviceAccountName: string) and the request.
+    const pod = object("Pod", { metadata: object("ObjectMeta", { name: DYN, namespace: DYN }), spec: object("PodSpec", { serviceAccountName: { k: "prim", name: "string" } }) });
+    const { matchCondition, rule } = stepIdentity("kubeflow");
+    assert.deepEqual(typeCheckPolicy(pod, [], [matchCondition.expression, rule.expression]), {});
   });
 
   it("admits exactly the intended peers (NetworkPolicies evaluated against the plan's pod labels)", () => {

@@ -8,7 +8,7 @@ import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
 import { kfpSettings } from "./kfp";
-import { checkTeams, platformAdmins, team } from "./teams";
+import { checkTeams, platformAdmins, RESTRICTED_STEP_PODS, team } from "./teams";
 import { containerResources, storageQuantity } from "./quantities";
 
 /** The Pulumi project name, and so the namespace of every key this schema owns. */
@@ -146,7 +146,7 @@ const stackConfigBase = z.strictObject({
       .describe(
         "Pod Security level enforced (and warned and audited) in the platform namespace, where standalone KFP runs its pipeline steps. " +
           "`baseline` refuses privileged steps, host networking and host paths; `privileged` allows them (multi-node NCCL over the host network, FUSE mounts). " +
-          "`restricted` is refused: KFP 2.14.0's step pods (Argo's init and wait containers, the launcher) run as root without a seccomp profile.",
+          "`restricted` is refused: KFP 2.14.0's step pods (the launcher init container, the step's main container) set no securityContext the level requires.",
       ),
     images: imageSettings.describe("Where images are pulled from."),
     kfp: kfpSettings.describe("Kubeflow Pipelines and Argo Workflows."),
@@ -203,8 +203,7 @@ export const stackConfigSchema = stackConfigBase
         code: "custom",
         path: ["platformPodSecurity"],
         input: config.platformPodSecurity,
-        message:
-          "KFP 2.14.0's pipeline step pods run as root without a seccomp profile, so `restricted` would refuse every run; use baseline (the default) or privileged",
+        message: `the platform namespace runs the pipelines of single-user KFP, and ${RESTRICTED_STEP_PODS}; use baseline (the default) or privileged`,
       });
     }
     checkGpuConfig(config, ctx);

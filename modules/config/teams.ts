@@ -43,7 +43,10 @@ export const team = z.strictObject({
   stepDefaults: stepDefaults
     .optional()
     .describe("Requests a container in the namespace gets when it sets none (LimitRange); unset uses kfp.stepDefaults. Quotas count requests, so every container needs them."),
-  podSecurity: z.enum(["baseline", "restricted"]).default("baseline").describe("Pod Security level enforced in the namespace (warn and audit are always restricted)."),
+  podSecurity: z
+    .enum(["baseline", "restricted"])
+    .default("baseline")
+    .describe("Pod Security level enforced in the namespace (warn and audit are always restricted). `restricted` only in single-user mode: KFP 2.14.0's step pods cannot meet it."),
   egress: z
     .strictObject({
       internet: z.boolean().default(true).describe("Allow egress anywhere; false leaves DNS, the platform, the namespace itself and HTTPS (object store and cloud APIs, which NetworkPolicy cannot name)."),
@@ -53,6 +56,18 @@ export const team = z.strictObject({
 });
 
 export type TeamConfig = z.output<typeof team>;
+
+/**
+ * Why no namespace where KFP 2.14.0 runs pipelines can enforce Pod Security `restricted`: its step pods'
+ * kfp-launcher init container (backend/src/v2/compiler/argocompiler/container.go:471-485) and main
+ * container (driver.go:310-319, the driver's podSpecPatch) set no securityContext, and neither Argo's
+ * executor config (init and wait only) nor a pod securityContext (no allowPrivilegeEscalation or
+ * capabilities there) reaches them. The plan's engine judges the step pods (engine/step-pods.ts).
+ */
+export const RESTRICTED_STEP_PODS =
+  "KFP 2.14.0's step pods cannot meet restricted: their kfp-launcher init container and the step's main container set no securityContext, " +
+  "and allowPrivilegeEscalation=false and capabilities.drop [ALL] exist only per container (Argo's executor config reaches only its init and wait containers), " +
+  "so the API server would refuse every run's pods";
 
 /** The Kubernetes group EKS access entries map a team's IAM roles (awsPrincipals) to. */
 export const teamGroup = (team: string) => `kfp-team:${team}`;
@@ -82,7 +97,14 @@ export function gpuCapacity(cluster: ClusterGpus): number {
 }
 
 export function checkTeams(
-  config: { teams: TeamConfig[]; platformNamespace: string; monitoring: { namespace: string }; allowGpuQuotaOvercommit: boolean; cluster: { target: string } & ClusterGpus },
+  config: {
+    teams: TeamConfig[];
+    platformNamespace: string;
+    monitoring: { namespace: string };
+    allowGpuQuotaOvercommit: boolean;
+    cluster: { target: string } & ClusterGpus;
+    kfp: { mode: string };
+  },
   ctx: z.RefinementCtx,
 ): void {
   const reserved = reservedNamespaces(config.platformNamespace, config.monitoring.namespace);
@@ -97,6 +119,14 @@ export function checkTeams(
         path: ["teams", i, "groups"],
         input: undefined,
         message: `team ${t.name} would have no administrator, and nobody could manage its namespace; give it at least one of groups, admins${config.cluster.target === "aws" ? " or awsPrincipals" : ""}`,
+      });
+    }
+    if (t.podSecurity === "restricted" && config.kfp.mode === "multi-user") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["teams", i, "podSecurity"],
+        input: t.podSecurity,
+        message: `team ${t.name} runs its pipelines in its own namespace (kfp.mode multi-user), and ${RESTRICTED_STEP_PODS}; use baseline (the default; warn and audit stay restricted)`,
       });
     }
     if (t.awsPrincipals.length > 0 && config.cluster.target !== "aws") {

@@ -19,6 +19,8 @@ import type { ChildOptions, KfpPartArgs } from "./options";
 import { kfpDeployment } from "../k8s/workload";
 
 const PRIORITY_CLASS = "workflow-controller";
+/** The controller's ServiceAccount (KFP 2.14.0's Argo install): the identity that creates every step pod. */
+export const ARGO_SERVICE_ACCOUNT = "argo";
 
 /** The controller ConfigMap's keys, each a YAML document, as Argo reads them. */
 export function controllerConfig(settings: KfpSettings["argo"], database: Database, wiring: ObjectStoreWiring): Record<string, pulumi.Input<string>> {
@@ -83,7 +85,7 @@ export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<Chi
       labels: {},
       resources: settings.resources.workflowController,
       pod: {
-        serviceAccountName: "argo",
+        serviceAccountName: ARGO_SERVICE_ACCOUNT,
         priorityClassName: priority.metadata.name,
         nodeSelector: { "kubernetes.io/os": "linux" },
         securityContext: { runAsNonRoot: true },

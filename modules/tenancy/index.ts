@@ -50,7 +50,7 @@ export class Tenancy extends pulumi.ComponentResource {
       },
       inPlatform,
     );
-    if (args.kfp.mode === "multi-user" && args.teams.length > 0) runIdentityPolicy(`${name}-run-identity`, k8sOpts);
+    if (args.kfp.mode === "multi-user" && args.teams.length > 0) runIdentityPolicy(`${name}-run-identity`, foundation.namespace, k8sOpts);
     for (const team of args.teams) {
       const subjects = teamSubjects(team, args.awsGroups);
       new TeamNamespace(
