@@ -45,6 +45,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         database: expectKind(config.database, ["rds", "in-cluster"], "database.kind on aws"),
         pipelineRootPath: config.kfp.pipelineRootPath,
         teamPrincipals: Object.fromEntries(config.teams.filter((t) => t.awsPrincipals.length > 0).map((t) => [t.name, t.awsPrincipals])),
+        backupRetentionDays: config.backup.retentionDays,
       });
     }
     case "gcp": {
@@ -65,6 +66,8 @@ export async function main() {
   const { images, caches } = stackImages(config);
   const foundation = createFoundation(config, images);
   const backupCommon = {
+    // One folder per stack under backups/mysql/: the cluster's name where the kit names one, else the stack's.
+    backupName: config.backup.name ?? (config.cluster.target === "existing" ? pulumi.getStack() : config.cluster.name),
     namespace: foundation.namespace,
     provider: foundation.provider,
     images,
@@ -72,9 +75,9 @@ export async function main() {
     objectStore: foundation.objectStore,
     dependsOn: [foundation.namespaceResource],
   };
-  new DatabaseBackup("backup", { ...backupCommon, ...config.backup });
+  new DatabaseBackup("backup", { ...backupCommon, schedule: config.backup.schedule, retentionDays: config.backup.retentionDays });
   // A restore must finish before anything opens the database: KFP waits for it with the bootstrap.
-  const restore = config.restore ? new DatabaseRestore("restore", { ...backupCommon, backup: config.restore.backup }) : undefined;
+  const restore = config.restore ? new DatabaseRestore("restore", { ...backupCommon, backup: config.restore.backup, from: config.restore.from }) : undefined;
   const database = restore ? { ...foundation.database, readyResources: [...foundation.database.readyResources, restore.job] } : foundation.database;
   const monitoringNamespace = config.monitoring.enabled ? config.monitoring.namespace : undefined;
   const kfp = new KubeflowPipelines("kfp", {

@@ -124,7 +124,7 @@ describe("aws stacks", () => {
     assert.deepEqual(subs.sort(), [
       "system:serviceaccount:kube-system:cluster-autoscaler",
       "system:serviceaccount:kube-system:ebs-csi-controller-sa",
-      // The database backup CronJob, scoped to backups/mysql/ (modules/backup).
+      // The database backup CronJob, scoped to backups/mysql/kfp-prod/ (modules/backup).
       "system:serviceaccount:kubeflow:kfp-db-backup",
       "system:serviceaccount:kubeflow:ml-pipeline",
       "system:serviceaccount:kubeflow:ml-pipeline-ui",

@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { planStack, type PlanResult } from "../engine/plan";
-import { BACKUP_NAME, BACKUP_PREFIX, RESTORE_NAME } from "../modules/backup";
+import { BACKUP_NAME, RESTORE_NAME } from "../modules/backup";
+import { backupPrefix } from "../modules/foundation/names";
 import { KFP_DATABASES, KFP_DB_USER } from "../modules/data/kfp-database";
 import { bootstrapSql } from "../modules/data/mysql-bootstrap-script";
 import { findObject, stackYaml, tempRoot, withRestore } from "./helpers";
@@ -89,6 +90,8 @@ function envOf(container: any, s3: S3Server, overrides: Record<string, string>):
 function planned(plan: PlanResult, s3: S3Server, servers: Record<string, string>) {
   const scripts = mkdtempSync(join(tmpdir(), "kfp-backup-scripts-"));
   for (const [file, text] of Object.entries((findObject(plan, "ConfigMap", `${BACKUP_NAME}-scripts`) as any).data)) writeFileSync(join(scripts, file), text as string);
+  // The restore runs the same scripts from its own ConfigMap.
+  assert.deepEqual((findObject(plan, "ConfigMap", `${RESTORE_NAME}-scripts`) as any).data, (findObject(plan, "ConfigMap", `${BACKUP_NAME}-scripts`) as any).data);
   const cron = (findObject(plan, "CronJob", BACKUP_NAME) as any).spec.jobTemplate.spec.template.spec;
   const restore = (findObject(plan, "Job", RESTORE_NAME) as any).spec.template.spec;
   return {
@@ -123,6 +126,9 @@ function wipe(db: MariaDb): void {
   db.sql(`SET @kfp_password = '${kfp.password}';\n${bootstrapSql(KFP_DB_USER, DATABASES)}`);
 }
 
+/** The local test stack's backup folder: its stack is named "dev" and has no cluster name. */
+const BACKUP_PREFIX = backupPrefix("dev");
+
 describe("database backup and restore round trip on real servers", { skip: !process.env.CI && missing }, () => {
   let db: MariaDb;
   let s3: S3Server;
@@ -148,6 +154,8 @@ describe("database backup and restore round trip on real servers", { skip: !proc
     db = await kfpDatabase();
     s3 = await startS3("mlpipeline");
     ({ scripts, backupEnv, restoreEnv } = planned(plan, s3, { DB_HOST: "127.0.0.1", DB_PORT: String(db.port), S3_ENDPOINT_URL: s3.endpoint, BACKUP_DIR: work, HOME: work }));
+    assert.equal(backupEnv.PREFIX, BACKUP_PREFIX);
+    assert.equal(restoreEnv.PREFIX, BACKUP_PREFIX);
   });
   after(async () => {
     await db?.stop();

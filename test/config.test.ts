@@ -119,7 +119,7 @@ describe("stack config", () => {
     assert.match(lines.find((l) => l.includes("digests"))!, /kfp-platform:images\.digests\.kfpApiServr: unknown key; allowed here: mysql, .*\(did you mean .kfpApiServer.\?\)/);
     assert.match(
       lines.find((l) => l.includes("secondsAfterCompletion"))!,
-      /kfp-platform:kfp\.argo\.secondsAfterCompletion: found 600; must be at least persistenceAgent\.ttlSecondsAfterWorkflowFinish \(86400\)/,
+      /kfp-platform:kfp\.argo\.secondsAfterCompletion: found 600; must be at least persistenceAgent\.ttlSecondsAfterWorkflowFinish \+ 7 days \(691200\)/,
     );
   });
 
@@ -130,6 +130,7 @@ describe("stack config", () => {
     assert.equal(c.kfp.argo.podGC.strategy, "OnPodSuccess");
     assert.equal(c.kfp.argo.nodeStatusOffload, false);
     assert.equal(c.kfp.argo.archive, false);
+    assert.equal(c.kfp.argo.secondsAfterCompletion, undefined, "no Argo TTL: KFP deletes recorded Workflows itself");
     assert.deepEqual(c.kfp.stepDefaults, { requests: { cpu: "100m", memory: "256Mi" } });
     assert.equal(c.platformPodSecurity, "baseline");
     assert.deepEqual(c.images, { digests: {}, prepull: { enabled: true, cpu: [], gpu: [] } });

@@ -101,7 +101,7 @@ describe("aws-prod-dr rebuilds from the copies", () => {
     assert.equal(instance.inputs.username, undefined, "a restore keeps the source's master user");
     assert.equal(instance.inputs.password, undefined, "the provider's restore passes no password");
     assert.equal(instance.inputs.manageMasterUserPassword, true);
-    assert.deepEqual(ofType(plan, "aws:kms/key:Key").map((k) => k.name), ["platform-eks-secrets-key"], "no data key: the bucket and the database bring their own");
+    assert.deepEqual(ofType(plan, "aws:kms/key:Key").map((k) => k.name).sort(), ["platform-eks-logs-key", "platform-eks-secrets-key"], "no data key: the bucket and the database bring their own");
     // The bootstrap logs in with the managed secret's login (secret values: read from the wire form).
     const secret = plan.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && String((r.inputs.metadata as any)?.namespace).endsWith("-db-bootstrap"))!;
     const login = (secret.wireInputs as any).stringData.value;

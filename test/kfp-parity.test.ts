@@ -3,6 +3,7 @@
 // requests plus a memory limit on every container.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { parse } from "yaml";
 import { capacityOf } from "../engine/capacity";
 import { imagesOf } from "../engine/images";
 import { planStack, type PlanResult } from "../engine/plan";
@@ -85,6 +86,15 @@ describe("KFP 2.14.0 parity (local stack)", () => {
     const cm = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data;
     assert.equal(cm.persistence, undefined);
     assert.equal(cm.parallelism, "500");
+  });
+
+  it("leaves deleting finished Workflows to KFP, which deletes only recorded ones: no Argo TTL by default", () => {
+    const cm = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data;
+    const defaults = parse(cm.workflowDefaults);
+    assert.equal(defaults.spec.ttlStrategy, undefined, "Argo's TTL deletes Workflows whether the persistence agent recorded them or not");
+    assert.deepEqual(defaults.spec.podGC, { strategy: "OnPodSuccess", deleteDelayDuration: "5m" });
+    const agent = (findObject(plan, "Deployment", "ml-pipeline-persistenceagent") as any).spec.template.spec.containers[0];
+    assert.equal(agent.env.find((e: any) => e.name === "TTL_SECONDS_AFTER_WORKFLOW_FINISH").value, "86400");
   });
 
   it("lists every image the stack pulls, pipeline-time images included, all from the versions table", () => {

@@ -133,6 +133,27 @@ describe("database bootstrap Job on a real server", { skip: skipWithout(missing)
     }
   });
 
+  it("reports which plugin the KFP user got", () => {
+    const r = runJob("ThirdPassw0rd");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`user ${KFP_DB_USER} authenticates with mysql_native_password`));
+  });
+
+  it("stops with what to do, before any statement, where the server has mysql_native_password off (MySQL 8.4's default)", () => {
+    // MariaDB cannot turn the plugin off: a client in front of the real one answers the plugin check as
+    // MySQL 8.4 does when started without mysql_native_password=ON; every other call goes through.
+    const real = spawnSync("sh", ["-c", "command -v mysql"], { encoding: "utf8" }).stdout.trim();
+    const bin = mkdtempSync(join(tmpdir(), "kfp-bootstrap-bin-"));
+    writeFileSync(join(bin, "mysql"), `#!/bin/sh\ncase "$*" in *information_schema.PLUGINS*) echo DISABLED; exit 0 ;; esac\nexec ${real} "$@"\n`, { mode: 0o755 });
+    db.sql(`DROP USER IF EXISTS '${KFP_DB_USER}'@'%';`);
+    const r = runJob("FourthPassw0rd", { PATH: `${bin}:${process.env.PATH}` });
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /has the mysql_native_password plugin DISABLED, not ACTIVE; ML Metadata 1\.14\.0 can log in with nothing else/);
+    assert.match(r.stderr, /parameter group sets mysql_native_password=ON: check it is applied .* else reboot the instance/);
+    assert.equal(db.sql(`SELECT COUNT(*) FROM mysql.user WHERE user = '${KFP_DB_USER}';`).trim(), "0", "nothing created");
+    assert.equal(runJob("FourthPassw0rd").status, 0, "a server with the plugin on bootstraps as before");
+  });
+
   it("refuses a password it would have to quote, before connecting", () => {
     const r = runJob("it's");
     assert.equal(r.status, 2);

@@ -4,7 +4,8 @@
 // And the restore Job a stack runs before KFP starts when its `restore` setting names a backup.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Database, ObjectStore } from "../foundation/contract";
+import type { Database, ObjectStore, ScopedAccess } from "../foundation/contract";
+import { backupPrefix } from "../foundation/names";
 import type { DatabaseClient } from "../foundation/database-clients";
 import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
@@ -21,13 +22,16 @@ export const BACKUP_DATABASE_CLIENTS: readonly DatabaseClient[] = [
   { name: "backups", podLabels: { "app.kubernetes.io/name": BACKUP_NAME } },
   { name: "restores", podLabels: { "app.kubernetes.io/name": RESTORE_NAME } },
 ];
-/** Where backups live in the bucket: <prefix>/<UTC stamp>/kfp.sql and its checksum. */
-export const BACKUP_PREFIX = "backups/mysql";
 const SCRIPTS = "/opt/kfp-backup";
 const WORK = "/backup";
 const RESOURCES: ContainerResources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } };
 
 export interface BackupCommon {
+  /**
+   * The stack's backup folder name: its backups go to backups/mysql/<name>/ (backupPrefix), which only
+   * it may prune. The cluster's name by default (main.ts).
+   */
+  readonly backupName: string;
   readonly namespace: string;
   readonly provider: k8s.Provider;
   readonly images: ImageResolver;
@@ -76,22 +80,37 @@ export function awsCliSettings(store: Pick<ObjectStore, "endpoint" | "secure" | 
   };
 }
 
-/** The scripts ConfigMap, the ServiceAccount (with an identity limited to the backups' prefix where the store scopes one) and the pod's building blocks. */
-function backupParts(name: string, args: BackupCommon, parent: pulumi.Resource) {
+/** Who a Job runs as: its own ServiceAccount (and scripts ConfigMap) name, the prefix it works under, and what it may do there. */
+interface BackupIdentity {
+  readonly account: string;
+  readonly prefix: string;
+  readonly access: ScopedAccess;
+}
+
+/**
+ * The scripts ConfigMap, the ServiceAccount (with an identity limited to `identity.prefix` where the
+ * store scopes one: the backup may read, write and prune its own folder, the restore only read the
+ * folder it loads from) and the pod's building blocks.
+ */
+function backupParts(name: string, args: BackupCommon, identity: BackupIdentity, parent: pulumi.Resource) {
   const opts = { parent, provider: args.provider, dependsOn: args.dependsOn };
   const scripts = new k8s.core.v1.ConfigMap(
     `${name}-scripts`,
-    { metadata: kitMeta(`${BACKUP_NAME}-scripts`, args.namespace), data: { "dump.sh": dumpScript(), "upload.sh": uploadScript(), "download.sh": downloadScript(), "load.sh": loadScript() } },
+    { metadata: kitMeta(`${identity.account}-scripts`, args.namespace), data: { "dump.sh": dumpScript(), "upload.sh": uploadScript(), "download.sh": downloadScript(), "load.sh": loadScript() } },
     opts,
   );
-  const annotations = args.objectStore.scopedIdentity?.(`${name}-identity`, { namespace: args.namespace, serviceAccount: BACKUP_NAME, prefixes: [BACKUP_PREFIX] }, parent);
-  const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata: kitMeta(BACKUP_NAME, args.namespace, {}, annotations) }, opts);
+  const annotations = args.objectStore.scopedIdentity?.(
+    `${name}-identity`,
+    { namespace: args.namespace, serviceAccount: identity.account, prefixes: [identity.prefix], access: identity.access },
+    parent,
+  );
+  const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata: kitMeta(identity.account, args.namespace, {}, annotations) }, opts);
 
   const store = args.objectStore;
   const keys = store.auth.kind === "secret" ? store.auth : undefined;
   const s3Env: EnvVar[] = [
     literal("BUCKET", store.bucket),
-    literal("PREFIX", BACKUP_PREFIX),
+    literal("PREFIX", identity.prefix),
     literal("BACKUP_DIR", WORK),
     ...Object.entries(awsCliSettings(store)).map(([name, value]) => literal(name, value)),
     // Static keys where the store has them (MinIO, S3 with keys, GCS's HMAC key); IRSA needs none.
@@ -157,7 +176,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:backup:DatabaseBackup", name, {}, opts);
-    const parts = backupParts(name, args, this);
+    const parts = backupParts(name, args, { account: BACKUP_NAME, prefix: backupPrefix(args.backupName), access: "read-write-delete" }, this);
     this.cronJob = new k8s.batch.v1.CronJob(
       `${name}-cron-job`,
       {
@@ -184,13 +203,15 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       },
       { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, parts.scripts] },
     );
-    this.registerOutputs({ schedule: args.schedule });
+    this.registerOutputs({ schedule: args.schedule, prefix: backupPrefix(args.backupName) });
   }
 }
 
 export interface DatabaseRestoreArgs extends BackupCommon {
   /** The backup to load: a UTC stamp such as 20261129T020000Z, or "latest". */
   readonly backup: string;
+  /** Whose backups: another stack's backup name (a DR stack loading the primary's from the replica); this stack's by default. */
+  readonly from?: string;
 }
 
 /** Loads a logical backup into the (bootstrapped, empty) database before KFP starts. */
@@ -199,7 +220,8 @@ export class DatabaseRestore extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseRestoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kfp-platform:backup:DatabaseRestore", name, {}, opts);
-    const parts = backupParts(name, { ...args }, this);
+    // Its own account, read-only on the folder it loads from: a restore never writes or deletes a backup.
+    const parts = backupParts(name, args, { account: RESTORE_NAME, prefix: backupPrefix(args.from ?? args.backupName), access: "read" }, this);
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
       {
@@ -216,6 +238,6 @@ export class DatabaseRestore extends pulumi.ComponentResource {
       // Waits for the database's bootstrap (databases and user exist); the provider waits for Complete.
       { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...args.database.readyResources, parts.scripts], customTimeouts: { create: "2h", update: "2h" } },
     );
-    this.registerOutputs({ backup: args.backup });
+    this.registerOutputs({ backup: args.backup, prefix: backupPrefix(args.from ?? args.backupName) });
   }
 }

@@ -37,6 +37,9 @@ const componentResources = z
 
 const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/, 'expected a Go duration such as "30s", "5m" or "1h30m"');
 const ttl = z.string().regex(/^[0-9]+(s|m|h|d)$/, 'expected an Argo TTL such as "12h" or "7d"');
+/** How far past KFP's own TTL an Argo backstop TTL must lie: an agent outage it survives. */
+export const ARGO_TTL_MARGIN_SECONDS = 7 * 86400;
+
 const count = (min: number, def: number, description: string) => z.number().int().min(min).default(def).describe(description);
 
 const argoSettings = z
@@ -64,7 +67,13 @@ const argoSettings = z
       })
       .prefault({})
       .describe("Default pod garbage collection of every workflow (workflowDefaults.spec.podGC)."),
-    secondsAfterCompletion: count(60, 86400, "Workflow TTL (workflowDefaults.spec.ttlStrategy): finished Workflow objects leave etcd after this."),
+    secondsAfterCompletion: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        "A backstop Argo TTL (workflowDefaults.spec.ttlStrategy), unset by default: KFP deletes each finished Workflow itself once its persistence agent has recorded it and persistenceAgent.ttlSecondsAfterWorkflowFinish has passed. Argo's TTL deletes recorded or not, so when set it must exceed the agent's TTL by a week (docs/scaling.md).",
+      ),
     nodeStatusOffload: z
       .boolean()
       .default(false)
@@ -150,13 +159,15 @@ export const kfpSettings = z
     if (kfp.mode === "single-user" && kfp.multiUser) {
       ctx.addIssue({ code: "custom", path: ["multiUser"], input: kfp.multiUser, message: "is used only with mode: multi-user; set mode or remove multiUser" });
     }
-    // Argo must not delete a finished Workflow before the persistence agent has recorded it.
-    if (kfp.argo.secondsAfterCompletion < kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish) {
+    // Argo's TTL deletes a finished Workflow whether or not the persistence agent has recorded it: as a
+    // backstop only, a week past KFP's own TTL, so an agent down for days still finds its runs.
+    const floor = kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish + ARGO_TTL_MARGIN_SECONDS;
+    if (kfp.argo.secondsAfterCompletion !== undefined && kfp.argo.secondsAfterCompletion < floor) {
       ctx.addIssue({
         code: "custom",
         path: ["argo", "secondsAfterCompletion"],
         input: kfp.argo.secondsAfterCompletion,
-        message: `must be at least persistenceAgent.ttlSecondsAfterWorkflowFinish (${kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish}) so runs are recorded before their Workflow is deleted`,
+        message: `must be at least persistenceAgent.ttlSecondsAfterWorkflowFinish + 7 days (${floor}): Argo deletes finished Workflows whether KFP recorded them or not, and KFP deletes recorded ones itself; leave it unset unless you want a backstop`,
       });
     }
   });

@@ -51,6 +51,9 @@ const bucketName = z
     "expected a bucket name: 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
   );
 
+/** A folder name under backups/mysql/ (one path segment). */
+const backupName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a folder name: lowercase letters, digits, '.', '_' or '-', at most 63");
+
 const existingCluster = z
   .strictObject({
     target: z.literal("existing").describe("Deploy into a cluster that already exists (kind, k3d, minikube, or any)."),
@@ -162,15 +165,23 @@ const stackConfigBase = z.strictObject({
           .default("0 2 * * *")
           .describe("When the logical backup of KFP's databases runs (UTC)."),
         retentionDays: z.number().int().min(1).default(14).describe("Days a logical backup is kept in the object store before the backup job prunes it."),
+        name: backupName
+          .optional()
+          .describe(
+            "The stack's folder under backups/mysql/: the backup job writes and prunes only there. Default: the cluster's name (aws, gcp), else the stack's name. Stacks sharing a bucket (a DR stack on the primary's replica) need different names.",
+          ),
       })
       .prefault({})
-      .describe("Logical backups of KFP's databases to the object store (under backups/mysql/), on every stack."),
+      .describe("Logical backups of KFP's databases to the object store (under backups/mysql/<name>/), on every stack."),
     restore: z
       .strictObject({
         backup: z
           .string()
           .regex(/^(latest|\d{8}T\d{6}Z)$/, 'expected "latest" or a backup stamp such as "20261129T020000Z"')
-          .describe("The logical backup to load (a stamp under backups/mysql/ in the object store, or the newest)."),
+          .describe("The logical backup to load (a stamp under backups/mysql/<from>/ in the object store, or the newest)."),
+        from: backupName
+          .optional()
+          .describe("Whose backups to load: another stack's backup name, e.g. the primary's cluster name on a DR stack whose bucket is the replica (read-only); default this stack's own."),
       })
       .optional()
       .describe("Load a logical backup into the new database before KFP starts (disaster recovery; docs/disaster-recovery.md). Remove after the restore."),

@@ -63,7 +63,8 @@ const WAIT = { attempts: 60, intervalSeconds: 5 } as const;
  * environment (BOOTSTRAP_ATTEMPTS may shorten the wait) and bootstrap.sql from its own directory. The password is spliced into SQL, so it must
  * be alphanumeric (the kit generates it so); anything else stops the script before it connects.
  */
-export function bootstrapScript(): string {
+export function bootstrapScript(kfpUser: string): string {
+  if (!IDENTIFIER.test(kfpUser)) throw new Error(`not a safe MySQL identifier: ${JSON.stringify(kfpUser)}`);
   return `#!/bin/sh
 # kfp-platform database bootstrap (see bootstrap.sql). Exit 0 only when every statement succeeded.
 set -eu
@@ -87,11 +88,26 @@ until sql --execute="SELECT 1" >/dev/null 2>&1; do
   attempt=$((attempt + 1))
   sleep ${WAIT.intervalSeconds}
 done
+# ML Metadata 1.14.0 logs in with mysql_native_password only, which MySQL 8.4 ships disabled (on at server
+# start with mysql_native_password=ON). Whether RDS for MySQL 8.4's parameter group takes it is checked on
+# the first pulumi up (docs/aws.md): where the server has it off, say so and what to do, not a bare SQL error.
+native=$(sql --batch --skip-column-names --execute="SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")
+if [ "$native" != "ACTIVE" ]; then
+  echo "mysql-bootstrap: $DB_HOST:$DB_PORT has the mysql_native_password plugin \${native:-not installed}, not ACTIVE; ML Metadata 1.14.0 can log in with nothing else." >&2
+  echo "mysql-bootstrap: on RDS for MySQL 8.4, the kit's parameter group sets mysql_native_password=ON: check it is applied (aws rds describe-db-instances: DBParameterGroups[].ParameterApplyStatus in-sync, else reboot the instance); on MySQL 8.4 elsewhere start mysqld with --mysql-native-password=ON. See docs/aws.md, 'Check on the first pulumi up'." >&2
+  exit 3
+fi
 {
   printf "SET @kfp_password = '%s';\\n" "$KFP_PASSWORD"
   [ -z "\${MONITOR_PASSWORD:-}" ] || printf "SET @monitor_password = '%s';\\n" "$MONITOR_PASSWORD"
   cat "$(dirname "$0")/bootstrap.sql"
 } | sql
+plugin=$(sql --batch --skip-column-names --execute="SELECT plugin FROM mysql.user WHERE user = '${kfpUser}' AND host = '%'")
+if [ "$plugin" != "mysql_native_password" ]; then
+  echo "mysql-bootstrap: user ${kfpUser} authenticates with \${plugin:-nothing}, not mysql_native_password: ML Metadata 1.14.0 cannot log in. Re-run the Job once the server has mysql_native_password ACTIVE (docs/aws.md)." >&2
+  exit 3
+fi
+echo "mysql-bootstrap: user ${kfpUser} authenticates with mysql_native_password"
 echo "mysql-bootstrap: databases and user ready on $DB_HOST:$DB_PORT"
 `;
 }

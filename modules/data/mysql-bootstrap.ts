@@ -83,7 +83,7 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
       inNamespace,
     );
     const sql = bootstrapSql(args.kfpUser, args.databases, MONITOR_DB_USER);
-    const script = bootstrapScript();
+    const script = bootstrapScript(args.kfpUser);
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
       { metadata: objectMeta(BOOTSTRAP_NAME, args.namespace), data: { "bootstrap.sh": script, "bootstrap.sql": sql } },

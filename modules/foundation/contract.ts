@@ -48,9 +48,16 @@ export interface ObjectStore {
 export interface ScopedIdentityRequest {
   readonly namespace: string;
   readonly serviceAccount: string;
-  /** Key prefixes (no leading or trailing slash) the identity may read and write under. */
+  /** Key prefixes (no leading or trailing slash) the identity may use, and nothing outside them. */
   readonly prefixes: readonly string[];
+  /**
+   * What it may do there (listing included): `read` (a restore), `read-write` (a team's steps: read,
+   * write, multipart uploads), `read-write-delete` (the backup job, which prunes its own old backups).
+   */
+  readonly access: ScopedAccess;
 }
+
+export type ScopedAccess = "read" | "read-write" | "read-write-delete";
 
 export interface Database {
   /** Host name KFP's pods dial (a Service name, an RDS endpoint). */

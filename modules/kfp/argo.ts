@@ -1,7 +1,8 @@
 // Argo Workflows v3.6.7 as KFP 2.14.0 installs it (namespaced controller, SA `argo`), with the controller
 // ConfigMap filled in for production: executor resources so quotas admit every step's init and wait
-// containers, pod GC and TTL defaults, parallelism and, only when asked for, node-status offloading and
-// the workflow archive in MySQL. docs/scaling.md has the arithmetic.
+// containers, pod GC defaults (no Argo TTL: KFP deletes finished Workflows itself), parallelism and,
+// only when asked for, node-status offloading and the workflow archive in MySQL. docs/scaling.md has
+// the arithmetic.
 //
 // No `mainContainer` defaults: Argo (workflow/controller/workflowpod.go, createWorkflowPod) strategic-
 // merges them key by key under each step's container, and KFP's podSpecPatch carries only what the
@@ -36,7 +37,14 @@ export function controllerConfig(settings: KfpSettings["argo"], database: Databa
     workflowDefaults: stringify({
       spec: {
         podGC: { strategy: settings.podGC.strategy, deleteDelayDuration: settings.podGC.deleteDelayDuration },
-        ttlStrategy: { secondsAfterCompletion: settings.secondsAfterCompletion },
+        // No Argo TTL by default: KFP deletes a finished Workflow itself, and only once recorded. Its
+        // persistence agent re-reads every Workflow at each informer resync (30 s) and, once it carries
+        // the pipeline/persistedFinalState label and is older than TTL_SECONDS_AFTER_WORKFLOW_FINISH,
+        // reports it again (kfp 2.14.0 backend/src/agent/persistence/worker/workflow_saver.go:64,
+        // main.go:107); the API server then deletes it (resource/resource_manager.go:1293-1295), having
+        // set that label only after storing the final state (1430). Argo's ttlStrategy deletes
+        // recorded or not, so a persistence agent down past it leaves runs RUNNING in KFP forever.
+        ...(settings.secondsAfterCompletion !== undefined ? { ttlStrategy: { secondsAfterCompletion: settings.secondsAfterCompletion } } : {}),
       },
     }),
   };

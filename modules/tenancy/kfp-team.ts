@@ -36,7 +36,7 @@ export interface KfpTeamArgs {
 export function kfpTeamObjects(prefix: string, args: KfpTeamArgs): void {
   const { team, opts } = args;
   const ns = team.name;
-  const annotations = args.objectStore.scopedIdentity?.(`${prefix}-artifacts`, { namespace: ns, serviceAccount: RUNNER_SA, prefixes: teamPrefixes(team.name, args.pipelineRootPath) }, args.parent);
+  const annotations = args.objectStore.scopedIdentity?.(`${prefix}-artifacts`, { namespace: ns, serviceAccount: RUNNER_SA, prefixes: teamPrefixes(team.name, args.pipelineRootPath), access: "read-write" }, args.parent);
   new k8s.core.v1.ServiceAccount(`${prefix}-runner`, { metadata: kitMeta(RUNNER_SA, ns, {}, annotations) }, opts);
   const role = new k8s.rbac.v1.Role(`${prefix}-runner-role`, { metadata: kitMeta(RUNNER_ROLE, ns), rules: RUNNER_RULES }, opts);
   new k8s.rbac.v1.RoleBinding(

@@ -101,7 +101,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
       // The team's pipeline pods: their identity reaches only the team's part of the pipeline root.
       const annotations = args.objectStore.scopedIdentity?.(
         `${name}-artifacts`,
-        { namespace: ns, serviceAccount: TEAM_RUNNER, prefixes: [`${args.pipelineRootPath}/${team.name}`] },
+        { namespace: ns, serviceAccount: TEAM_RUNNER, prefixes: [`${args.pipelineRootPath}/${team.name}`], access: "read-write" },
         this,
       );
       new k8s.core.v1.ServiceAccount(`${name}-runner`, { metadata: kitMeta(TEAM_RUNNER, ns, {}, annotations) }, inNamespace);

@@ -28,6 +28,14 @@ export interface ArtifactBucketArgs {
   readonly irsa?: ClientRoles;
   readonly protect: boolean;
   readonly provider: aws.Provider;
+  /**
+   * A replica's own expiry of the logical backups under backups/mysql/ (every stack's folder): days after
+   * they were written. The primary's backup job prunes its copies, but S3 replication carries no
+   * deletes (delete markers are not replicated with deleteMarkerReplication off, and deletes of a
+   * version never are: S3 user guide, "What is replicated with replication configurations"), so without
+   * this rule a replica keeps every backup forever.
+   */
+  readonly expireBackupsDays?: number;
 }
 
 export class ArtifactBucket extends pulumi.ComponentResource {
@@ -56,7 +64,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
     } else {
       if (!args.kmsKeyArn) throw new Error(`internal: bucket ${config.bucket} needs a KMS key`);
       this.kmsKeyArn = args.kmsKeyArn;
-      const created = this.createBucket(name, config, args.kmsKeyArn, args.protect, child);
+      const created = this.createBucket(name, config, args.kmsKeyArn, args.protect, args.expireBackupsDays, child);
       this.bucket = created.bucket;
       this.versioning = created.versioning;
       this.arn = created.bucket.arn;
@@ -70,7 +78,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
   private readonly kmsKeyArn: pulumi.Input<string>;
   private readonly provider: aws.Provider;
 
-  private createBucket(name: string, config: S3Config, kmsKeyArn: pulumi.Input<string>, protect: boolean, child: pulumi.CustomResourceOptions) {
+  private createBucket(name: string, config: S3Config, kmsKeyArn: pulumi.Input<string>, protect: boolean, expireBackupsDays: number | undefined, child: pulumi.CustomResourceOptions) {
     const created = new aws.s3.Bucket(`${name}-bucket`, { bucket: config.bucket, forceDestroy: false }, { ...child, protect });
     const bucket = created.id;
 
@@ -120,6 +128,14 @@ export class ArtifactBucket extends pulumi.ComponentResource {
           ...(lifecycle.expireArtifactsDays
             ? [{ id: "expire-artifacts", status: "Enabled", filter: {}, expiration: { days: lifecycle.expireArtifactsDays } }]
             : []),
+          // A replica's: its backups become noncurrent (a delete marker) past the retention, and the rule
+          // above then removes them; a marker left with no versions behind it goes too.
+          ...(expireBackupsDays
+            ? [
+                { id: "expire-backups", status: "Enabled", filter: { prefix: `${BUCKET_PREFIXES.backups}/` }, expiration: { days: expireBackupsDays } },
+                { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+              ]
+            : []),
         ],
       },
       { ...child, dependsOn: [versioning] },
@@ -165,19 +181,32 @@ export class ArtifactBucket extends pulumi.ComponentResource {
   }
 
   /**
-   * An IRSA role for one service account that may list, read and write only under `prefixes` (a team's
-   * artifacts): ListBucket carries an s3:prefix condition, object actions name the prefixes' ARNs.
+   * An IRSA role for one service account that may use only the keys under `prefixes`: ListBucket carries
+   * an s3:prefix condition, object actions name the prefixes' ARNs, and `access` says which: reads
+   * (GetObject also serves HeadObject), writes (PutObject also serves the multipart calls
+   * CreateMultipartUpload, UploadPart and CompleteMultipartUpload; AbortMultipartUpload and
+   * ListMultipartUploadParts are their own actions: S3 user guide, "Multipart upload API and
+   * permissions"), deletes (DeleteObject). SSE-KMS: reading needs kms:Decrypt, writing
+   * kms:GenerateDataKey, and a multipart upload kms:Decrypt too (same guide). What each workload calls,
+   * and where in its source: modules/facts/cloud-calls.ts.
    */
   scopedRole(name: string, request: ScopedIdentityRequest, parent: pulumi.Resource): aws.iam.Role {
     if (!this.irsa) throw new Error("internal: scoped identities need the bucket's IRSA setup (auth irsa)");
     const objects = request.prefixes.map((p) => pulumi.interpolate`${this.arn}/${p}/*`);
+    const writes = request.access !== "read";
+    const objectActions = [
+      "s3:GetObject",
+      ...(writes ? ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] : []),
+      ...(request.access === "read-write-delete" ? ["s3:DeleteObject"] : []),
+    ];
+    const verbs = { read: "read", "read-write": "read and write", "read-write-delete": "read, write and delete" }[request.access];
     return irsaRole(
       name,
       {
         oidc: this.irsa,
         namespace: request.namespace,
         serviceAccount: request.serviceAccount,
-        description: `${request.serviceAccount} in ${request.namespace}: ${request.prefixes.join(", ")} in the KFP artifact bucket (IRSA)`,
+        description: `${request.serviceAccount} in ${request.namespace}: ${verbs} ${request.prefixes.join(", ")} in the KFP artifact bucket (IRSA)`,
         statements: [
           { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: this.arn },
           {
@@ -186,8 +215,8 @@ export class ArtifactBucket extends pulumi.ComponentResource {
             Resource: this.arn,
             Condition: { StringLike: { "s3:prefix": request.prefixes.flatMap((p) => [p, `${p}/*`]) } },
           },
-          { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: objects },
-          { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.kmsKeyArn },
+          { Effect: "Allow", Action: objectActions, Resource: objects },
+          { Effect: "Allow", Action: writes ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], Resource: this.kmsKeyArn },
         ],
       },
       { parent, provider: this.provider },

@@ -24,6 +24,8 @@ export interface DisasterRecoveryCopiesArgs {
   readonly source: { bucket: ArtifactBucket; store: S3Config; kmsKeyArn: pulumi.Input<string> };
   /** The primary database (absent without RDS). */
   readonly databaseArn?: pulumi.Input<string>;
+  /** backup.retentionDays: the replica expires the logical backups a day after the primary's job prunes them. */
+  readonly backupRetentionDays: number;
   readonly protect: boolean;
 }
 
@@ -53,10 +55,19 @@ export class DisasterRecoveryCopies extends pulumi.ComponentResource {
 
     const { source } = args;
     const primaryOpts = { parent: this, provider: args.primaryProvider };
-    // Same settings as the primary (versioned, KMS, private, TLS only, lifecycle), in the DR region.
+    // The primary's settings (versioned, KMS, private, TLS only, its lifecycle rules) in the DR region, and
+    // a lifecycle of its own: replication carries no deletes, so the replica expires the logical backups
+    // itself (one day after the primary's job prunes them), and old versions and delete markers follow.
     this.replicaBucket = new ArtifactBucket(
       `${name}-replica`,
-      { config: { ...source.store, bucket: config.replicaBucket, existingBucket: undefined }, region: config.region, kmsKeyArn: key.arn, protect: args.protect, provider },
+      {
+        config: { ...source.store, bucket: config.replicaBucket, existingBucket: undefined },
+        region: config.region,
+        kmsKeyArn: key.arn,
+        expireBackupsDays: args.backupRetentionDays + 1,
+        protect: args.protect,
+        provider,
+      },
       { parent: this },
     );
     const sourceArn = source.bucket.arn;
@@ -88,7 +99,7 @@ export class DisasterRecoveryCopies extends pulumi.ComponentResource {
             status: "Enabled",
             filter: {},
             // A delete in the primary does not hide the replica's copy: the replica stays a safety copy
-            // (its own lifecycle rules still expire what the primary's expire).
+            // and expires what it keeps by its own lifecycle rules (ArtifactBucket expireBackupsDays).
             deleteMarkerReplication: { status: "Disabled" },
             sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
             destination: { bucket: replicaArn, encryptionConfiguration: { replicaKmsKeyId: key.arn } },

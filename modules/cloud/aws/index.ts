@@ -39,6 +39,8 @@ export interface AwsFoundationArgs {
   readonly pipelineRootPath: string;
   /** Team name -> IAM roles that EKS access entries map to the team's Kubernetes group. */
   readonly teamPrincipals: Readonly<Record<string, readonly string[]>>;
+  /** backup.retentionDays, which the DR replica's own lifecycle follows. */
+  readonly backupRetentionDays: number;
 }
 
 /** The default StorageClass the kit creates: EBS gp3, encrypted, bound where the pod lands. */
@@ -201,6 +203,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
           primaryProvider: awsProvider,
           source: { bucket, store: args.objectStore, kmsKeyArn: dataKey!.arn },
           databaseArn: rds?.instance.arn,
+          backupRetentionDays: args.backupRetentionDays,
           protect,
         },
         { parent: this },
