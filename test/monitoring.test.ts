@@ -11,6 +11,8 @@ import { MONITORING_SIZES } from "../modules/config/monitoring";
 import { MONITOR_DB_USER } from "../modules/data/mysql-bootstrap";
 import { charts, images } from "../modules/versions";
 import { containersOf, findObject, ofType, REPO_ROOT } from "./helpers";
+import { ImageResolver } from "../modules/images";
+import { stackValues } from "../modules/monitoring/stack-values";
 
 const plans: Record<string, PlanResult> = {};
 before(async () => {
@@ -54,6 +56,33 @@ describe("monitoring", () => {
     assert.equal(v["prometheus-node-exporter"].image.distroless, false, "the tag already names the distroless build");
     // local pulls them from where the table names them.
     assert.equal(imageOf(values(plans.local).grafana.image), `${images.grafana.repository}:${images.grafana.tag}`);
+  });
+
+  it("hands each chart image's digest in the form its chart reads, and none without one", () => {
+    const hex = "a".repeat(64);
+    const digest = `sha256:${hex}`;
+    const names = ["prometheus", "alertmanager", "prometheusOperator", "prometheusConfigReloader", "webhookCertgen", "grafana", "grafanaSidecar", "kubeStateMetrics", "nodeExporter"] as const;
+    const values = (digests: Record<string, string>) =>
+      stackValues({
+        images: new ImageResolver({ digests }, {}),
+        retention: "2d",
+        replicas: 1,
+        resources: Object.fromEntries(Object.keys(MONITORING_SIZES).map((k) => [k, (MONITORING_SIZES as any)[k]])) as any,
+        grafanaAdminSecret: "g",
+        dashboardsNamespace: "monitoring",
+        coreDns: true,
+        alertmanagerConfigSecret: "a",
+      }) as any;
+    const v = values(Object.fromEntries(names.map((n) => [n, digest])));
+    // kube-prometheus-stack 88.5.3 and Grafana 12.11.1 add "@sha256:" themselves: bare hex.
+    for (const image of [v.prometheus.prometheusSpec.image, v.alertmanager.alertmanagerSpec.image, v.prometheusOperator.image, v.prometheusOperator.prometheusConfigReloader.image, v.prometheusOperator.admissionWebhooks.patch.image, v.grafana.image, v.grafana.sidecar.image]) {
+      assert.equal(image.sha, hex, JSON.stringify(image));
+    }
+    // kube-state-metrics 8.4.0 writes "@<sha>"; node-exporter 4.56.1 refuses sha and writes "@<digest>".
+    assert.equal(v["kube-state-metrics"].image.sha, digest);
+    assert.deepEqual([v["prometheus-node-exporter"].image.digest, v["prometheus-node-exporter"].image.sha], [digest, undefined]);
+    const none = values({});
+    assert.deepEqual([none.prometheus.prometheusSpec.image.sha, none["prometheus-node-exporter"].image.digest], [undefined, undefined]);
   });
 
   it("sizes every container the chart starts, and scales with the profile", () => {

@@ -67,8 +67,7 @@ export class ImageResolver {
    */
   pinned(name: ImageName): { repository: string; version: string } {
     const pin: ImagePin = images[name];
-    const digest = this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin);
-    const reference = pinnedReference(pin, digest);
+    const reference = pinnedReference(pin, this.digestOf(name));
     return { repository: this.route(pin.repository), version: reference.slice(pin.repository.length + 1) };
   }
 
@@ -84,17 +83,28 @@ export class ImageResolver {
     return cache ? `${cache}/${path}` : reference;
   }
 
+  /** The content digest pinned for one image (stack config, the table, or the lock), if any. */
+  digestOf(name: ImageName): string | undefined {
+    const pin: ImagePin = images[name];
+    return this.settings.digests?.[name] ?? pin.digest ?? lockedDigest(this.lock, name, pin);
+  }
+
   /**
    * A table image as Helm charts take it (`registry`, `repository`, `tag`), routed like ref(): the
-   * registry value carries the mirror or cache address. Charts render no digest from these keys.
+   * registry value carries the mirror or cache address. With a digest known, the key the chart reads it
+   * from, in the form it takes (charts differ; `digestKey`): `sha` as bare hex (kube-prometheus-stack's own
+   * images and Grafana's, which add "@sha256:" themselves), `sha` with its "sha256:" (kube-state-metrics),
+   * or `digest` (prometheus-node-exporter, which refuses `sha`).
    */
-  chartImage(name: ImageName): { registry: string; repository: string; tag: string } {
+  chartImage(name: ImageName, digestKey: "sha-hex" | "sha" | "digest" = "sha-hex"): { registry: string; repository: string; tag: string; sha?: string; digest?: string } {
     const pin: ImagePin = images[name];
     const { host, path } = splitRegistry(pin.repository);
     const routed = splitRegistry(this.route(`${pin.repository}:${pin.tag}`));
     // The route keeps the path: whatever precedes it is the registry the chart prefixes.
     const registry = `${routed.host}/${routed.path}`.slice(0, -(path.length + pin.tag.length + 2));
-    return { registry: registry || host, repository: path, tag: pin.tag };
+    const digest = this.digestOf(name);
+    const pinnedBy = !digest ? {} : digestKey === "digest" ? { digest } : { sha: digestKey === "sha-hex" ? digest.replace(/^sha256:/, "") : digest };
+    return { registry: registry || host, repository: path, tag: pin.tag, ...pinnedBy };
   }
 
   /** Whether pulls of this reference go through one of the foundation's caches. */

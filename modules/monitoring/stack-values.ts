@@ -32,6 +32,8 @@ export const UNREACHABLE_CONTROL_PLANE = ["kubeControllerManager", "kubeSchedule
 export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 
 export function stackValues(args: StackValuesArgs) {
+  // kube-prometheus-stack 88.5.3's own images and Grafana 12.11.1's add "@sha256:" to a bare-hex sha
+  // (e.g. templates/_helpers.tpl:55, prometheus-operator/deployment.yaml:54; grafana _pod.tpl:1247).
   const image = (name: ImageName) => args.images.chartImage(name);
   const r = args.resources;
   return {
@@ -98,13 +100,15 @@ export function stackValues(args: StackValuesArgs) {
       },
     },
     "kube-state-metrics": {
-      image: image("kubeStateMetrics"),
+      // kube-state-metrics 8.4.0 composes "repository:tag@<sha>" (templates/_helpers.tpl:143-147): sha keeps its "sha256:".
+      image: args.images.chartImage("kubeStateMetrics", "sha"),
       resources: r.kubeStateMetrics,
       // Node pool labels for joining GPU series to their pool's driver pin (alerts.ts POOL_NODE_LABEL).
       metricLabelsAllowlist: [`nodes=[${POOL_LABEL}]`],
     },
     // The table's tag already names the distroless build; `distroless: true` (the chart's setting) would
     // have the subchart add that suffix itself, so it is off and the tag is taken as written.
-    "prometheus-node-exporter": { image: { ...image("nodeExporter"), distroless: false }, resources: r.nodeExporter },
+    // prometheus-node-exporter 4.56.1 refuses image.sha and reads image.digest (templates/_helpers.tpl:78-84).
+    "prometheus-node-exporter": { image: { ...args.images.chartImage("nodeExporter", "digest"), distroless: false }, resources: r.nodeExporter },
   };
 }
