@@ -1,10 +1,11 @@
 // Shared test helpers: temp project roots with hand-written stack files, and the plan CLI as a user runs it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer as netServer, type AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
 import type { KubernetesObject } from "../engine/manifests";
 import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
@@ -90,4 +91,20 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A repository stack file switched to KFP multi-user mode (the login settings, a `secure:` client secret),
+ * with `edit` applied to its parsed config before it is written back.
+ */
+export function multiUserStackYaml(stack: string, edit: (config: Record<string, any>) => void = () => {}): string {
+  const doc = parse(readFileSync(join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
+  doc.config["kfp-platform:kfp"] = {
+    ...doc.config["kfp-platform:kfp"],
+    mode: "multi-user",
+    multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" },
+  };
+  doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+  edit(doc.config);
+  return stringify(doc);
 }

@@ -9,6 +9,7 @@ import type { ImageName } from "../versions";
 import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
+import { CACHE_DEPLOYER_SA } from "./rbac-facts";
 import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "../k8s/workload";
 
 export const CACHE_SERVICE = "cache-server";
@@ -244,14 +245,15 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
   service(CACHE_SERVICE, { app: "cache-server" }, [{ port: 443, targetPort: "webhook-api" }], { labels: { app: "cache-server" } });
 
   // Kept under upstream's name for parity, at zero replicas: the kit issues the webhook certificate
-  // itself (cache-webhook.ts), so the deployer's CSR flow, which fails on EKS, never runs.
+  // itself (cache-webhook.ts), so the deployer's CSR flow, which fails on EKS, never runs. Its
+  // ServiceAccount holds no rights (rbac-facts.ts LEFT_OUT_RBAC): scaled up, it would fail, not sign.
   deployment("cache-deployer", {
     name: "cache-deployer-deployment",
     select: { app: "cache-deployer" },
     replicas: 0,
     recreate: true,
     resources: r.cacheDeployer,
-    pod: { serviceAccountName: "kubeflow-pipelines-cache-deployer-sa", securityContext: RUNTIME_DEFAULT_SECCOMP },
+    pod: { serviceAccountName: CACHE_DEPLOYER_SA, securityContext: RUNTIME_DEFAULT_SECCOMP },
     container: {
       name: "main",
       image: images.ref("kfpCacheDeployer"),

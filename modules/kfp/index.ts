@@ -21,7 +21,7 @@ import { KfpGateway } from "./multi-user/gateway";
 import { kfpMode } from "./multi-user/mode";
 import { createPlatformPolicies } from "./multi-user/network";
 import { createMultiUserRbac } from "./multi-user/rbac";
-import { createCacheDeployerClusterRbac, createNamespacedRbac } from "./rbac";
+import { createCacheDeployerServiceAccount, createNamespacedRbac } from "./rbac";
 
 export interface KubeflowPipelinesArgs {
   /** Cluster, namespace, object store and database, whichever target filled them. */
@@ -65,7 +65,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
     const mode = kfpMode(settings.mode, namespace);
     const wiring = objectStoreWiring(foundation.objectStore, settings.pipelineRootPath, mode.argoKeyFormat);
 
-    createCacheDeployerClusterRbac(`${name}-cache-deployer`, namespace, inNamespace());
+    createCacheDeployerServiceAccount(`${name}-cache-deployer`, namespace, inNamespace());
     // Without keys (IRSA, Workload Identity) upstream's key Secret must still exist, empty: the UI's
     // manifests and KFP's defaults name it.
     const emptyKeys =
