@@ -3,17 +3,14 @@
 // per-team objects with `User` bindings, the run-identity admission policy, and NetworkPolicies that admit
 // exactly the intended peers, evaluated here against the pods' labels as the plan renders them.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { parse, stringify } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import { GATEWAY } from "../modules/kfp/multi-user/gateway";
 import { USERID_HEADER } from "../modules/kfp/multi-user/gateway-config";
-import { API_SERVICE, RUNNER_SA } from "../modules/kfp/multi-user/mode";
+import { API_SERVICE, RUNNER_SA, VISUALIZATION_SERVICE } from "../modules/kfp/multi-user/mode";
 import { COMPONENT_CLUSTER_ROLES, PIPELINES_EDIT, PIPELINES_VIEW, RUNNER_RULES } from "../modules/kfp/multi-user/rbac-facts";
 import { RUN_IDENTITY_POLICY } from "../modules/tenancy/run-identity";
-import { configProblems, findObject, REPO_ROOT, tempRoot } from "./helpers";
+import { configProblems, findObject, multiUserStackYaml, REPO_ROOT, tempRoot } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
 const objects = (plan: PlanResult, kind: string) => plan.objects.map((o) => o.object as any).filter((o) => o.kind === kind);
@@ -21,13 +18,7 @@ const envOf = (plan: PlanResult, deployment: string, container = 0): Record<stri
   Object.fromEntries(((findObject(plan, "Deployment", deployment) as any).spec.template.spec.containers[container].env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 /** The local stack in multi-user mode; carol is a member of vision, alice admin and bob viewer of nlp. */
-function multiUserStack(): string {
-  const doc = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.local.yaml"), "utf8"));
-  doc.config["kfp-platform:kfp"] = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
-  doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
-  doc.config["kfp-platform:teams"][0].members = ["carol@example.com"];
-  return stringify(doc);
-}
+const multiUserStack = () => multiUserStackYaml("local", (config) => (config["kfp-platform:teams"][0].members = ["carol@example.com"]));
 
 before(async () => {
   plans.single = await planStack("local", { root: REPO_ROOT, outDir: null });
@@ -91,6 +82,22 @@ describe("multi-user KFP", () => {
     // Single-user mode is upstream's: none of it.
     for (const name of ["MULTIUSER", "KUBEFLOW_USERID_HEADER"]) assert.equal(envOf(plans.single, "ml-pipeline")[name], undefined);
     assert.equal(envOf(plans.single, "ml-pipeline-ui").DEPLOYMENT, undefined);
+  });
+
+  it("keeps the API server alive on a visualization request for a team namespace, which finds no server there", () => {
+    // visualization_server.go:133-138 (2.14.0): multi-user with a namespace reads VisualizationService.Name
+    // and .Port with GetStringConfig, which exits the process when either is unset (common/config.go:41-44);
+    // viper reads them from these env vars (main.go:390-394).
+    const api = envOf(plans.multi, "ml-pipeline");
+    assert.equal(api.VISUALIZATIONSERVICE_NAME, VISUALIZATION_SERVICE.name);
+    assert.equal(api.VISUALIZATIONSERVICE_PORT, String(VISUALIZATION_SERVICE.port));
+    // The URL it then dials names a Service in the team's namespace: none exists, so the aliveness check
+    // fails the request (no per-team server runs request-supplied Python as default-editor).
+    for (const ns of ["vision", "nlp"]) {
+      const there = objects(plans.multi, "Service").filter((svc) => svc.metadata.namespace === ns && svc.metadata.name === api.VISUALIZATIONSERVICE_NAME);
+      assert.deepEqual(there, [], ns);
+    }
+    assert.equal((findObject(plans.multi, "Service", VISUALIZATION_SERVICE.name) as any).metadata.namespace, "kubeflow", "the central server, for requests without a namespace");
   });
 
   it("watches every namespace with the controllers and runs Argo cluster-wide", () => {

@@ -10,6 +10,7 @@ import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
 import { CACHE_DEPLOYER_SA } from "./rbac-facts";
+import { VISUALIZATION_SERVICE } from "./multi-user/mode";
 import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "../k8s/workload";
 
 export const CACHE_SERVICE = "cache-server";
@@ -185,13 +186,13 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       name: "ml-pipeline-visualizationserver",
       image: images.ref("kfpVisualizationServer"),
       imagePullPolicy: "IfNotPresent",
-      ports: [{ name: "http", containerPort: 8888 }],
+      ports: [{ name: "http", containerPort: VISUALIZATION_SERVICE.port }],
       securityContext: KFP_CONTAINER_SECURITY,
-      livenessProbe: healthz(8888, "/"),
-      readinessProbe: healthz(8888, "/"),
+      livenessProbe: healthz(VISUALIZATION_SERVICE.port, "/"),
+      readinessProbe: healthz(VISUALIZATION_SERVICE.port, "/"),
     },
   });
-  service("ml-pipeline-visualizationserver", { app: "ml-pipeline-visualizationserver" }, [{ name: "http", port: 8888 }]);
+  service(VISUALIZATION_SERVICE.name, { app: "ml-pipeline-visualizationserver" }, [{ name: "http", port: VISUALIZATION_SERVICE.port }]);
 
   const cacheServer = deployment(
     "cache-server",
