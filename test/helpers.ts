@@ -70,12 +70,17 @@ export function one(plan: PlanResult, type: string): RecordedResource {
 
 /**
  * The problems the config schema reports for `kfp-platform:` keys (values as in a stack file; objects
- * are written as JSON), one per line; none when it accepts them. `environment` defaults to dev.
+ * are written as JSON, `{ secure: ... }` is an encrypted value), one per line; none when it accepts
+ * them. `environment` defaults to dev.
  */
 export function configProblems(config: Record<string, unknown>, file: string): string[] {
-  const raw = Object.fromEntries(Object.entries({ environment: "dev", ...config }).map(([k, v]) => [`kfp-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  const entries = Object.entries({ environment: "dev", ...config });
+  // `{ secure: ... }` is an encrypted value, as in a stack file: a secret key whose text the CLI decrypts.
+  const secure = (v: unknown) => typeof v === "object" && v !== null && Object.keys(v).length === 1 && "secure" in v;
+  const raw = Object.fromEntries(entries.map(([k, v]) => [`kfp-platform:${k}`, secure(v) ? "decrypted" : typeof v === "string" ? v : JSON.stringify(v)]));
+  const secretKeys = entries.filter(([, v]) => secure(v)).map(([k]) => `kfp-platform:${k}`);
   try {
-    parseStackConfig(raw, file);
+    parseStackConfig(raw, file, secretKeys);
     return [];
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));

@@ -3,7 +3,10 @@
 // per-team objects with `User` bindings, the run-identity admission policy, and NetworkPolicies that admit
 // exactly the intended peers, evaluated here against the pods' labels as the plan renders them.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import { parse, stringify } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import { GATEWAY } from "../modules/kfp/multi-user/gateway";
 import { USERID_HEADER } from "../modules/kfp/multi-user/gateway-config";
@@ -243,8 +246,53 @@ describe("multi-user KFP", () => {
     const base = { cluster: { target: "existing" } };
     assert.match(configProblems({ ...base, kfp: { mode: "multi-user" } }, FILE).join("\n"), /kfp\.multiUser: .*needs multiUser\.oidc/);
     const full = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    const secret = { secure: "v1:s" };
     assert.match(configProblems({ ...base, kfp: full }, FILE)[0], /oidcClientSecret: .*pulumi config set --secret kfp-platform:oidcClientSecret/);
-    assert.match(configProblems({ ...base, kfp: full, oidcClientSecret: "s", platformNamespace: "kfp" }, FILE)[0], /platformNamespace: .*keep kubeflow/);
-    assert.deepEqual(configProblems({ ...base, kfp: full, oidcClientSecret: "s" }, FILE), []);
+    assert.match(configProblems({ ...base, kfp: full, oidcClientSecret: secret, platformNamespace: "kfp" }, FILE)[0], /platformNamespace: .*keep kubeflow/);
+    assert.deepEqual(configProblems({ ...base, kfp: full, oidcClientSecret: secret }, FILE), []);
+  });
+
+  it("refuses the OIDC client secret in plain text, with the command that encrypts it", () => {
+    const FILE = "stacks/Pulumi.mu.yaml";
+    const kfp = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    assert.deepEqual(configProblems({ cluster: { target: "existing" }, kfp, oidcClientSecret: "hunter2" }, FILE), [
+      `${FILE}: kfp-platform:oidcClientSecret: is plain text in the stack file, which is committed; a secret must be encrypted. Remove the line and run: pulumi config set --secret kfp-platform:oidcClientSecret <value> (it writes the value as secure:)`,
+    ]);
+    // The same key as a stack file gives it, through the offline engine's reader (`secure:` marks it secret).
+    const root = tempRoot({ plain: multiUserStackYaml("local", (c) => ((c["kfp-platform:oidcClientSecret"] = "hunter2"), (c["kfp-platform:teams"][0].members = ["carol@example.com"]))) });
+    return planStack("plain", { root, outDir: null }).then((plan) => {
+      assert.equal(plan.configInvalid, true);
+      assert.match(plan.problems.join("\n"), /^stacks\/Pulumi\.plain\.yaml: kfp-platform:oidcClientSecret: is plain text/m);
+    });
+  });
+
+  it("refuses, in multi-user mode, a team that names no user: KFP's authorization never sees groups", () => {
+    const FILE = "stacks/Pulumi.mu.yaml";
+    const kfp = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    const base = { cluster: { target: "existing" }, kfp, oidcClientSecret: { secure: "v1:s" } };
+    assert.deepEqual(configProblems({ ...base, teams: [{ name: "vision", groups: ["team-vision"] }] }, FILE), [
+      `${FILE}: kfp-platform:teams[0].groups: found ["team-vision"]; with kfp.mode multi-user, KFP's authorization sees users, never groups, so team vision would get no KFP access (no run, experiment or pipeline in its namespace); name its people in admins, members or viewers (the e-mail addresses your identity provider returns), beside or instead of groups.`,
+    ]);
+    for (const people of [{ admins: ["a@x.example"] }, { members: ["m@x.example"] }, { viewers: ["v@x.example"] }]) {
+      assert.deepEqual(configProblems({ ...base, teams: [{ name: "vision", groups: ["team-vision"], ...people }] }, FILE), [], JSON.stringify(people));
+    }
+    // Single-user mode has no KFP authorization: groups alone are fine there.
+    assert.deepEqual(configProblems({ cluster: { target: "existing" }, teams: [{ name: "vision", groups: ["team-vision"] }] }, FILE), []);
+  });
+
+  it("the local stack's commented multi-user example plans once uncommented as it says", async () => {
+    const text = readFileSync(join(REPO_ROOT, "stacks/Pulumi.local.yaml"), "utf8").split("\n");
+    const start = text.findIndex((l) => /^  # kfp-platform:kfp:$/.test(l));
+    assert.ok(start > 0, "the example block");
+    const uncommented = text.map((line, i) => {
+      if (/^\s+# members: \[/.test(line)) return line.replace("# ", "");
+      if (i >= start && /^  # /.test(line)) return line.replace(/^  # /, "  ");
+      return line;
+    });
+    const doc = parse(uncommented.join("\n"));
+    assert.equal(doc.config["kfp-platform:kfp"].mode, "multi-user");
+    doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+    const plan = await planStack("example", { root: tempRoot({ example: stringify(doc) }), outDir: null });
+    assert.deepEqual(plan.problems, []);
   });
 });

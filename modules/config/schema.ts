@@ -17,6 +17,9 @@ export const PROJECT = "kfp-platform";
 /** Config namespaces that belong to others (the engine and providers) and are passed through untouched. */
 export const FOREIGN_NAMESPACES = ["pulumi", "kubernetes", "aws", "gcp", "random", "tls"] as const;
 
+/** Keys whose value must be a `secure:` (encrypted) value in the stack file, which is committed. */
+export const SECRET_KEYS = ["oidcClientSecret"] as const;
+
 /** Environment classes; each has a policy config in policies/config/<environment>.json. */
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
@@ -162,7 +165,7 @@ const stackConfigBase = z.strictObject({
       .string()
       .min(1)
       .optional()
-      .describe("With kfp.mode multi-user: the OIDC client secret, as a secret value (`pulumi config set --secret kfp-platform:oidcClientSecret ...`)."),
+      .describe("With kfp.mode multi-user: the OIDC client secret, encrypted in the stack file (`pulumi config set --secret kfp-platform:oidcClientSecret ...` writes it as `secure:`); plain text is refused."),
     protectData: z
       .boolean()
       .optional()

@@ -82,7 +82,14 @@ export function gpuCapacity(cluster: ClusterGpus): number {
 }
 
 export function checkTeams(
-  config: { teams: TeamConfig[]; platformNamespace: string; monitoring: { namespace: string }; allowGpuQuotaOvercommit: boolean; cluster: { target: string } & ClusterGpus },
+  config: {
+    teams: TeamConfig[];
+    platformNamespace: string;
+    monitoring: { namespace: string };
+    allowGpuQuotaOvercommit: boolean;
+    cluster: { target: string } & ClusterGpus;
+    kfp: { mode: string };
+  },
   ctx: z.RefinementCtx,
 ): void {
   const reserved = reservedNamespaces(config.platformNamespace, config.monitoring.namespace);
@@ -97,6 +104,18 @@ export function checkTeams(
         path: ["teams", i, "groups"],
         input: undefined,
         message: `team ${t.name} would have no administrator, and nobody could manage its namespace; give it at least one of groups, admins${config.cluster.target === "aws" ? " or awsPrincipals" : ""}`,
+      });
+    }
+    // KFP 2.14.0 authorizes with a SubjectAccessReview that names the user alone, never groups
+    // (backend/src/apiserver/resource/resource_manager.go:1868-1874), so group bindings (and EKS
+    // access entries, which map to groups) give no KFP rights: a team of groups alone could not run.
+    if (config.kfp.mode === "multi-user" && t.admins.length + t.members.length + t.viewers.length === 0) {
+      const byGroup = t.groups.length > 0 ? "groups" : "awsPrincipals";
+      ctx.addIssue({
+        code: "custom",
+        path: ["teams", i, byGroup],
+        input: t[byGroup],
+        message: `with kfp.mode multi-user, KFP's authorization sees users, never groups, so team ${t.name} would get no KFP access (no run, experiment or pipeline in its namespace); name its people in admins, members or viewers (the e-mail addresses your identity provider returns), beside or instead of ${byGroup}`,
       });
     }
     if (t.awsPrincipals.length > 0 && config.cluster.target !== "aws") {
