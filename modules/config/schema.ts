@@ -8,7 +8,7 @@ import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
 import { kfpSettings } from "./kfp";
-import { checkTeams, platformAdmins, team } from "./teams";
+import { checkPlatformNamespace, checkTeams, platformAdmins, team } from "./teams";
 import { containerResources, storageQuantity } from "./quantities";
 
 /** The Pulumi project name, and so the namespace of every key this schema owns. */
@@ -121,7 +121,7 @@ const stackConfigBase = z.strictObject({
     platformNamespace: dnsLabel
       .default("kubeflow")
       .describe(
-        "Namespace of the KFP control plane and its data services. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names.",
+        "Namespace of the KFP control plane and its data services, created (and deleted with the stack) by the kit. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names. The cluster's own namespaces, the monitoring namespace and the kit's GPU namespaces are refused.",
       ),
     platformPodSecurity: z
       .enum(["baseline", "privileged", "restricted"])
@@ -184,6 +184,7 @@ export const stackConfigSchema = stackConfigBase
       });
     }
     checkGpuConfig(config, ctx);
+    checkPlatformNamespace(config, ctx);
     if (config.kfp.mode === "multi-user") {
       if (!config.oidcClientSecret) {
         ctx.addIssue({ code: "custom", path: ["oidcClientSecret"], input: undefined, message: "kfp.mode multi-user needs the OIDC client secret: pulumi config set --secret kfp-platform:oidcClientSecret <secret>" });

@@ -64,9 +64,31 @@ export const platformAdmins = z
   })
   .prefault({});
 
+/** The cluster's own namespaces: the kit creates (and a destroy would delete) none of them. */
+export const CLUSTER_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
+/** Namespaces of fixed name the kit creates beside the platform's (modules/gpu: the GPU daemons, the GPU Operator). */
+export const KIT_NAMESPACES = ["kfp-platform-gpu", "gpu-operator"] as const;
+
 /** Namespaces a team may not take: the cluster's own and the platform's. */
 export function reservedNamespaces(platformNamespace: string, monitoringNamespace: string): string[] {
-  return ["default", "kube-system", "kube-public", "kube-node-lease", platformNamespace, `${platformNamespace}-db-bootstrap`, "kfp-platform-gpu", "gpu-operator", monitoringNamespace];
+  return [...CLUSTER_NAMESPACES, platformNamespace, `${platformNamespace}-db-bootstrap`, ...KIT_NAMESPACES, monitoringNamespace];
+}
+
+/**
+ * The platform namespace is a Namespace object the kit creates, labels for Pod Security and deletes with
+ * the stack: never one of the cluster's, and never one the kit creates for something else (a second
+ * Namespace object of the same name).
+ */
+export function checkPlatformNamespace(config: { platformNamespace: string; monitoring: { enabled: boolean; namespace: string } }, ctx: z.RefinementCtx): void {
+  const ns = config.platformNamespace;
+  const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["platformNamespace"], input: ns, message });
+  if ((CLUSTER_NAMESPACES as readonly string[]).includes(ns)) {
+    issue(`is a namespace of the cluster itself (${CLUSTER_NAMESPACES.join(", ")}): the kit would take it over, relabel its Pod Security and delete it with the stack; keep kubeflow (the default)`);
+  } else if ((KIT_NAMESPACES as readonly string[]).includes(ns)) {
+    issue(`is the namespace the kit creates for its GPU daemons or the GPU Operator (${KIT_NAMESPACES.join(", ")}): two Namespace objects would share the name; keep kubeflow (the default)`);
+  } else if (config.monitoring.enabled && ns === config.monitoring.namespace) {
+    issue(`is also monitoring.namespace: the monitoring stack and the platform would each create Namespace ${ns}; keep kubeflow (the default), or move monitoring.namespace`);
+  }
 }
 
 type ClusterGpus = {
