@@ -6,6 +6,7 @@ import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import type { RecordedResource } from "../engine/harness";
+import { MLMD_CONFIG_DIR, MLMD_CONFIG_FILE, MLMD_CONFIG_SECRET, mlmdServerConfig } from "../modules/kfp/metadata-config";
 import { eks, images } from "../modules/versions";
 import { containersOf, findObject, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
 
@@ -157,6 +158,24 @@ describe("aws stacks", () => {
     assert.ok(findObject(plan, "Secret", "mlpipeline-minio-artifact"), "the UI needs the key Secret to exist, empty");
     const cache = containersOf(plan).find((c) => c.owner === "Deployment cache-server")!.container;
     assert.ok(cache.args.includes('--db_extra_params={"tls":"skip-verify"}'));
+  });
+
+  it("gives ML Metadata TLS to RDS through its server configuration file (1.14.0 has no TLS flag)", () => {
+    for (const plan of Object.values(plans)) {
+      const mlmd = containersOf(plan).find((c) => c.owner === "Deployment metadata-grpc-deployment")!.container;
+      assert.deepEqual(mlmd.args.filter((a: string) => a.startsWith("--mysql_config_")), [], `${plan.stack}: no login flags beside the file`);
+      assert.ok(mlmd.args.includes("--metadata_source_config_type=config_file"), plan.stack);
+      assert.ok(mlmd.args.includes(`--metadata_store_server_config_file=${MLMD_CONFIG_DIR}/${MLMD_CONFIG_FILE}`), plan.stack);
+      assert.deepEqual(mlmd.volumeMounts, [{ name: "server-config", mountPath: MLMD_CONFIG_DIR, readOnly: true }]);
+      const pod = (findObject(plan, "Deployment", "metadata-grpc-deployment") as any).spec.template.spec;
+      assert.deepEqual(pod.volumes, [{ name: "server-config", secret: { secretName: MLMD_CONFIG_SECRET } }]);
+      assert.deepEqual((findObject(plan, "Secret", MLMD_CONFIG_SECRET) as any).stringData, { [MLMD_CONFIG_FILE]: "[secret]" });
+    }
+    // The file: TLS enforced without a CA (the image has none), schema upgrades as the flag gave them.
+    const text = mlmdServerConfig({ host: "kfp.abc.eu-west-1.rds.amazonaws.com", port: 3306, database: "metadb", user: "kfp", password: 'p"w\\1' });
+    assert.match(text, /^connection_config \{\n  mysql \{\n    host: "kfp\.abc\.eu-west-1\.rds\.amazonaws\.com"\n    port: 3306\n    database: "metadb"\n    user: "kfp"\n/);
+    assert.ok(text.includes('    password: "p\\"w\\\\1"\n'), text);
+    assert.match(text, /    ssl_options \{\n      verify_server_cert: false\n    \}\n  \}\n\}\nmigration_options \{\n  enable_upgrade_migration: true\n\}\n$/);
   });
 
   it("makes the prod database durable and the dev one cheap", () => {

@@ -11,6 +11,7 @@ import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
 import { CACHE_DEPLOYER_SA } from "./rbac-facts";
 import { VISUALIZATION_SERVICE } from "./multi-user/mode";
+import { MLMD_CONFIG_DIR, MLMD_CONFIG_FILE, MLMD_CONFIG_SECRET, mlmdConfigSecret } from "./metadata-config";
 import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "../k8s/workload";
 
 export const CACHE_SERVICE = "cache-server";
@@ -277,28 +278,37 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
     },
   });
 
+  // Over TLS (RDS), ML Metadata reads its login from a configuration file, the only way 1.14.0 takes
+  // TLS options (metadata-config.ts); otherwise upstream's flags.
+  const mlmdConfig = database.tls ? mlmdConfigSecret(`${prefix}-metadata-grpc-config`, namespace, database, opts()) : undefined;
+  const mlmdLogin = mlmdConfig
+    ? ["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=${MLMD_CONFIG_DIR}/${MLMD_CONFIG_FILE}`]
+    : [
+        "--mysql_config_database=$(MYSQL_DATABASE)",
+        "--mysql_config_host=$(MYSQL_HOST)",
+        "--mysql_config_port=$(MYSQL_PORT)",
+        "--mysql_config_user=$(DBCONFIG_USER)",
+        "--mysql_config_password=$(DBCONFIG_PASSWORD)",
+        "--enable_database_upgrade=true",
+      ];
   deployment(
     "metadata-grpc",
     {
       name: "metadata-grpc-deployment",
       select: { component: "metadata-grpc-server" },
       resources: r.metadataGrpc,
-      pod: { serviceAccountName: "metadata-grpc-server", securityContext: RUNTIME_DEFAULT_SECCOMP },
+      pod: {
+        serviceAccountName: "metadata-grpc-server",
+        securityContext: RUNTIME_DEFAULT_SECCOMP,
+        ...(mlmdConfig ? { volumes: [{ name: "server-config", secret: { secretName: MLMD_CONFIG_SECRET } }] } : {}),
+      },
       container: {
         name: "container",
         image: images.ref("mlmdServer"),
         imagePullPolicy: "IfNotPresent",
         command: ["/bin/metadata_store_server"],
-        args: [
-          `--grpc_port=${METADATA_GRPC_PORT}`,
-          "--mysql_config_database=$(MYSQL_DATABASE)",
-          "--mysql_config_host=$(MYSQL_HOST)",
-          "--mysql_config_port=$(MYSQL_PORT)",
-          "--mysql_config_user=$(DBCONFIG_USER)",
-          "--mysql_config_password=$(DBCONFIG_PASSWORD)",
-          "--enable_database_upgrade=true",
-          "--grpc_channel_arguments=grpc.max_metadata_size=16384",
-        ],
+        args: [`--grpc_port=${METADATA_GRPC_PORT}`, ...mlmdLogin, "--grpc_channel_arguments=grpc.max_metadata_size=16384"],
+        ...(mlmdConfig ? { volumeMounts: [{ name: "server-config", mountPath: MLMD_CONFIG_DIR, readOnly: true }] } : {}),
         env: [
           dbUser("DBCONFIG_USER"),
           dbPassword("DBCONFIG_PASSWORD"),
@@ -313,6 +323,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       },
     },
     ...dataReady,
+    ...(mlmdConfig ? [mlmdConfig] : []),
   );
   service(METADATA_GRPC_SERVICE, { component: "metadata-grpc-server" }, [{ name: "grpc-api", port: METADATA_GRPC_PORT }], { labels: { app: "metadata" } });
 
