@@ -8,7 +8,7 @@ import { planStack, type PlanResult } from "../engine/plan";
 import type { RecordedResource } from "../engine/harness";
 import { MLMD_CONFIG_DIR, MLMD_CONFIG_FILE, MLMD_CONFIG_SECRET, mlmdServerConfig } from "../modules/kfp/metadata-config";
 import { eks, images } from "../modules/versions";
-import { containersOf, findObject, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
+import { containersOf, findObject, multiUserStackYaml, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
 const byName = (plan: PlanResult, name: string) => plan.resources.find((r) => r.name === name)!;
@@ -127,19 +127,41 @@ describe("aws stacks", () => {
       "system:serviceaccount:kube-system:ebs-csi-controller-sa",
       // The database backup CronJob, scoped to backups/mysql/ (modules/backup).
       "system:serviceaccount:kubeflow:kfp-db-backup",
+      "system:serviceaccount:kubeflow:kubeflow-pipelines-viewer",
       "system:serviceaccount:kubeflow:ml-pipeline",
       "system:serviceaccount:kubeflow:ml-pipeline-ui",
+      "system:serviceaccount:kubeflow:ml-pipeline-visualizationserver",
       "system:serviceaccount:kubeflow:pipeline-runner",
       // Each team's pipeline pods, scoped to the team's prefix (test/tenancy.test.ts).
       "system:serviceaccount:nlp:pipeline-runner",
       "system:serviceaccount:vision:pipeline-runner",
     ]);
-    for (const sa of ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"]) {
+    for (const sa of ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner", "kubeflow-pipelines-viewer", "ml-pipeline-visualizationserver"]) {
       const role = byName(plan, `platform-artifacts-${sa}`);
       assert.equal((findObject(plan, "ServiceAccount", sa) as any).metadata.annotations["eks.amazonaws.com/role-arn"], role.outputs.arn, sa);
     }
     const uiPolicy = JSON.parse(byName(plan, "platform-artifacts-ml-pipeline-ui-policy").inputs.policy as string);
     assert.ok(!JSON.stringify(uiPolicy).includes("s3:PutObject"), "the UI only reads");
+    // TensorBoard viewers and the visualization server read the pipeline root, and nothing else.
+    for (const sa of ["kubeflow-pipelines-viewer", "ml-pipeline-visualizationserver"]) {
+      const statements = JSON.parse(byName(plan, `platform-artifacts-${sa}-policy`).inputs.policy as string).Statement;
+      const objects = statements.find((st: any) => st.Action.includes("s3:GetObject"));
+      assert.deepEqual(objects.Action, ["s3:GetObject"], sa);
+      const bucketArn = ofType(plan, "aws:s3/bucket:Bucket").find((b) => b.inputs.bucket === "acme-kfp-prod-artifacts")!.outputs.arn;
+      assert.deepEqual(objects.Resource, [`${bucketArn}/v2/artifacts/*`], sa);
+      assert.ok(!JSON.stringify(statements).includes("s3:PutObject"), sa);
+    }
+  });
+
+  it("in multi-user mode gives neither viewers nor the visualization server an identity", async () => {
+    // Viewers run as the team's default-editor there; the central visualization server runs request code for callers KFP does not authorize.
+    const root = tempRoot({ multi: multiUserStackYaml("aws-dev") });
+    const plan = await planStack("multi", { root, outDir: null, policyConfig: false });
+    assert.deepEqual(plan.problems, []);
+    for (const sa of ["kubeflow-pipelines-viewer", "ml-pipeline-visualizationserver"]) {
+      assert.equal(plan.resources.find((r) => r.name === `platform-artifacts-${sa}`), undefined, sa);
+      assert.equal((findObject(plan, "ServiceAccount", sa) as any).metadata.annotations?.["eks.amazonaws.com/role-arn"], undefined, sa);
+    }
   });
 
   it("gives the API server empty object-store keys and TLS to the database, and the UI no AWS keys", () => {
