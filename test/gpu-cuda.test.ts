@@ -60,6 +60,6 @@ describe("gpu-drivers-pinned: declared CUDA within the driver's range", () => {
 
   it("fails a pool pinned to an AMI release the table does not know", async () => {
     const found = (await violations(gpuDriversPinned, EKS, pool("1.34.1-20990101", "12.8"))) as string[];
-    assert.match(found[0], /releaseVersion 1\.34\.1-20990101 is not in the kit's NVIDIA AMI driver table.*modules\/gpu\/eks-nvidia-amis\.ts/);
+    assert.match(found[0], /releaseVersion 1\.34\.1-20990101 is not in the kit's NVIDIA AMI driver table.*modules\/facts\/eks-nvidia-amis\.ts/);
   });
 });
