@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, type StackConfig } from "./config";
 import { expectKind } from "./config/narrow";
 import type { Foundation } from "./foundation/contract";
+import { OBJECT_STORE_READERS } from "./foundation/names";
 import { labelCommand } from "./foundation/gpu-pools";
 import { copyCommand, type EcrCachePlan } from "./images/ecr-caches";
 import type { ImageResolver } from "./images";
@@ -25,6 +26,9 @@ import { Tenancy } from "./tenancy";
  */
 function createFoundation(config: StackConfig, images: ImageResolver): Foundation {
   const common = { namespace: config.platformNamespace, protectData: config.protectData, podSecurity: config.platformPodSecurity, images };
+  // Single-user viewers and the visualization server read the pipeline root with their own identity; in
+  // multi-user mode neither gets one (foundation/names.ts OBJECT_STORE_READERS).
+  const objectStoreReaders = config.kfp.mode === "single-user" ? Object.values(OBJECT_STORE_READERS) : [];
   switch (config.cluster.target) {
     case "existing": {
       const { ExistingCluster }: typeof import("./cloud/existing") = require("./cloud/existing");
@@ -44,6 +48,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         objectStore: expectKind(config.objectStore, ["s3", "minio"], "objectStore.kind on aws"),
         database: expectKind(config.database, ["rds", "in-cluster"], "database.kind on aws"),
         pipelineRootPath: config.kfp.pipelineRootPath,
+        objectStoreReaders,
         teamPrincipals: Object.fromEntries(config.teams.filter((t) => t.awsPrincipals.length > 0).map((t) => [t.name, t.awsPrincipals])),
         backupRetentionDays: config.backup.retentionDays,
       });
@@ -56,6 +61,7 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
         objectStore: expectKind(config.objectStore, ["gcs", "minio"], "objectStore.kind on gcp"),
         database: expectKind(config.database, ["cloudsql", "in-cluster"], "database.kind on gcp"),
         gpuOperatorDriver: config.gpu.operator?.driverVersion,
+        objectStoreReaders,
       });
     }
   }

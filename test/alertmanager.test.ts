@@ -30,7 +30,7 @@ const FAKE: Record<string, string> = {
 
 function renderedFor(stack: string): string {
   const file = loadStackFile(REPO_ROOT, stack);
-  const config = parseStackConfig(file.config, file.file);
+  const config = parseStackConfig(file.config, file.file, file.secretKeys);
   const receivers = config.monitoring.alerting.receivers;
   const credentials = Object.fromEntries(Object.entries(receivers).map(([name, r]) => [name, FAKE[r.kind]]));
   const path = join(dir, `${stack}.yaml`);
@@ -96,9 +96,10 @@ describe("alert receivers in the plan", () => {
     const FILE = "stacks/Pulumi.x.yaml";
     const alerting = (a: Record<string, unknown>, secrets?: Record<string, unknown>) =>
       configProblems({ cluster: { target: "existing" }, monitoring: { alerting: a }, ...(secrets ? { alertReceiverSecrets: secrets } : {}) }, FILE);
-    assert.match(alerting({ receivers: { chat: { kind: "slack", channel: "#a" } }, routes: { critical: ["pager"] } }, { chat: "x" })[0], /monitoring\.alerting\.routes\.critical\[0\]: found "pager"; is no receiver; define it under monitoring\.alerting\.receivers \(defined: chat\)/);
+    assert.match(alerting({ receivers: { chat: { kind: "slack", channel: "#a" } }, routes: { critical: ["pager"] } }, { chat: { secure: "x" } })[0], /monitoring\.alerting\.routes\.critical\[0\]: found "pager"; is no receiver; define it under monitoring\.alerting\.receivers \(defined: chat\)/);
     assert.match(alerting({ receivers: { chat: { kind: "slack", channel: "#a" } } })[0], /alertReceiverSecrets\.chat: required value is missing; receiver chat needs its credential: pulumi config set --secret --path 'kfp-platform:alertReceiverSecrets\.chat' <value>/);
-    assert.match(alerting({}, { stale: "x" })[0], /alertReceiverSecrets\.stale: .*is the credential of no receiver/);
-    assert.match(alerting({ receivers: { mail: { kind: "email", to: "ops", from: "a@b.c", smarthost: "smtp:25", username: "u" } } }, { mail: "x" })[0], /receivers\.mail\.to: .*expected an e-mail address/);
+    assert.match(alerting({}, { stale: { secure: "x" } })[0], /alertReceiverSecrets\.stale: .*is the credential of no receiver/);
+    assert.match(alerting({ receivers: { chat: { kind: "slack", channel: "#a" } } }, { chat: "https://hooks.slack.com/services/T/B/X" } as any)[0], /kfp-platform:alertReceiverSecrets: is plain text in the stack file.*pulumi config set --secret/);
+    assert.match(alerting({ receivers: { mail: { kind: "email", to: "ops", from: "a@b.c", smarthost: "smtp:25", username: "u" } } }, { mail: { secure: "x" } })[0], /receivers\.mail\.to: .*expected an e-mail address/);
   });
 });

@@ -6,8 +6,9 @@ import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import type { RecordedResource } from "../engine/harness";
+import { MLMD_CONFIG_DIR, MLMD_CONFIG_FILE, MLMD_CONFIG_SECRET, mlmdServerConfig } from "../modules/kfp/metadata-config";
 import { eks, images } from "../modules/versions";
-import { containersOf, findObject, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
+import { containersOf, findObject, multiUserStackYaml, ofType, one, REPO_ROOT, tempRoot } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
 const byName = (plan: PlanResult, name: string) => plan.resources.find((r) => r.name === name)!;
@@ -126,19 +127,41 @@ describe("aws stacks", () => {
       "system:serviceaccount:kube-system:ebs-csi-controller-sa",
       // The database backup CronJob, scoped to backups/mysql/kfp-prod/ (modules/backup).
       "system:serviceaccount:kubeflow:kfp-db-backup",
+      "system:serviceaccount:kubeflow:kubeflow-pipelines-viewer",
       "system:serviceaccount:kubeflow:ml-pipeline",
       "system:serviceaccount:kubeflow:ml-pipeline-ui",
+      "system:serviceaccount:kubeflow:ml-pipeline-visualizationserver",
       "system:serviceaccount:kubeflow:pipeline-runner",
       // Each team's pipeline pods, scoped to the team's prefix (test/tenancy.test.ts).
       "system:serviceaccount:nlp:pipeline-runner",
       "system:serviceaccount:vision:pipeline-runner",
     ]);
-    for (const sa of ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"]) {
+    for (const sa of ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner", "kubeflow-pipelines-viewer", "ml-pipeline-visualizationserver"]) {
       const role = byName(plan, `platform-artifacts-${sa}`);
       assert.equal((findObject(plan, "ServiceAccount", sa) as any).metadata.annotations["eks.amazonaws.com/role-arn"], role.outputs.arn, sa);
     }
     const uiPolicy = JSON.parse(byName(plan, "platform-artifacts-ml-pipeline-ui-policy").inputs.policy as string);
     assert.ok(!JSON.stringify(uiPolicy).includes("s3:PutObject"), "the UI only reads");
+    // TensorBoard viewers and the visualization server read the pipeline root, and nothing else.
+    for (const sa of ["kubeflow-pipelines-viewer", "ml-pipeline-visualizationserver"]) {
+      const statements = JSON.parse(byName(plan, `platform-artifacts-${sa}-policy`).inputs.policy as string).Statement;
+      const objects = statements.find((st: any) => st.Action.includes("s3:GetObject"));
+      assert.deepEqual(objects.Action, ["s3:GetObject"], sa);
+      const bucketArn = ofType(plan, "aws:s3/bucket:Bucket").find((b) => b.inputs.bucket === "acme-kfp-prod-artifacts")!.outputs.arn;
+      assert.deepEqual(objects.Resource, [`${bucketArn}/v2/artifacts/*`], sa);
+      assert.ok(!JSON.stringify(statements).includes("s3:PutObject"), sa);
+    }
+  });
+
+  it("in multi-user mode gives neither viewers nor the visualization server an identity", async () => {
+    // Viewers run as the team's default-editor there; the central visualization server runs request code for callers KFP does not authorize.
+    const root = tempRoot({ multi: multiUserStackYaml("aws-dev") });
+    const plan = await planStack("multi", { root, outDir: null, policyConfig: false });
+    assert.deepEqual(plan.problems, []);
+    for (const sa of ["kubeflow-pipelines-viewer", "ml-pipeline-visualizationserver"]) {
+      assert.equal(plan.resources.find((r) => r.name === `platform-artifacts-${sa}`), undefined, sa);
+      assert.equal((findObject(plan, "ServiceAccount", sa) as any).metadata.annotations?.["eks.amazonaws.com/role-arn"], undefined, sa);
+    }
   });
 
   it("gives the API server empty object-store keys and TLS to the database, and the UI no AWS keys", () => {
@@ -157,6 +180,24 @@ describe("aws stacks", () => {
     assert.ok(findObject(plan, "Secret", "mlpipeline-minio-artifact"), "the UI needs the key Secret to exist, empty");
     const cache = containersOf(plan).find((c) => c.owner === "Deployment cache-server")!.container;
     assert.ok(cache.args.includes('--db_extra_params={"tls":"skip-verify"}'));
+  });
+
+  it("gives ML Metadata TLS to RDS through its server configuration file (1.14.0 has no TLS flag)", () => {
+    for (const plan of Object.values(plans)) {
+      const mlmd = containersOf(plan).find((c) => c.owner === "Deployment metadata-grpc-deployment")!.container;
+      assert.deepEqual(mlmd.args.filter((a: string) => a.startsWith("--mysql_config_")), [], `${plan.stack}: no login flags beside the file`);
+      assert.ok(mlmd.args.includes("--metadata_source_config_type=config_file"), plan.stack);
+      assert.ok(mlmd.args.includes(`--metadata_store_server_config_file=${MLMD_CONFIG_DIR}/${MLMD_CONFIG_FILE}`), plan.stack);
+      assert.deepEqual(mlmd.volumeMounts, [{ name: "server-config", mountPath: MLMD_CONFIG_DIR, readOnly: true }]);
+      const pod = (findObject(plan, "Deployment", "metadata-grpc-deployment") as any).spec.template.spec;
+      assert.deepEqual(pod.volumes, [{ name: "server-config", secret: { secretName: MLMD_CONFIG_SECRET } }]);
+      assert.deepEqual((findObject(plan, "Secret", MLMD_CONFIG_SECRET) as any).stringData, { [MLMD_CONFIG_FILE]: "[secret]" });
+    }
+    // The file: TLS enforced without a CA (the image has none), schema upgrades as the flag gave them.
+    const text = mlmdServerConfig({ host: "kfp.abc.eu-west-1.rds.amazonaws.com", port: 3306, database: "metadb", user: "kfp", password: 'p"w\\1' });
+    assert.match(text, /^connection_config \{\n  mysql \{\n    host: "kfp\.abc\.eu-west-1\.rds\.amazonaws\.com"\n    port: 3306\n    database: "metadb"\n    user: "kfp"\n/);
+    assert.ok(text.includes('    password: "p\\"w\\\\1"\n'), text);
+    assert.match(text, /    ssl_options \{\n      verify_server_cert: false\n    \}\n  \}\n\}\nmigration_options \{\n  enable_upgrade_migration: true\n\}\n$/);
   });
 
   it("makes the prod database durable and the dev one cheap", () => {

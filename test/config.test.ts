@@ -142,6 +142,21 @@ describe("stack config", () => {
     assert.match(problems({ ...base, "kfp-platform:platformPodSecurity": "open" })[0], /allowed: "baseline", "privileged", "restricted"/);
   });
 
+  it("refuses a platform namespace of the cluster's own, or one the kit creates for something else", () => {
+    const line = (ns: string, extra: Record<string, string> = {}) => problems({ ...base, "kfp-platform:platformNamespace": ns, ...extra });
+    for (const ns of ["kube-system", "default", "kube-public", "kube-node-lease"]) {
+      assert.deepEqual(line(ns), [
+        `${FILE}: kfp-platform:platformNamespace: found "${ns}"; is a namespace of the cluster itself (default, kube-system, kube-public, kube-node-lease): the kit would take it over, relabel its Pod Security and delete it with the stack; keep kubeflow (the default).`,
+      ]);
+    }
+    assert.match(line("monitoring")[0], /^stacks\/Pulumi\.test\.yaml: kfp-platform:platformNamespace: found "monitoring"; is also monitoring\.namespace: the monitoring stack and the platform would each create Namespace monitoring; keep kubeflow \(the default\), or move monitoring\.namespace\.$/);
+    assert.match(line("obs", { "kfp-platform:monitoring": JSON.stringify({ namespace: "obs" }) })[0], /found "obs"; is also monitoring\.namespace/);
+    assert.match(line("gpu-operator")[0], /found "gpu-operator"; is the namespace the kit creates for its GPU daemons or the GPU Operator/);
+    // Without monitoring there is no second Namespace monitoring; another name is fine.
+    assert.doesNotThrow(() => parseStackConfig({ ...base, "kfp-platform:platformNamespace": "monitoring", "kfp-platform:monitoring": JSON.stringify({ enabled: false }) }, FILE));
+    assert.doesNotThrow(() => parseStackConfig({ ...base, "kfp-platform:platformNamespace": "kfp" }, FILE));
+  });
+
   it("refuses a step default memory limit below the default request", () => {
     const [line] = problems({ ...base, "kfp-platform:kfp": JSON.stringify({ stepDefaults: { requests: { memory: "1Gi" }, memoryLimit: "512Mi" } }) });
     assert.match(line, /kfp-platform:kfp\.stepDefaults\.memoryLimit: found "512Mi"; must be at least requests\.memory \(1Gi\)/);

@@ -116,11 +116,21 @@ describe("gcp-dev's pipeline root on GCS", () => {
     for (const m of ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember")) assert.ok(m.dependsOn.includes(cluster.urn), `${m.name} waits for the cluster`);
     const members = ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember").map((m) => m.inputs as any);
     assert.deepEqual(members.map((m) => [m.role, m.member]).sort(), [
+      ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/kubeflow-pipelines-viewer]"],
       ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline-ui]"],
+      ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline-visualizationserver]"],
       ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/ml-pipeline]"],
       ["roles/iam.workloadIdentityUser", "serviceAccount:acme-ml-dev.svc.id.goog[kubeflow/pipeline-runner]"],
     ]);
     const annotation = (sa: string) => (findObject(plan, "ServiceAccount", sa) as any).metadata.annotations["iam.gke.io/gcp-service-account"];
+    // TensorBoard viewers and the visualization server only read the bucket (upstream binds both:
+    // gcp-workload-identity-setup.sh:31-32).
+    assert.equal(annotation("kubeflow-pipelines-viewer"), "kfp-dev-kfp-viewer@acme-ml-dev.iam.gserviceaccount.com");
+    assert.equal(annotation("ml-pipeline-visualizationserver"), "kfp-dev-kfp-vis@acme-ml-dev.iam.gserviceaccount.com");
+    const bucketRoles = (email: string) =>
+      ofType(plan, "gcp:storage/bucketIAMMember:BucketIAMMember").map((b) => b.inputs as any).filter((b) => b.member === `serviceAccount:${email}`).map((b) => b.role);
+    assert.deepEqual(bucketRoles("kfp-dev-kfp-viewer@acme-ml-dev.iam.gserviceaccount.com"), ["roles/storage.objectViewer"]);
+    assert.deepEqual(bucketRoles("kfp-dev-kfp-vis@acme-ml-dev.iam.gserviceaccount.com"), ["roles/storage.objectViewer"]);
     assert.equal(annotation("ml-pipeline"), "kfp-dev-kfp-api@acme-ml-dev.iam.gserviceaccount.com");
     assert.equal(annotation("ml-pipeline-ui"), "kfp-dev-kfp-ui@acme-ml-dev.iam.gserviceaccount.com");
     assert.equal(annotation("pipeline-runner"), "kfp-dev-kfp-runs@acme-ml-dev.iam.gserviceaccount.com");

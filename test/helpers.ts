@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer as netServer, type AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
 import type { KubernetesObject } from "../engine/manifests";
 import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
@@ -75,12 +76,21 @@ export function one(plan: PlanResult, type: string): RecordedResource {
 
 /**
  * The problems the config schema reports for `kfp-platform:` keys (values as in a stack file; objects
- * are written as JSON), one per line; none when it accepts them. `environment` defaults to dev.
+ * are written as JSON, `{ secure: ... }` is an encrypted value), one per line; none when it accepts
+ * them. `environment` defaults to dev.
  */
 export function configProblems(config: Record<string, unknown>, file: string): string[] {
-  const raw = Object.fromEntries(Object.entries({ environment: "dev", ...config }).map(([k, v]) => [`kfp-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  const entries = Object.entries({ environment: "dev", ...config });
+  // `{ secure: ... }` is an encrypted value, as in a stack file: a secret the CLI decrypts, and one anywhere
+  // inside a key's value makes the whole key secret (engine/stack-file.ts does the same).
+  const secure = (v: unknown) => typeof v === "object" && v !== null && Object.keys(v).length === 1 && "secure" in v;
+  const reveal = (v: unknown): unknown =>
+    secure(v) ? "decrypted" : Array.isArray(v) ? v.map(reveal) : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)])) : v;
+  const hasSecure = (v: unknown): boolean => secure(v) || (typeof v === "object" && v !== null && Object.values(v).some(hasSecure));
+  const raw = Object.fromEntries(entries.map(([k, v]) => [`kfp-platform:${k}`, secure(v) ? "decrypted" : typeof v === "string" ? v : JSON.stringify(reveal(v))]));
+  const secretKeys = entries.filter(([, v]) => hasSecure(v)).map(([k]) => `kfp-platform:${k}`);
   try {
-    parseStackConfig(raw, file);
+    parseStackConfig(raw, file, secretKeys);
     return [];
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
@@ -96,4 +106,20 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A repository stack file switched to KFP multi-user mode (the login settings, a `secure:` client secret),
+ * with `edit` applied to its parsed config before it is written back.
+ */
+export function multiUserStackYaml(stack: string, edit: (config: Record<string, any>) => void = () => {}): string {
+  const doc = parse(readFileSync(join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
+  doc.config["kfp-platform:kfp"] = {
+    ...doc.config["kfp-platform:kfp"],
+    mode: "multi-user",
+    multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" },
+  };
+  doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+  edit(doc.config);
+  return stringify(doc);
 }

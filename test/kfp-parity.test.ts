@@ -1,6 +1,6 @@
-// The local plan against upstream KFP 2.14.0: every upstream object by kind and name, env var names
-// and ports a superset of upstream's, KFP images at 2.14.0, Argo at v3.6.7, a pullable MinIO, and
-// requests plus a memory limit on every container.
+// The local plan against upstream KFP 2.14.0: every upstream object by kind and name (but the cache
+// deployer's RBAC, left out on purpose), env var names and ports a superset of upstream's, KFP images at
+// 2.14.0, Argo at v3.6.7, a pullable MinIO, and requests plus a memory limit on every container.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
@@ -8,6 +8,7 @@ import { capacityOf } from "../engine/capacity";
 import { imagesOf } from "../engine/images";
 import { planStack, type PlanResult } from "../engine/plan";
 import { ImageResolver } from "../modules/images";
+import { LEFT_OUT_RBAC } from "../modules/kfp/rbac-facts";
 import { images, releases } from "../modules/versions";
 import { UPSTREAM_CONTAINERS, UPSTREAM_OBJECTS, UPSTREAM_SERVICE_PORTS } from "./fixtures/kfp-2.14.0";
 import { containersOf, findObject, REPO_ROOT } from "./helpers";
@@ -19,10 +20,13 @@ describe("KFP 2.14.0 parity (local stack)", () => {
     assert.deepEqual(plan.problems, []);
   });
 
-  it("creates all 81 upstream objects by kind and name", () => {
+  it("creates all 81 upstream objects by kind and name, but the cache deployer's four RBAC objects", () => {
     assert.equal(UPSTREAM_OBJECTS.length, 81);
-    const missing = UPSTREAM_OBJECTS.filter(([kind, name]) => !findObject(plan, kind, name));
+    const leftOut = (kind: string, name: string) => LEFT_OUT_RBAC.some(([k, n]) => k === kind && n === name);
+    assert.equal(UPSTREAM_OBJECTS.filter(([kind, name]) => leftOut(kind, name)).length, LEFT_OUT_RBAC.length, "every left-out object is upstream's");
+    const missing = UPSTREAM_OBJECTS.filter(([kind, name]) => !leftOut(kind, name) && !findObject(plan, kind, name));
     assert.deepEqual(missing, []);
+    assert.deepEqual(LEFT_OUT_RBAC.filter(([kind, name]) => findObject(plan, kind, name)), [], "the deployer never runs: its rights would serve only a pod that borrows its ServiceAccount");
   });
 
   it("keeps every upstream env var name and port on every container", () => {

@@ -10,12 +10,12 @@ import { parse, stringify } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import { GATEWAY } from "../modules/kfp/multi-user/gateway";
 import { USERID_HEADER } from "../modules/kfp/multi-user/gateway-config";
-import { API_SERVICE, RUNNER_SA } from "../modules/kfp/multi-user/mode";
+import { API_SERVICE, RUNNER_SA, VISUALIZATION_SERVICE } from "../modules/kfp/multi-user/mode";
 import { COMPONENT_CLUSTER_ROLES, PIPELINES_EDIT, PIPELINES_VIEW, RUNNER_RULES } from "../modules/kfp/multi-user/rbac-facts";
 import { KFP_POD_SPEC_PATCH, RUN_IDENTITY_POLICY, RUN_IDENTITY_RULES, RUN_IDENTITY_VARIABLES, STEP_IDENTITY_POLICY, stepIdentity } from "../modules/tenancy/run-identity";
 import { kfpStepPods } from "../engine/step-pods";
 import { DYN, object, schemaDeclType, typeCheckPolicy } from "./cel-typecheck";
-import { configProblems, findObject, REPO_ROOT, tempRoot } from "./helpers";
+import { configProblems, findObject, multiUserStackYaml, REPO_ROOT, tempRoot } from "./helpers";
 
 const plans: Record<string, PlanResult> = {};
 const objects = (plan: PlanResult, kind: string) => plan.objects.map((o) => o.object as any).filter((o) => o.kind === kind);
@@ -23,13 +23,7 @@ const envOf = (plan: PlanResult, deployment: string, container = 0): Record<stri
   Object.fromEntries(((findObject(plan, "Deployment", deployment) as any).spec.template.spec.containers[container].env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 /** The local stack in multi-user mode; carol is a member of vision, alice admin and bob viewer of nlp. */
-function multiUserStack(): string {
-  const doc = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.local.yaml"), "utf8"));
-  doc.config["kfp-platform:kfp"] = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
-  doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
-  doc.config["kfp-platform:teams"][0].members = ["carol@example.com"];
-  return stringify(doc);
-}
+const multiUserStack = () => multiUserStackYaml("local", (config) => (config["kfp-platform:teams"][0].members = ["carol@example.com"]));
 
 before(async () => {
   plans.single = await planStack("local", { root: REPO_ROOT, outDir: null });
@@ -93,6 +87,22 @@ describe("multi-user KFP", () => {
     // Single-user mode is upstream's: none of it.
     for (const name of ["MULTIUSER", "KUBEFLOW_USERID_HEADER"]) assert.equal(envOf(plans.single, "ml-pipeline")[name], undefined);
     assert.equal(envOf(plans.single, "ml-pipeline-ui").DEPLOYMENT, undefined);
+  });
+
+  it("keeps the API server alive on a visualization request for a team namespace, which finds no server there", () => {
+    // visualization_server.go:133-138 (2.14.0): multi-user with a namespace reads VisualizationService.Name
+    // and .Port with GetStringConfig, which exits the process when either is unset (common/config.go:41-44);
+    // viper reads them from these env vars (main.go:390-394).
+    const api = envOf(plans.multi, "ml-pipeline");
+    assert.equal(api.VISUALIZATIONSERVICE_NAME, VISUALIZATION_SERVICE.name);
+    assert.equal(api.VISUALIZATIONSERVICE_PORT, String(VISUALIZATION_SERVICE.port));
+    // The URL it then dials names a Service in the team's namespace: none exists, so the aliveness check
+    // fails the request (no per-team server runs request-supplied Python as default-editor).
+    for (const ns of ["vision", "nlp"]) {
+      const there = objects(plans.multi, "Service").filter((svc) => svc.metadata.namespace === ns && svc.metadata.name === api.VISUALIZATIONSERVICE_NAME);
+      assert.deepEqual(there, [], ns);
+    }
+    assert.equal((findObject(plans.multi, "Service", VISUALIZATION_SERVICE.name) as any).metadata.namespace, "kubeflow", "the central server, for requests without a namespace");
   });
 
   it("watches every namespace with the controllers and runs Argo cluster-wide", () => {
@@ -337,8 +347,53 @@ describe("multi-user KFP", () => {
     const base = { cluster: { target: "existing" } };
     assert.match(configProblems({ ...base, kfp: { mode: "multi-user" } }, FILE).join("\n"), /kfp\.multiUser: .*needs multiUser\.oidc/);
     const full = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    const secret = { secure: "v1:s" };
     assert.match(configProblems({ ...base, kfp: full }, FILE)[0], /oidcClientSecret: .*pulumi config set --secret kfp-platform:oidcClientSecret/);
-    assert.match(configProblems({ ...base, kfp: full, oidcClientSecret: "s", platformNamespace: "kfp" }, FILE)[0], /platformNamespace: .*keep kubeflow/);
-    assert.deepEqual(configProblems({ ...base, kfp: full, oidcClientSecret: "s" }, FILE), []);
+    assert.match(configProblems({ ...base, kfp: full, oidcClientSecret: secret, platformNamespace: "kfp" }, FILE)[0], /platformNamespace: .*keep kubeflow/);
+    assert.deepEqual(configProblems({ ...base, kfp: full, oidcClientSecret: secret }, FILE), []);
+  });
+
+  it("refuses the OIDC client secret in plain text, with the command that encrypts it", () => {
+    const FILE = "stacks/Pulumi.mu.yaml";
+    const kfp = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    assert.deepEqual(configProblems({ cluster: { target: "existing" }, kfp, oidcClientSecret: "hunter2" }, FILE), [
+      `${FILE}: kfp-platform:oidcClientSecret: is plain text in the stack file, which is committed; a secret must be encrypted. Remove the line and run: pulumi config set --secret kfp-platform:oidcClientSecret <value> (it writes the value as secure:)`,
+    ]);
+    // The same key as a stack file gives it, through the offline engine's reader (`secure:` marks it secret).
+    const root = tempRoot({ plain: multiUserStackYaml("local", (c) => ((c["kfp-platform:oidcClientSecret"] = "hunter2"), (c["kfp-platform:teams"][0].members = ["carol@example.com"]))) });
+    return planStack("plain", { root, outDir: null }).then((plan) => {
+      assert.equal(plan.configInvalid, true);
+      assert.match(plan.problems.join("\n"), /^stacks\/Pulumi\.plain\.yaml: kfp-platform:oidcClientSecret: is plain text/m);
+    });
+  });
+
+  it("refuses, in multi-user mode, a team that names no user: KFP's authorization never sees groups", () => {
+    const FILE = "stacks/Pulumi.mu.yaml";
+    const kfp = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
+    const base = { cluster: { target: "existing" }, kfp, oidcClientSecret: { secure: "v1:s" } };
+    assert.deepEqual(configProblems({ ...base, teams: [{ name: "vision", groups: ["team-vision"] }] }, FILE), [
+      `${FILE}: kfp-platform:teams[0].groups: found ["team-vision"]; with kfp.mode multi-user, KFP's authorization sees users, never groups, so team vision would get no KFP access (no run, experiment or pipeline in its namespace); name its people in admins, members or viewers (the e-mail addresses your identity provider returns), beside or instead of groups.`,
+    ]);
+    for (const people of [{ admins: ["a@x.example"] }, { members: ["m@x.example"] }, { viewers: ["v@x.example"] }]) {
+      assert.deepEqual(configProblems({ ...base, teams: [{ name: "vision", groups: ["team-vision"], ...people }] }, FILE), [], JSON.stringify(people));
+    }
+    // Single-user mode has no KFP authorization: groups alone are fine there.
+    assert.deepEqual(configProblems({ cluster: { target: "existing" }, teams: [{ name: "vision", groups: ["team-vision"] }] }, FILE), []);
+  });
+
+  it("the local stack's commented multi-user example plans once uncommented as it says", async () => {
+    const text = readFileSync(join(REPO_ROOT, "stacks/Pulumi.local.yaml"), "utf8").split("\n");
+    const start = text.findIndex((l) => /^  # kfp-platform:kfp:$/.test(l));
+    assert.ok(start > 0, "the example block");
+    const uncommented = text.map((line, i) => {
+      if (/^\s+# members: \[/.test(line)) return line.replace("# ", "");
+      if (i >= start && /^  # /.test(line)) return line.replace(/^  # /, "  ");
+      return line;
+    });
+    const doc = parse(uncommented.join("\n"));
+    assert.equal(doc.config["kfp-platform:kfp"].mode, "multi-user");
+    doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+    const plan = await planStack("example", { root: tempRoot({ example: stringify(doc) }), outDir: null });
+    assert.deepEqual(plan.problems, []);
   });
 });

@@ -407,12 +407,75 @@ describe("pull-request.yml", () => {
   });
 });
 
+/** Jobs of workflows that pull requests trigger (their code is the pull request's own). */
+function pullRequestJobs(): { file: string; id: string; job: Any }[] {
+  return WORKFLOWS.flatMap((file) => {
+    const wf = load(file);
+    const on = typeof wf.on === "string" ? [wf.on] : Array.isArray(wf.on) ? wf.on : Object.keys(wf.on);
+    if (!on.some((event: string) => event === "pull_request" || event === "pull_request_target")) return [];
+    return Object.entries(wf.jobs as Record<string, Any>).map(([id, job]) => ({ file, id, job }));
+  });
+}
+/** The environment a pull request's job that touches production must run in: required reviewers, and the only subject the prod preview role trusts. */
+const PROD_PREVIEW_ENVIRONMENT = "production-preview";
+
+/**
+ * Where a pull request's jobs reach for production: a prod role variable (AWS_*_ROLE_ARN_PROD) named
+ * anywhere in the job, or a stack table row of environment prod, outside a job that runs in the
+ * production-preview environment. A job's matrix fed by another job's table counts as that table's.
+ */
+function prodOutsideReviewedEnvironment(jobs: { file: string; id: string; job: Any }[]): string[] {
+  const problems: string[] = [];
+  for (const { file, id, job } of jobs) {
+    const environment = job.environment?.name ?? job.environment;
+    if (environment === PROD_PREVIEW_ENVIRONMENT) continue;
+    const text = JSON.stringify(job);
+    for (const role of new Set(text.match(/AWS_[A-Z_]*ROLE_ARN_PROD\w*/g) ?? [])) problems.push(`${file} ${id}: names ${role}`);
+    for (const step of (job.steps ?? []) as Any[]) {
+      const table = step.env?.STACKS;
+      if (!table) continue;
+      for (const row of JSON.parse(table) as { stack: string; env: string }[]) if (row.env === "prod") problems.push(`${file} ${id}: stack table lists ${row.stack} (prod)`);
+    }
+  }
+  return problems;
+}
+
+describe("pull requests and production", () => {
+  it("no job a pull request triggers reaches for a prod role or stack outside the production-preview environment", () => {
+    const jobs = pullRequestJobs();
+    assert.ok(jobs.some(({ file }) => file === "pull-request.yml"), "pull-request.yml is found as a pull-request workflow");
+    assert.deepEqual(prodOutsideReviewedEnvironment(jobs), []);
+  });
+
+  it("the check catches a prod role, a prod stack row, and accepts them inside production-preview", () => {
+    const roleJob = { steps: [{ uses: "aws-actions/configure-aws-credentials@x", with: { "role-to-assume": "${{ vars.AWS_READ_ROLE_ARN_PROD }}" } }] };
+    const tableJob = { steps: [{ env: { STACKS: JSON.stringify([{ stack: "aws-dev", env: "dev", role_var: "AWS_READ_ROLE_ARN_DEV" }, { stack: "aws-prod", env: "prod", role_var: "X" }]) } }] };
+    assert.deepEqual(
+      prodOutsideReviewedEnvironment([
+        { file: "pr.yml", id: "a", job: roleJob },
+        { file: "pr.yml", id: "b", job: tableJob },
+        { file: "pr.yml", id: "c", job: { ...roleJob, environment: PROD_PREVIEW_ENVIRONMENT } },
+        { file: "pr.yml", id: "d", job: { ...tableJob, environment: { name: PROD_PREVIEW_ENVIRONMENT } } },
+      ]),
+      ["pr.yml a: names AWS_READ_ROLE_ARN_PROD", "pr.yml b: stack table lists aws-prod (prod)"],
+    );
+  });
+
+  it("docs/ci.md trusts the prod read role for main alone, never for pull requests", () => {
+    const ci = readFileSync(join(REPO_ROOT, "docs/ci.md"), "utf8");
+    const section = ci.slice(ci.indexOf("**Read role, prod**"), ci.indexOf("```", ci.indexOf("```", ci.indexOf("**Read role, prod**")) + 3));
+    assert.match(section, /"token\.actions\.githubusercontent\.com:sub": "repo:ACME\/kfp-platform:ref:refs\/heads\/main"/);
+    assert.doesNotMatch(section, /pull_request/);
+  });
+});
+
 describe("cloud stack tables (pull-request.yml, drift.yml, deploy.yml)", () => {
-  it("cover every cloud stack, each with its stack file's environment", () => {
+  it("cover every cloud stack (pull requests every non-prod one), each with its stack file's environment", () => {
     const envs = stackEnvironments();
     for (const file of ["pull-request.yml", "drift.yml"]) {
       const table = stackTable(file);
-      assert.deepEqual(table.map((t) => t.stack).sort(), cloudStacks(), file);
+      const expected = file === "pull-request.yml" ? cloudStacks().filter((s) => envs.get(s) !== "prod") : cloudStacks();
+      assert.deepEqual(table.map((t) => t.stack).sort(), expected, file);
       for (const t of table) {
         assert.equal(t.env, envs.get(t.stack), `${file}: ${t.stack}`);
         assert.ok(existsSync(join(REPO_ROOT, "policies/config", `${t.env}.json`)), `${file}: policies/config/${t.env}.json`);
@@ -438,9 +501,11 @@ describe("cloud stack tables (pull-request.yml, drift.yml, deploy.yml)", () => {
         };
         const some = run("s3://state", { AWS_READ_ROLE_ARN_DEV: "arn:aws:iam::111111111111:role/read", OTHER: "x" });
         assert.deepEqual(some.stacks, [{ stack: "aws-dev", env: "dev", role_var: "AWS_READ_ROLE_ARN_DEV" }], file);
-        assert.match(some.stdout, /::notice::aws-prod: no repository variable AWS_READ_ROLE_ARN_PROD/);
         assert.deepEqual(run("", { AWS_READ_ROLE_ARN_DEV: "arn", AWS_READ_ROLE_ARN_PROD: "arn" }).stacks, [], file);
-        assert.equal(run("s3://state", { AWS_READ_ROLE_ARN_DEV: "a", AWS_READ_ROLE_ARN_PROD: "b" }).stacks.length, 2, file);
+        const all = run("s3://state", { AWS_READ_ROLE_ARN_DEV: "a", AWS_READ_ROLE_ARN_PROD: "b" }).stacks;
+        assert.deepEqual(all.map((t: Any) => t.stack), file === "drift.yml" ? ["aws-dev", "aws-prod"] : ["aws-dev"], file);
+        if (file === "drift.yml") assert.match(some.stdout, /::notice::aws-prod: no repository variable AWS_READ_ROLE_ARN_PROD/);
+        assert.match(run("s3://state", {}).stdout, /::notice::aws-dev: no repository variable AWS_READ_ROLE_ARN_DEV/, file);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

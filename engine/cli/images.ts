@@ -36,7 +36,7 @@ async function run(stacks: string[]): Promise<number> {
       return 1;
     }
     const file = loadStackFile(root, stack);
-    const table = stackImages(parseStackConfig(file.config, file.file)).images.all();
+    const table = stackImages(parseStackConfig(file.config, file.file, file.secretKeys)).images.all();
     for (const ref of imagesOf(plan)) {
       const source = table.find((t) => t.ref === ref)?.source ?? "(not in modules/versions.ts)";
       console.log(`${ref}\t${source}`);
@@ -74,7 +74,7 @@ async function sizesCommand(args: string[]): Promise<number> {
   }
   const root = resolve(__dirname, "../..");
   const file = loadStackFile(root, stack);
-  const config = parseStackConfig(file.config, file.file);
+  const config = parseStackConfig(file.config, file.file, file.secretKeys);
   // Sizes come from upstream (anonymous pulls); a cache serves the same bytes.
   const step = (["kfpDriver", "kfpLauncher", "argoExec"] as const).map((name) => pinnedReference(images[name]));
   const kinds = { cpu: [...step, ...config.images.prepull.cpu], gpu: [...step, ...config.images.prepull.gpu] };

@@ -12,6 +12,14 @@ export function stackFilePath(stack: string): string {
   return `stacks/Pulumi.${stack}.yaml`;
 }
 
+/**
+ * Whether the stack file gives `key` as a `secure:` value: what the CLI hands the program as
+ * PULUMI_CONFIG_SECRET_KEYS and the offline engine through setAllConfig. @pulumi/pulumi exports
+ * isConfigSecret from runtime/config.js but marks it @internal, so its typings leave it out.
+ */
+const isConfigSecret = (key: string): boolean => (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret(key);
+
 export function loadStackConfig(): StackConfig {
-  return parseStackConfig(pulumi.runtime.allConfig(), stackFilePath(pulumi.getStack()));
+  const raw = pulumi.runtime.allConfig();
+  return parseStackConfig(raw, stackFilePath(pulumi.getStack()), Object.keys(raw).filter(isConfigSecret));
 }

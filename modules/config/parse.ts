@@ -2,7 +2,7 @@
 // or a ConfigError whose every line names the stack file, the key, what was found and what is allowed.
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
-import { FOREIGN_NAMESPACES, PROJECT, stackConfigSchema, type StackConfig } from "./schema";
+import { FOREIGN_NAMESPACES, PROJECT, SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema";
 
 type JsonSchema = {
   properties?: Record<string, JsonSchema>;
@@ -31,9 +31,21 @@ function decodeValue(text: string): unknown {
   }
 }
 
-/** Validates a whole stack's config map. `file` is the stack file the values came from. */
-export function parseStackConfig(raw: Readonly<Record<string, string>>, file: string): StackConfig {
+/**
+ * Validates a whole stack's config map. `file` is the stack file the values came from; `secretKeys` the
+ * full keys ("ns:key") it gives as `secure:` values: a key of SECRET_KEYS given otherwise is refused.
+ */
+export function parseStackConfig(raw: Readonly<Record<string, string>>, file: string, secretKeys: readonly string[] = []): StackConfig {
   const problems: ConfigProblem[] = [];
+  for (const key of SECRET_KEYS) {
+    const fullKey = `${PROJECT}:${key}`;
+    if (fullKey in raw && !secretKeys.includes(fullKey)) {
+      problems.push({
+        key: fullKey,
+        message: `is plain text in the stack file, which is committed; a secret must be encrypted. Remove the line and run: pulumi config set --secret ${fullKey} <value> (it writes the value as secure:)`,
+      });
+    }
+  }
   const ours: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");

@@ -8,7 +8,7 @@ import { IMAGE_NAMES } from "../versions";
 import { awsCluster, rdsDatabase, s3ObjectStore } from "./aws";
 import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
 import { kfpSettings } from "./kfp";
-import { checkTeams, platformAdmins, RESTRICTED_STEP_PODS, team } from "./teams";
+import { checkPlatformNamespace, checkTeams, platformAdmins, RESTRICTED_STEP_PODS, team } from "./teams";
 import { containerResources, storageQuantity } from "./quantities";
 
 /** The Pulumi project name, and so the namespace of every key this schema owns. */
@@ -16,6 +16,9 @@ export const PROJECT = "kfp-platform";
 
 /** Config namespaces that belong to others (the engine and providers) and are passed through untouched. */
 export const FOREIGN_NAMESPACES = ["pulumi", "kubernetes", "aws", "gcp", "random", "tls"] as const;
+
+/** Keys whose value must be a `secure:` (encrypted) value in the stack file, which is committed. */
+export const SECRET_KEYS = ["oidcClientSecret", "alertReceiverSecrets"] as const;
 
 /** Every route names a receiver, and every receiver but none else has its credential. */
 function checkAlertReceivers(config: z.output<typeof stackConfigBase>, ctx: z.RefinementCtx): void {
@@ -141,7 +144,7 @@ const stackConfigBase = z.strictObject({
     platformNamespace: dnsLabel
       .default("kubeflow")
       .describe(
-        "Namespace of the KFP control plane and its data services. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names.",
+        "Namespace of the KFP control plane and its data services, created (and deleted with the stack) by the kit. Keep `kubeflow`: KFP's pipeline pods fall back to `*.kubeflow` service names. The cluster's own namespaces, the monitoring namespace and the kit's GPU namespaces are refused.",
       ),
     platformPodSecurity: z
       .enum(["baseline", "privileged", "restricted"])
@@ -199,7 +202,7 @@ const stackConfigBase = z.strictObject({
       .string()
       .min(1)
       .optional()
-      .describe("With kfp.mode multi-user: the OIDC client secret, as a secret value (`pulumi config set --secret kfp-platform:oidcClientSecret ...`)."),
+      .describe("With kfp.mode multi-user: the OIDC client secret, encrypted in the stack file (`pulumi config set --secret kfp-platform:oidcClientSecret ...` writes it as `secure:`); plain text is refused."),
     protectData: z
       .boolean()
       .optional()
@@ -218,6 +221,7 @@ export const stackConfigSchema = stackConfigBase
       });
     }
     checkGpuConfig(config, ctx);
+    checkPlatformNamespace(config, ctx);
     if (config.kfp.mode === "multi-user") {
       if (!config.oidcClientSecret) {
         ctx.addIssue({ code: "custom", path: ["oidcClientSecret"], input: undefined, message: "kfp.mode multi-user needs the OIDC client secret: pulumi config set --secret kfp-platform:oidcClientSecret <secret>" });

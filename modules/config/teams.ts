@@ -79,9 +79,31 @@ export const platformAdmins = z
   })
   .prefault({});
 
+/** The cluster's own namespaces: the kit creates (and a destroy would delete) none of them. */
+export const CLUSTER_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
+/** Namespaces of fixed name the kit creates beside the platform's (modules/gpu: the GPU daemons, the GPU Operator). */
+export const KIT_NAMESPACES = ["kfp-platform-gpu", "gpu-operator"] as const;
+
 /** Namespaces a team may not take: the cluster's own and the platform's. */
 export function reservedNamespaces(platformNamespace: string, monitoringNamespace: string): string[] {
-  return ["default", "kube-system", "kube-public", "kube-node-lease", platformNamespace, `${platformNamespace}-db-bootstrap`, "kfp-platform-gpu", "gpu-operator", monitoringNamespace];
+  return [...CLUSTER_NAMESPACES, platformNamespace, `${platformNamespace}-db-bootstrap`, ...KIT_NAMESPACES, monitoringNamespace];
+}
+
+/**
+ * The platform namespace is a Namespace object the kit creates, labels for Pod Security and deletes with
+ * the stack: never one of the cluster's, and never one the kit creates for something else (a second
+ * Namespace object of the same name).
+ */
+export function checkPlatformNamespace(config: { platformNamespace: string; monitoring: { enabled: boolean; namespace: string } }, ctx: z.RefinementCtx): void {
+  const ns = config.platformNamespace;
+  const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["platformNamespace"], input: ns, message });
+  if ((CLUSTER_NAMESPACES as readonly string[]).includes(ns)) {
+    issue(`is a namespace of the cluster itself (${CLUSTER_NAMESPACES.join(", ")}): the kit would take it over, relabel its Pod Security and delete it with the stack; keep kubeflow (the default)`);
+  } else if ((KIT_NAMESPACES as readonly string[]).includes(ns)) {
+    issue(`is the namespace the kit creates for its GPU daemons or the GPU Operator (${KIT_NAMESPACES.join(", ")}): two Namespace objects would share the name; keep kubeflow (the default)`);
+  } else if (config.monitoring.enabled && ns === config.monitoring.namespace) {
+    issue(`is also monitoring.namespace: the monitoring stack and the platform would each create Namespace ${ns}; keep kubeflow (the default), or move monitoring.namespace`);
+  }
 }
 
 type ClusterGpus = {
@@ -127,6 +149,18 @@ export function checkTeams(
         path: ["teams", i, "podSecurity"],
         input: t.podSecurity,
         message: `team ${t.name} runs its pipelines in its own namespace (kfp.mode multi-user), and ${RESTRICTED_STEP_PODS}; use baseline (the default; warn and audit stay restricted)`,
+      });
+    }
+    // KFP 2.14.0 authorizes with a SubjectAccessReview that names the user alone, never groups
+    // (backend/src/apiserver/resource/resource_manager.go:1868-1874), so group bindings (and EKS
+    // access entries, which map to groups) give no KFP rights: a team of groups alone could not run.
+    if (config.kfp.mode === "multi-user" && t.admins.length + t.members.length + t.viewers.length === 0) {
+      const byGroup = t.groups.length > 0 ? "groups" : "awsPrincipals";
+      ctx.addIssue({
+        code: "custom",
+        path: ["teams", i, byGroup],
+        input: t[byGroup],
+        message: `with kfp.mode multi-user, KFP's authorization sees users, never groups, so team ${t.name} would get no KFP access (no run, experiment or pipeline in its namespace); name its people in admins, members or viewers (the e-mail addresses your identity provider returns), beside or instead of ${byGroup}`,
       });
     }
     if (t.awsPrincipals.length > 0 && config.cluster.target !== "aws") {

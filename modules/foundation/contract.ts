@@ -3,7 +3,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseClient } from "./database-clients";
-import type { ObjectStoreClient } from "./names";
+import type { ObjectStoreClient, ObjectStoreReader } from "./names";
 
 /** How pods authenticate to the object store. */
 export type ObjectStoreAuth =
@@ -17,7 +17,12 @@ export type ObjectStoreAuth =
       readonly values?: { readonly accessKey: pulumi.Output<string>; readonly secretKey: pulumi.Output<string> };
     }
   /** IAM roles that the object-store clients' service accounts assume (IRSA annotation), one per service account. */
-  | { readonly kind: "aws-role"; readonly roleArns: Readonly<Record<ObjectStoreClient, pulumi.Output<string>>>; readonly mechanism: "irsa" }
+  | {
+      readonly kind: "aws-role";
+      /** Every client's role; the readers' where the stack asked for them (single-user). */
+      readonly roleArns: Readonly<Record<ObjectStoreClient, pulumi.Output<string>> & Partial<Record<ObjectStoreReader, pulumi.Output<string>>>>;
+      readonly mechanism: "irsa";
+    }
   /** A Google service account bound through Workload Identity. */
   | { readonly kind: "gcp-service-account"; readonly email: pulumi.Output<string> };
 
@@ -34,7 +39,7 @@ export interface ObjectStore {
    * Annotations the store's client service accounts carry beside `auth` (GCS: the launcher and the UI use
    * Workload Identity, while the API server and Argo's logs use `auth`'s HMAC keys over the S3 protocol).
    */
-  readonly clientAnnotations?: Readonly<Record<ObjectStoreClient, Record<string, pulumi.Input<string>>>>;
+  readonly clientAnnotations?: Readonly<Record<ObjectStoreClient, Record<string, pulumi.Input<string>>> & Partial<Record<ObjectStoreReader, Record<string, pulumi.Input<string>>>>>;
   /** Resources that must exist before anything uses the store. */
   readonly readyResources: pulumi.Resource[];
   /**

@@ -11,6 +11,16 @@ export const OBJECT_STORE_CLIENTS = { apiServer: "ml-pipeline", ui: "ml-pipeline
 export type ObjectStoreClient = (typeof OBJECT_STORE_CLIENTS)[keyof typeof OBJECT_STORE_CLIENTS];
 
 /**
+ * Service accounts that only read the pipeline root, and only in single-user mode: TensorBoard viewer
+ * pods (ml-pipeline-ui-configmap's pod template) and the v1 visualization server. Upstream binds both to
+ * Google service accounts (manifests/kustomize/gcp-workload-identity-setup.sh:31-32 at 2.14.0). In
+ * multi-user mode viewers run as the team's default-editor, and the visualization server in the platform
+ * namespace gets no identity: it runs the Python a request carries, for callers KFP does not authorize.
+ */
+export const OBJECT_STORE_READERS = { viewer: "kubeflow-pipelines-viewer", visualizationServer: "ml-pipeline-visualizationserver" } as const;
+export type ObjectStoreReader = (typeof OBJECT_STORE_READERS)[keyof typeof OBJECT_STORE_READERS];
+
+/**
  * Key prefixes KFP 2.14.0 uses in the bucket besides the pipeline root: Argo's logs (the start of
  * ARGO_KEY_FORMAT) and the API server's stored pipeline packages (backend object store "pipelines");
  * and the kit's logical database backups, one folder per stack below it (backupPrefix).

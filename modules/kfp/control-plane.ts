@@ -9,6 +9,9 @@ import type { ImageName } from "../versions";
 import { type EnvVar, fromField, fromInstallConfig, fromSecret, literal } from "./env";
 import type { ChildOptions, KfpPartArgs } from "./options";
 import { WEBHOOK_TLS_SECRET } from "./cache-webhook";
+import { CACHE_DEPLOYER_SA } from "./rbac-facts";
+import { VISUALIZATION_SERVICE } from "./multi-user/mode";
+import { MLMD_CONFIG_DIR, MLMD_CONFIG_FILE, MLMD_CONFIG_SECRET, mlmdConfigSecret } from "./metadata-config";
 import { KFP_CONTAINER_SECURITY, kfpDeployment, kfpService, RUNTIME_DEFAULT_SECCOMP, type ServicePort } from "../k8s/workload";
 
 export const CACHE_SERVICE = "cache-server";
@@ -184,13 +187,13 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       name: "ml-pipeline-visualizationserver",
       image: images.ref("kfpVisualizationServer"),
       imagePullPolicy: "IfNotPresent",
-      ports: [{ name: "http", containerPort: 8888 }],
+      ports: [{ name: "http", containerPort: VISUALIZATION_SERVICE.port }],
       securityContext: KFP_CONTAINER_SECURITY,
-      livenessProbe: healthz(8888, "/"),
-      readinessProbe: healthz(8888, "/"),
+      livenessProbe: healthz(VISUALIZATION_SERVICE.port, "/"),
+      readinessProbe: healthz(VISUALIZATION_SERVICE.port, "/"),
     },
   });
-  service("ml-pipeline-visualizationserver", { app: "ml-pipeline-visualizationserver" }, [{ name: "http", port: 8888 }]);
+  service(VISUALIZATION_SERVICE.name, { app: "ml-pipeline-visualizationserver" }, [{ name: "http", port: VISUALIZATION_SERVICE.port }]);
 
   const cacheServer = deployment(
     "cache-server",
@@ -244,14 +247,15 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
   service(CACHE_SERVICE, { app: "cache-server" }, [{ port: 443, targetPort: "webhook-api" }], { labels: { app: "cache-server" } });
 
   // Kept under upstream's name for parity, at zero replicas: the kit issues the webhook certificate
-  // itself (cache-webhook.ts), so the deployer's CSR flow, which fails on EKS, never runs.
+  // itself (cache-webhook.ts), so the deployer's CSR flow, which fails on EKS, never runs. Its
+  // ServiceAccount holds no rights (rbac-facts.ts LEFT_OUT_RBAC): scaled up, it would fail, not sign.
   deployment("cache-deployer", {
     name: "cache-deployer-deployment",
     select: { app: "cache-deployer" },
     replicas: 0,
     recreate: true,
     resources: r.cacheDeployer,
-    pod: { serviceAccountName: "kubeflow-pipelines-cache-deployer-sa", securityContext: RUNTIME_DEFAULT_SECCOMP },
+    pod: { serviceAccountName: CACHE_DEPLOYER_SA, securityContext: RUNTIME_DEFAULT_SECCOMP },
     container: {
       name: "main",
       image: images.ref("kfpCacheDeployer"),
@@ -274,28 +278,37 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
     },
   });
 
+  // Over TLS (RDS), ML Metadata reads its login from a configuration file, the only way 1.14.0 takes
+  // TLS options (metadata-config.ts); otherwise upstream's flags.
+  const mlmdConfig = database.tls ? mlmdConfigSecret(`${prefix}-metadata-grpc-config`, namespace, database, opts()) : undefined;
+  const mlmdLogin = mlmdConfig
+    ? ["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=${MLMD_CONFIG_DIR}/${MLMD_CONFIG_FILE}`]
+    : [
+        "--mysql_config_database=$(MYSQL_DATABASE)",
+        "--mysql_config_host=$(MYSQL_HOST)",
+        "--mysql_config_port=$(MYSQL_PORT)",
+        "--mysql_config_user=$(DBCONFIG_USER)",
+        "--mysql_config_password=$(DBCONFIG_PASSWORD)",
+        "--enable_database_upgrade=true",
+      ];
   deployment(
     "metadata-grpc",
     {
       name: "metadata-grpc-deployment",
       select: { component: "metadata-grpc-server" },
       resources: r.metadataGrpc,
-      pod: { serviceAccountName: "metadata-grpc-server", securityContext: RUNTIME_DEFAULT_SECCOMP },
+      pod: {
+        serviceAccountName: "metadata-grpc-server",
+        securityContext: RUNTIME_DEFAULT_SECCOMP,
+        ...(mlmdConfig ? { volumes: [{ name: "server-config", secret: { secretName: MLMD_CONFIG_SECRET } }] } : {}),
+      },
       container: {
         name: "container",
         image: images.ref("mlmdServer"),
         imagePullPolicy: "IfNotPresent",
         command: ["/bin/metadata_store_server"],
-        args: [
-          `--grpc_port=${METADATA_GRPC_PORT}`,
-          "--mysql_config_database=$(MYSQL_DATABASE)",
-          "--mysql_config_host=$(MYSQL_HOST)",
-          "--mysql_config_port=$(MYSQL_PORT)",
-          "--mysql_config_user=$(DBCONFIG_USER)",
-          "--mysql_config_password=$(DBCONFIG_PASSWORD)",
-          "--enable_database_upgrade=true",
-          "--grpc_channel_arguments=grpc.max_metadata_size=16384",
-        ],
+        args: [`--grpc_port=${METADATA_GRPC_PORT}`, ...mlmdLogin, "--grpc_channel_arguments=grpc.max_metadata_size=16384"],
+        ...(mlmdConfig ? { volumeMounts: [{ name: "server-config", mountPath: MLMD_CONFIG_DIR, readOnly: true }] } : {}),
         env: [
           dbUser("DBCONFIG_USER"),
           dbPassword("DBCONFIG_PASSWORD"),
@@ -310,6 +323,7 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
       },
     },
     ...dataReady,
+    ...(mlmdConfig ? [mlmdConfig] : []),
   );
   service(METADATA_GRPC_SERVICE, { component: "metadata-grpc-server" }, [{ name: "grpc-api", port: METADATA_GRPC_PORT }], { labels: { app: "metadata" } });
 

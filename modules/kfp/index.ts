@@ -21,7 +21,7 @@ import { KfpGateway } from "./multi-user/gateway";
 import { kfpMode } from "./multi-user/mode";
 import { createPlatformPolicies } from "./multi-user/network";
 import { createMultiUserRbac } from "./multi-user/rbac";
-import { createCacheDeployerClusterRbac, createNamespacedRbac } from "./rbac";
+import { createCacheDeployerServiceAccount, createNamespacedRbac } from "./rbac";
 
 export interface KubeflowPipelinesArgs {
   /** Cluster, namespace, object store and database, whichever target filled them. */
@@ -65,7 +65,7 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
     const mode = kfpMode(settings.mode, namespace);
     const wiring = objectStoreWiring(foundation.objectStore, settings.pipelineRootPath, mode.argoKeyFormat);
 
-    createCacheDeployerClusterRbac(`${name}-cache-deployer`, namespace, inNamespace());
+    createCacheDeployerServiceAccount(`${name}-cache-deployer`, namespace, inNamespace());
     // Without keys (IRSA, Workload Identity) upstream's key Secret must still exist, empty: the UI's
     // manifests and KFP's defaults name it.
     const emptyKeys =
@@ -130,12 +130,18 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
   }
 }
 
-/** IRSA and Workload Identity: the object-store clients' service accounts carry the identity to assume. Keys need nothing here. */
+/**
+ * IRSA and Workload Identity: the object-store clients' service accounts carry the identity to assume,
+ * and so do the readers' (viewers, the visualization server) where the foundation made them one, which it
+ * does in single-user mode only. Keys need nothing here.
+ */
 function storeIdentity(foundation: Foundation): Record<string, Record<string, pulumi.Input<string>>> {
-  if (foundation.objectStore.clientAnnotations) return { ...foundation.objectStore.clientAnnotations };
+  if (foundation.objectStore.clientAnnotations) return { ...foundation.objectStore.clientAnnotations } as Record<string, Record<string, pulumi.Input<string>>>;
   const auth = foundation.objectStore.auth;
   const clients = Object.values(OBJECT_STORE_CLIENTS);
-  if (auth.kind === "aws-role") return Object.fromEntries(clients.map((sa) => [sa, { "eks.amazonaws.com/role-arn": auth.roleArns[sa] }]));
+  if (auth.kind === "aws-role") {
+    return Object.fromEntries(Object.entries(auth.roleArns).filter(([, arn]) => arn).map(([sa, arn]) => [sa, { "eks.amazonaws.com/role-arn": arn! }]));
+  }
   if (auth.kind === "gcp-service-account") return Object.fromEntries(clients.map((sa) => [sa, { "iam.gke.io/gcp-service-account": auth.email }]));
   return {};
 }

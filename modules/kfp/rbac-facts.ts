@@ -16,7 +16,7 @@ export const rule = (apiGroups: string[], resources: string[], verbs: string[], 
 });
 const CRUD = ["create", "get", "list", "watch", "update", "patch", "delete"];
 
-/** Service accounts in the KFP namespace, with upstream's extra labels. The cache deployer's lives with the cluster-scoped set. */
+/** Service accounts in the KFP namespace, with upstream's extra labels. */
 export const SERVICE_ACCOUNTS: Record<string, Record<string, string>> = {
   argo: {},
   "kubeflow-pipelines-cache": { app: "cache-server" },
@@ -32,6 +32,7 @@ export const SERVICE_ACCOUNTS: Record<string, Record<string, string>> = {
   "ml-pipeline-visualizationserver": {},
   "pipeline-runner": {},
 };
+/** The zero-replica cache deployer's ServiceAccount (control-plane.ts), kept and bound to nothing: see LEFT_OUT_RBAC. */
 export const CACHE_DEPLOYER_SA = "kubeflow-pipelines-cache-deployer-sa";
 
 export interface RoleFact {
@@ -68,11 +69,6 @@ export const ROLES: Record<string, RoleFact> = {
       rule(["policy"], ["poddisruptionbudgets"], ["create", "get", "delete"]),
     ],
     binding: { name: "argo-binding", serviceAccount: "argo" },
-  },
-  "kubeflow-pipelines-cache-deployer-role": {
-    labels: { app: "cache-deployer" },
-    rules: [rule([""], ["secrets"], ["create", "delete", "get", "patch", "list"])],
-    binding: { name: "kubeflow-pipelines-cache-deployer-rolebinding", serviceAccount: CACHE_DEPLOYER_SA, labels: { app: "cache-deployer" } },
   },
   "kubeflow-pipelines-cache-role": {
     labels: { app: "cache-server" },
@@ -152,13 +148,19 @@ export const ROLES: Record<string, RoleFact> = {
   },
 };
 
-/** The cache deployer's cluster role: CSR signing and webhook registration (upstream's runtime cert flow). */
-export const CACHE_DEPLOYER_CLUSTER_ROLE = {
-  name: "kubeflow-pipelines-cache-deployer-clusterrole",
-  bindingName: "kubeflow-pipelines-cache-deployer-clusterrolebinding",
-  rules: [
-    rule(["certificates.k8s.io"], ["certificatesigningrequests", "certificatesigningrequests/approval"], ["create", "delete", "get", "update"]),
-    rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["create", "delete", "get", "list", "patch"]),
-    rule(["certificates.k8s.io"], ["signers"], ["approve"], ["kubernetes.io/*"]),
-  ],
-};
+/**
+ * Upstream's RBAC the kit deliberately does not create: the cache deployer's (manifests/kustomize/base/
+ * cache-deployer/cluster-scoped/cache-deployer-clusterrole.yaml:7-35 at 2.14.0: create and approve
+ * CertificateSigningRequests for any kubernetes.io/* signer, write MutatingWebhookConfigurations; and
+ * cache-deployer-role.yaml: create, patch and delete Secrets in kubeflow). The kit issues the webhook
+ * certificate itself (cache-webhook.ts) and runs the deployer at zero replicas, so the rights served
+ * nothing, while any pod running as its ServiceAccount could use them, and upstream's pipeline-runner
+ * Role lets every single-user step create pods in kubeflow (pipeline-runner-role.yaml: pods ["*"]):
+ * a step could sign itself a kubernetes.io/kube-apiserver-client certificate for system:masters.
+ */
+export const LEFT_OUT_RBAC: readonly (readonly [kind: string, name: string])[] = [
+  ["ClusterRole", "kubeflow-pipelines-cache-deployer-clusterrole"],
+  ["ClusterRoleBinding", "kubeflow-pipelines-cache-deployer-clusterrolebinding"],
+  ["Role", "kubeflow-pipelines-cache-deployer-role"],
+  ["RoleBinding", "kubeflow-pipelines-cache-deployer-rolebinding"],
+];

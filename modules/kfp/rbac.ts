@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { objectMeta } from "../k8s/metadata";
-import { CACHE_DEPLOYER_CLUSTER_ROLE, CACHE_DEPLOYER_SA, ROLES, SERVICE_ACCOUNTS } from "./rbac-facts";
+import { CACHE_DEPLOYER_SA, ROLES, SERVICE_ACCOUNTS } from "./rbac-facts";
 
 export interface RbacArgs {
   readonly namespace: string;
@@ -34,22 +34,10 @@ export function createNamespacedRbac(prefix: string, args: RbacArgs): Record<str
   return accounts;
 }
 
-/** The cache deployer's service account, cluster role and binding (upstream's cluster-scoped set). */
-export function createCacheDeployerClusterRbac(prefix: string, namespace: string, opts: pulumi.CustomResourceOptions): void {
+/**
+ * The cache deployer's ServiceAccount alone (upstream's cluster-scoped set without its ClusterRole and
+ * binding, which rbac-facts.ts LEFT_OUT_RBAC explains), under its earlier resource name.
+ */
+export function createCacheDeployerServiceAccount(prefix: string, namespace: string, opts: pulumi.CustomResourceOptions): void {
   new k8s.core.v1.ServiceAccount(`${prefix}-sa-${CACHE_DEPLOYER_SA}`, { metadata: objectMeta(CACHE_DEPLOYER_SA, namespace) }, opts);
-  const labels = { app: CACHE_DEPLOYER_CLUSTER_ROLE.name };
-  const role = new k8s.rbac.v1.ClusterRole(
-    `${prefix}-clusterrole`,
-    { metadata: objectMeta(CACHE_DEPLOYER_CLUSTER_ROLE.name, undefined, labels), rules: CACHE_DEPLOYER_CLUSTER_ROLE.rules },
-    opts,
-  );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    `${prefix}-clusterrolebinding`,
-    {
-      metadata: objectMeta(CACHE_DEPLOYER_CLUSTER_ROLE.bindingName, undefined),
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-      subjects: [{ kind: "ServiceAccount", name: CACHE_DEPLOYER_SA, namespace }],
-    },
-    opts,
-  );
 }

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { BUCKET_PREFIXES, OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../foundation/names";
+import { BUCKET_PREFIXES, OBJECT_STORE_CLIENTS, type ObjectStoreClient, type ObjectStoreReader } from "../../foundation/names";
 import { partitionOf, policyDocument, type Statement } from "./iam";
 import { irsaRole, type OidcProvider } from "./irsa";
 import type { ScopedIdentityRequest } from "../../foundation/contract";
@@ -17,6 +17,8 @@ interface ClientRoles {
   readonly oidc: OidcProvider;
   readonly namespace: string;
   readonly pipelineRootPath: string;
+  /** Read-only clients of the pipeline root that get a role too (single-user: viewers, the visualization server). */
+  readonly readers: readonly ObjectStoreReader[];
 }
 
 export interface ArtifactBucketArgs {
@@ -46,7 +48,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
   readonly name: string;
   readonly arn: pulumi.Output<string>;
   /** The IRSA role of each object-store client's service account (auth irsa). */
-  readonly roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<string>>> = {};
+  readonly roleArns: Partial<Record<ObjectStoreClient | ObjectStoreReader, pulumi.Output<string>>> = {};
   /** What must exist before anything uses the bucket. */
   readonly ready: pulumi.Resource[];
 
@@ -148,7 +150,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
     const root = irsa.pipelineRootPath;
     const objects = (...prefixes: string[]) => prefixes.map((p) => pulumi.interpolate`${this.arn}/${p}/*`);
     const { argoLogs, pipelinePackages } = BUCKET_PREFIXES;
-    const access: Record<ObjectStoreClient, Statement[]> = {
+    const access: Partial<Record<ObjectStoreClient | ObjectStoreReader, Statement[]>> = {
       // Reads stored pipeline packages, v1 artifacts and archived logs; checks the bucket at start.
       [OBJECT_STORE_CLIENTS.apiServer]: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(pipelinePackages, argoLogs, root) }],
       // Shows artifacts and archived logs.
@@ -159,7 +161,9 @@ export class ArtifactBucket extends pulumi.ComponentResource {
         { Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: this.kmsKeyArn },
       ],
     };
-    for (const [serviceAccount, statements] of Object.entries(access) as [ObjectStoreClient, Statement[]][]) {
+    // TensorBoard viewers and the visualization server read what runs wrote under the pipeline root.
+    for (const reader of irsa.readers) access[reader] = [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: objects(root) }];
+    for (const [serviceAccount, statements] of Object.entries(access) as [ObjectStoreClient | ObjectStoreReader, Statement[]][]) {
       const role = irsaRole(
         `${name}-${serviceAccount}`,
         {

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
 import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import type { ImageResolver } from "../../images";
-import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../foundation/names";
+import { OBJECT_STORE_CLIENTS, type ObjectStoreClient, type ObjectStoreReader } from "../../foundation/names";
 import { kitMeta } from "../../k8s/metadata";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
@@ -37,6 +37,8 @@ export interface AwsFoundationArgs {
   readonly podSecurity: PodSecurityLevel;
   /** The pipeline root's path in the bucket, so the IAM policies name exactly that prefix. */
   readonly pipelineRootPath: string;
+  /** Read-only clients of the pipeline root that get an IRSA role (single-user KFP: viewers, the visualization server). */
+  readonly objectStoreReaders: readonly ObjectStoreReader[];
   /** Team name -> IAM roles that EKS access entries map to the team's Kubernetes group. */
   readonly teamPrincipals: Readonly<Record<string, readonly string[]>>;
   /** backup.retentionDays, which the DR replica's own lifecycle follows. */
@@ -137,7 +139,7 @@ export class AwsFoundation extends pulumi.ComponentResource implements Foundatio
           config: store,
           region: config.region,
           kmsKeyArn: dataKey?.arn,
-          irsa: store.auth === "irsa" ? { oidc: eks.oidc, namespace: args.namespace, pipelineRootPath: args.pipelineRootPath } : undefined,
+          irsa: store.auth === "irsa" ? { oidc: eks.oidc, namespace: args.namespace, pipelineRootPath: args.pipelineRootPath, readers: args.objectStoreReaders } : undefined,
           protect,
           provider: awsProvider,
         },
@@ -233,8 +235,10 @@ function existingNetwork(name: string, region: string, existing: NonNullable<Aws
   return { vpcId: existing.vpcId, privateSubnetIds: existing.privateSubnetIds };
 }
 
-/** The bucket's IRSA roles for every object-store client; a missing one is a bug in this module. */
-function everyClient(roleArns: Partial<Record<ObjectStoreClient, pulumi.Output<string>>>): Record<ObjectStoreClient, pulumi.Output<string>> {
+/** The bucket's IRSA roles for every object-store client (and the readers asked for); a missing client's is a bug in this module. */
+function everyClient(
+  roleArns: Partial<Record<ObjectStoreClient | ObjectStoreReader, pulumi.Output<string>>>,
+): Record<ObjectStoreClient, pulumi.Output<string>> & Partial<Record<ObjectStoreReader, pulumi.Output<string>>> {
   for (const client of Object.values(OBJECT_STORE_CLIENTS)) {
     if (!roleArns[client]) throw new Error(`internal: no IRSA role for service account ${client}`);
   }

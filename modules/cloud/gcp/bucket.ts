@@ -8,16 +8,18 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { OBJECT_STORE_CLIENTS, type ObjectStoreClient } from "../../foundation/names";
+import { OBJECT_STORE_CLIENTS, type ObjectStoreClient, type ObjectStoreReader } from "../../foundation/names";
 import { workloadIdentityBinding } from "./workload-identity";
 
 type GcsConfig = Extract<StackConfig["objectStore"], { kind: "gcs" }>;
 
-/** Bucket roles per client: read for the API server and the UI, read and write for pipeline steps. */
-export const CLIENT_ROLES: Readonly<Record<ObjectStoreClient, readonly string[]>> = {
+/** Bucket roles per client: read for the API server, the UI and the readers, read and write for pipeline steps. */
+export const CLIENT_ROLES: Readonly<Record<ObjectStoreClient | ObjectStoreReader, readonly string[]>> = {
   "ml-pipeline": ["roles/storage.objectViewer", "roles/storage.legacyBucketReader"],
   "ml-pipeline-ui": ["roles/storage.objectViewer"],
   "pipeline-runner": ["roles/storage.objectAdmin", "roles/storage.legacyBucketReader"],
+  "kubeflow-pipelines-viewer": ["roles/storage.objectViewer"],
+  "ml-pipeline-visualizationserver": ["roles/storage.objectViewer"],
 };
 /** The HMAC key's account: objects read and written (Argo's logs), and the bucket itself read (the API server's BucketExists). */
 export const HMAC_ROLES = ["roles/storage.objectAdmin", "roles/storage.legacyBucketReader"] as const;
@@ -32,12 +34,14 @@ export interface GcsBucketArgs {
   readonly protect: boolean;
   /** The GKE cluster (its creation brings the workload pool the bindings name). */
   readonly cluster: pulumi.Resource;
+  /** Read-only clients that get a Google service account too (single-user KFP: viewers, the visualization server). */
+  readonly readers: readonly ObjectStoreReader[];
   readonly provider: gcp.Provider;
 }
 
 export class GcsArtifactBucket extends pulumi.ComponentResource {
   readonly bucket: gcp.storage.Bucket;
-  readonly serviceAccounts: Record<ObjectStoreClient, gcp.serviceaccount.Account>;
+  readonly serviceAccounts: Record<ObjectStoreClient, gcp.serviceaccount.Account> & Partial<Record<ObjectStoreReader, gcp.serviceaccount.Account>>;
   readonly hmac: gcp.storage.HmacKey;
   readonly ready: pulumi.Resource[] = [];
 
@@ -67,9 +71,15 @@ export class GcsArtifactBucket extends pulumi.ComponentResource {
     const bucketRole = (resource: string, role: string, member: pulumi.Input<string>) =>
       new gcp.storage.BucketIAMMember(`${name}-${resource}-${role.split("/")[1]}`, { bucket: this.bucket.name, role, member }, child);
 
-    const suffixes: Record<ObjectStoreClient, string> = { "ml-pipeline": "kfp-api", "ml-pipeline-ui": "kfp-ui", "pipeline-runner": "kfp-runs" };
+    const suffixes: Record<ObjectStoreClient | ObjectStoreReader, string> = {
+      "ml-pipeline": "kfp-api",
+      "ml-pipeline-ui": "kfp-ui",
+      "pipeline-runner": "kfp-runs",
+      "kubeflow-pipelines-viewer": "kfp-viewer",
+      "ml-pipeline-visualizationserver": "kfp-vis",
+    };
     this.serviceAccounts = {} as Record<ObjectStoreClient, gcp.serviceaccount.Account>;
-    for (const client of Object.values(OBJECT_STORE_CLIENTS)) {
+    for (const client of [...Object.values(OBJECT_STORE_CLIENTS), ...args.readers]) {
       const account = new gcp.serviceaccount.Account(`${name}-${client}`, { accountId: accountId(suffixes[client]), displayName: `KFP ${client} (${args.clusterName})` }, child);
       this.serviceAccounts[client] = account;
       workloadIdentityBinding(`${name}-${client}-workload-identity`, { account, project: args.project, namespace: args.namespace, serviceAccount: client, cluster: args.cluster }, child);

@@ -10,9 +10,9 @@ import { inClusterDatabase, inClusterObjectStore } from "../../data/in-cluster";
 import type { ImageResolver } from "../../images";
 import { platformNamespace } from "../../k8s/namespace";
 import type { PodSecurityLevel } from "../../k8s/pod-security";
-import type { Foundation } from "../../foundation/contract";
+import type { Foundation, ObjectStore } from "../../foundation/contract";
 import { objectMeta } from "../../k8s/metadata";
-import { ARTIFACT_KEY_SECRET, type ObjectStoreClient } from "../../foundation/names";
+import { ARTIFACT_KEY_SECRET, OBJECT_STORE_READERS, type ObjectStoreReader } from "../../foundation/names";
 import { GcsArtifactBucket } from "./bucket";
 import { CloudSqlMysql } from "./cloudsql";
 import { ArtifactRegistryCaches } from "./registry-caches";
@@ -36,6 +36,8 @@ export interface GcpFoundationArgs {
   readonly podSecurity: PodSecurityLevel;
   /** The GPU Operator's pinned driver (gpu.operator.driverVersion), which every GPU pool runs. */
   readonly gpuOperatorDriver?: string;
+  /** Read-only clients of the pipeline root that get a Google service account (single-user KFP: viewers, the visualization server). */
+  readonly objectStoreReaders: readonly ObjectStoreReader[];
 }
 
 export class GcpFoundation extends pulumi.ComponentResource implements Foundation {
@@ -88,7 +90,7 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
     if (args.objectStore.kind === "gcs") {
       const bucket = new GcsArtifactBucket(
         `${name}-artifacts`,
-        { config: args.objectStore, project: config.project, location: config.region, clusterName: config.name, namespace: args.namespace, protect, cluster: gke.cluster, provider: gcpProvider },
+        { config: args.objectStore, project: config.project, location: config.region, clusterName: config.name, namespace: args.namespace, protect, cluster: gke.cluster, readers: args.objectStoreReaders, provider: gcpProvider },
         { parent: this },
       );
       // The HMAC key the API server and Argo's log archive use (the S3 protocol at storage.googleapis.com).
@@ -139,8 +141,14 @@ export class GcpFoundation extends pulumi.ComponentResource implements Foundatio
   }
 }
 
-/** Each client's Kubernetes service account annotated with its Google service account (Workload Identity). */
-function workloadIdentity(accounts: Record<ObjectStoreClient, gcp.serviceaccount.Account>): Record<ObjectStoreClient, Record<string, pulumi.Input<string>>> {
-  const annotation = (client: ObjectStoreClient) => ({ "iam.gke.io/gcp-service-account": accounts[client].email });
-  return { "ml-pipeline": annotation("ml-pipeline"), "ml-pipeline-ui": annotation("ml-pipeline-ui"), "pipeline-runner": annotation("pipeline-runner") };
+/** Each client's (and reader's) Kubernetes service account annotated with its Google service account (Workload Identity). */
+function workloadIdentity(accounts: GcsArtifactBucket["serviceAccounts"]): NonNullable<ObjectStore["clientAnnotations"]> {
+  const annotation = (account: gcp.serviceaccount.Account) => ({ "iam.gke.io/gcp-service-account": account.email });
+  const readers = Object.values(OBJECT_STORE_READERS).flatMap((reader) => (accounts[reader] ? [[reader, annotation(accounts[reader])] as const] : []));
+  return {
+    "ml-pipeline": annotation(accounts["ml-pipeline"]),
+    "ml-pipeline-ui": annotation(accounts["ml-pipeline-ui"]),
+    "pipeline-runner": annotation(accounts["pipeline-runner"]),
+    ...Object.fromEntries(readers),
+  };
 }

@@ -8,7 +8,11 @@
 //     token (audience pipelines.kubeflow.org) or not at all;
 //   - /kfp-platform/namespaces.json: the teams the logged-in user belongs to, for the namespace picker.
 // `proxy_set_header` / `grpc_set_header` with an empty value drop the field (nginx docs), every copy the
-// client sent included (test/gateway.test.ts proves it against Debian's nginx).
+// client sent included (test/gateway.test.ts proves it against Debian's nginx). Downloads and uploads
+// stream instead of going through temporary files (nginx.org ngx_http_proxy_module:
+// proxy_max_temp_file_size "The zero value disables buffering of responses to temporary files";
+// proxy_request_buffering off sends "the request body ... to the proxied server immediately as it is
+// received"), so a transfer larger than the pod's temporary space arrives whole.
 
 /** The header KFP's API server and UI read the user from (KUBEFLOW_USERID_HEADER). */
 export const USERID_HEADER = "kubeflow-userid";
@@ -68,6 +72,12 @@ export function gatewayConfig(args: GatewayConfigArgs): string {
     `  scgi_temp_path ${t}/scgi;`,
     "  # Pipeline packages are uploaded through the UI and the API.",
     "  client_max_body_size 64m;",
+    "  # Nothing passes through temporary files: the pod's are a small in-memory emptyDir, and a response",
+    "  # nginx cannot spill there is cut short after its 200 (an artifact download). 0 disables writing",
+    "  # responses to temporary files: nginx reads the upstream as fast as the client takes it",
+    "  # (proxy_max_temp_file_size); request bodies go to the upstream as they arrive (proxy_request_buffering).",
+    "  proxy_max_temp_file_size 0;",
+    "  proxy_request_buffering off;",
     "  server_tokens off;",
     "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
     "  # Literal $ inside quoted values.",

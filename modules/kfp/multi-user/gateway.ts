@@ -128,6 +128,8 @@ export class KfpGateway extends pulumi.ComponentResource {
           securityContext: RUNTIME_DEFAULT_SECCOMP,
           volumes: [
             { name: "config", configMap: { name: configMap.metadata.name } },
+            // nginx's pid and temporary paths; transfers stream past it (gateway-config.ts), so its size
+            // bounds no download or upload.
             { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
           ],
         },

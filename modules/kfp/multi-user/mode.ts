@@ -14,6 +14,23 @@ export const RUNNER_SA = "default-editor";
 /** The Service of the API server's own pods in multi-user mode; `ml-pipeline` is the gateway's. */
 export const API_SERVICE = "ml-pipeline-api";
 export const API_PORTS = { http: 8888, grpc: 8887 } as const;
+/** The visualization server's Service (base/pipeline/ml-pipeline-visualization-service.yaml). */
+export const VISUALIZATION_SERVICE = { name: "ml-pipeline-visualizationserver", port: 8888 } as const;
+
+/**
+ * What multi-user mode's API server needs to answer a visualization request for a namespace without
+ * exiting: CreateVisualizationV1 builds http://<VisualizationService.Name>.<namespace>:<Port> from two
+ * config keys it reads with common.GetStringConfig (backend/src/apiserver/server/visualization_server.go:
+ * 133-138 at 2.14.0), which calls glog.Fatalf when a key is unset (common/config.go:41-44); viper maps
+ * them to these env vars (main.go:390-394) and config.json sets neither. Upstream's values
+ * (base/installs/multi-user/api-service/params.env:3-4). The kit creates no visualization server in team
+ * namespaces, so such a request fails cleanly (the aliveness check, visualization_server.go:108-110,
+ * 143-155). Not created on purpose: upstream's per-namespace server (pipelines-profile-controller/
+ * sync.py:155-207) runs the Python a request carries (visualization/server.py:109-111) as default-editor,
+ * and KFP's view role grants `visualizations create` (view-edit-cluster-roles.yaml:137-142): a viewer
+ * would run code with the team's run identity. Single-user mode never reads the keys (:134).
+ */
+const VISUALIZATION_ENV = [literal("VISUALIZATIONSERVICE_NAME", VISUALIZATION_SERVICE.name), literal("VISUALIZATIONSERVICE_PORT", String(VISUALIZATION_SERVICE.port))];
 
 /** Argo's key format; multi-user puts each namespace's logs under its own prefix (workflow.namespace, valid at v3.6.7). */
 export function argoKeyFormat(mode: KfpModeName): string {
@@ -24,7 +41,7 @@ export function argoKeyFormat(mode: KfpModeName): string {
 export interface KfpMode {
   readonly name: KfpModeName;
   readonly multiUser: boolean;
-  /** Extra env of the API server (MULTIUSER and the identity header; both default to Google IAP's otherwise). */
+  /** Extra env of the API server (MULTIUSER, the identity header, whose defaults are Google IAP's, and the per-namespace visualization address). */
   readonly apiServerEnv: EnvVar[];
   /** Extra env of the UI. */
   readonly uiEnv: EnvVar[];
@@ -43,7 +60,7 @@ export function kfpMode(name: KfpModeName, namespace: string): KfpMode {
   return {
     name,
     multiUser,
-    apiServerEnv: multiUser ? [literal("MULTIUSER", "true"), literal("DEFAULTPIPELINERUNNERSERVICEACCOUNT", RUNNER_SA), ...identity] : [],
+    apiServerEnv: multiUser ? [literal("MULTIUSER", "true"), literal("DEFAULTPIPELINERUNNERSERVICEACCOUNT", RUNNER_SA), ...identity, ...VISUALIZATION_ENV] : [],
     uiEnv: multiUser
       ? [
           literal("DEPLOYMENT", "KUBEFLOW"),

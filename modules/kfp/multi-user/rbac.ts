@@ -24,11 +24,14 @@ export function createMultiUserRbac(prefix: string, namespace: string, opts: pul
       opts,
     );
   }
+  // No `rules`: "If AggregationRule is set, then the Rules are controller managed" (k8s.io/api rbac/v1
+  // ClusterRole.AggregationRule); kube-controller-manager's clusterrole-aggregation-controller applies
+  // them as its own field manager, so rules sent here, even [], conflict on the next server-side apply.
   for (const [name, fact] of Object.entries(USER_ROLES.aggregated)) {
     roles.push(
       new k8s.rbac.v1.ClusterRole(
         `${prefix}-clusterrole-${name}`,
-        { metadata: objectMeta(name, undefined, { ...fact.labels }), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [fact.selects]: "true" } }] }, rules: [] },
+        { metadata: objectMeta(name, undefined, { ...fact.labels }), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [fact.selects]: "true" } }] } },
         opts,
       ),
     );
