@@ -59,7 +59,7 @@ const podMonitors = (plan: PlanResult) => plan.objects.map((o) => o.object as an
 const dcgmMonitors = (plan: PlanResult) => podMonitors(plan).filter((m) => m.spec.podMetricsEndpoints[0].relabelings[0].replacement === JOBS.dcgmExporter);
 const stackResolver = (root: string, stack: string) => {
   const file = loadStackFile(root, stack);
-  return stackImages(parseStackConfig(file.config, file.file)).images;
+  return stackImages(parseStackConfig(file.config, file.file, file.secretKeys)).images;
 };
 
 /** The GKE node pools' nodes as the scheduler sees them. */
