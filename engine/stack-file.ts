@@ -71,7 +71,7 @@ export function loadStackFile(root: string, stack: string): StackFile {
 }
 
 /** Encodes one value as the CLI does; `{secure: ...}` anywhere inside makes the key secret. */
-function encode(value: unknown): { text: string; secret: boolean } {
+export function encode(value: unknown): { text: string; secret: boolean } {
   let secret = false;
   const replaceSecure = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(replaceSecure);

@@ -30,6 +30,8 @@ function localWith(change: (config: Record<string, any>) => void): string {
 const MULTI_USER = (c: Record<string, any>) => {
   c["kfp-platform:kfp"] = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" } };
   c["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+  // Multi-user teams need users: KFP's authorization sees no groups (modules/config/teams.ts).
+  for (const team of c["kfp-platform:teams"] ?? []) if (!team.admins && !team.members && !team.viewers) team.members = [`${team.name}-lead@example.com`];
 };
 
 /** The plan's objects with one namespace's enforce label changed (what a hand edit or another tool would do). */

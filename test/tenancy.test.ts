@@ -14,19 +14,25 @@ import type { StackConfig } from "../modules/config/schema";
 import { kfpStepOverhead } from "../modules/versions";
 import { teamAccess } from "../policies/src/rules/team-access";
 import { findObject, REPO_ROOT } from "./helpers";
+import { encode } from "../engine/stack-file";
 import { admitContainer, podRequests, type LimitRangeItem } from "./pod-admission";
 import { stackViolations, type StackResourceSpec } from "./policies-helpers";
 import { parseQuantity } from "../modules/config/quantities";
 
 const STACKS = ["local", "aws-dev", "aws-prod", "aws-prod-dr"];
 const stackFile = (stack: string) => join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-/** A stack file's config as the CLI hands it to the program. */
-function rawConfig(stack: string, edit: (config: Record<string, any>) => void = () => {}): Record<string, string> {
+/** A stack file's config as the CLI hands it to the program (secure: values decrypted, their keys marked secret). */
+function rawConfig(stack: string, edit: (config: Record<string, any>) => void = () => {}): { raw: Record<string, string>; secretKeys: string[] } {
   const config = parseYaml(readFileSync(stackFile(stack), "utf8")).config as Record<string, unknown>;
   edit(config);
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const encoded = Object.entries(config).map(([k, v]) => [k, encode(v)] as const);
+  return { raw: Object.fromEntries(encoded.map(([k, e]) => [k, e.text])), secretKeys: encoded.filter(([, e]) => e.secret).map(([k]) => k) };
 }
-const configOf = (stack: string): StackConfig => parseStackConfig(rawConfig(stack), `stacks/Pulumi.${stack}.yaml`);
+const parseRaw = (stack: string, edit?: (config: Record<string, any>) => void): StackConfig => {
+  const { raw, secretKeys } = rawConfig(stack, edit);
+  return parseStackConfig(raw, `stacks/Pulumi.${stack}.yaml`, secretKeys);
+};
+const configOf = (stack: string): StackConfig => parseRaw(stack);
 
 const plans: Record<string, PlanResult> = {};
 before(async () => {
@@ -191,7 +197,7 @@ describe("team-access on the example stacks", () => {
 describe("lock-out guards on mutated example stacks", () => {
   const problems = (stack: string, edit: (config: Record<string, any>) => void) => {
     try {
-      parseStackConfig(rawConfig(stack, edit), `stacks/Pulumi.${stack}.yaml`);
+      parseRaw(stack, edit);
     } catch (e) {
       assert.ok(e instanceof ConfigError, String(e));
       return e.message.split("\n");
@@ -224,10 +230,12 @@ describe("lock-out guards on mutated example stacks", () => {
   it("refuses GPU quotas beyond what the GPU pools hold, unless over-commit is allowed", () => {
     const lines = problems("aws-prod", (c) => (teams(c)[1].quota.gpu = 17));
     assert.match(lines[0], /kfp-platform:teams\[0\]\.quota\.gpu: found 8; the teams' GPU quotas add up to 25, more than the 24 GPUs the GPU pools can hold/);
-    assert.doesNotThrow(() => parseStackConfig(rawConfig("aws-prod", (c) => {
-      teams(c)[1].quota.gpu = 17;
-      c["kfp-platform:allowGpuQuotaOvercommit"] = true;
-    }), "x"));
+    assert.doesNotThrow(() =>
+      parseRaw("aws-prod", (c) => {
+        teams(c)[1].quota.gpu = 17;
+        c["kfp-platform:allowGpuQuotaOvercommit"] = true;
+      }),
+    );
     assert.match(problems("local", (c) => (teams(c)[0].quota.gpu = 1))[0], /add up to 1, more than the 0 GPUs/);
   });
 
