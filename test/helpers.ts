@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer as netServer, type AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
 import type { KubernetesObject } from "../engine/manifests";
 import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
@@ -96,4 +97,12 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** The local stack file in multi-user mode (in-cluster MySQL behind the platform's NetworkPolicies), with further `kfp-platform:kfp` keys. */
+export function multiUserLocal(kfp: Record<string, unknown> = {}): string {
+  const doc = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.local.yaml"), "utf8"));
+  doc.config["kfp-platform:kfp"] = { mode: "multi-user", multiUser: { oidc: { issuerUrl: "https://dex.example.com", clientId: "kfp" }, externalUrl: "http://localhost:8080" }, ...kfp };
+  doc.config["kfp-platform:oidcClientSecret"] = { secure: "v1:abc" };
+  return stringify(doc);
 }

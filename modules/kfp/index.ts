@@ -15,6 +15,7 @@ import { createCacheWebhookCertificate, registerCacheWebhook } from "./cache-web
 import { createConfigMaps } from "./config-maps";
 import { CACHE_SERVICE, createControlPlane } from "./control-plane";
 import { crdSpec, KFP_CRDS } from "./crds";
+import { createDbIndexJob } from "./db-indexes";
 import { objectStoreWiring } from "./object-store";
 import { childOptions } from "./options";
 import { KfpGateway } from "./multi-user/gateway";
@@ -94,6 +95,8 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
       dataReady,
       certificate.secret,
     );
+    // The indexes KFP lacks on its tasks table, once the API server has created it (its first start).
+    createDbIndexJob(`${name}-db-indexes`, { namespace, database: foundation.database, images, opts: inNamespace(controlPlane.apiServer) });
     const webhook = registerCacheWebhook(`${name}-cache-webhook`, {
       namespace,
       service: CACHE_SERVICE,
