@@ -192,7 +192,7 @@ export interface DbBenchOptions {
   readonly log: (line: string) => void;
 }
 
-/** About 5 minutes on a 2-core machine, most of it in full scans; p99 of 10 samples is their maximum. */
+/** 128 s on an idle 2-core machine, most of it filling and in full scans; p99 of 10 samples is their maximum. */
 export const DEFAULT_DB_BENCH: Omit<DbBenchOptions, "log"> = { sizes: [100_000, 500_000, 1_000_000], samplesWithout: 10, samplesWith: 200 };
 
 /** The whole benchmark; returns its rows and how long each index took to build at each size. */

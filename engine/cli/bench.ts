@@ -3,8 +3,9 @@
 // Targets (issue #2): every stack together under 10 s and under 1 GiB on a 2-core machine.
 //
 // npm run bench -- db: KFP's tasks table in a throwaway MariaDB at 100k, 500k and 1M rows, the report and
-// cache-lookup statements with and without the kit's indexes (engine/db-bench.ts; issue #23). About 5
-// minutes on a 2-core machine, 1.5 GiB of disk under the temp directory; needs mariadb-server.
+// cache-lookup statements with and without the kit's indexes (engine/db-bench.ts; issue #23). On a 2-core
+// machine 128 s when idle, ~10 minutes when shared (load average 8); 2 GiB of memory and 1.5 GiB of disk
+// under the temp directory; needs mariadb-server.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
