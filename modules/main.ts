@@ -95,6 +95,7 @@ export async function main() {
           multiUser: {
             clientSecret: pulumi.secret(config.oidcClientSecret!),
             namespacesByUser: namespacesByUser(config.teams),
+            teamNamespaces: config.teams.map((t) => t.name),
             monitoringNamespace,
             inClusterMysql: config.database.kind === "in-cluster",
             databaseClients: [

@@ -123,3 +123,12 @@ export function multiUserStackYaml(stack: string, edit: (config: Record<string, 
   edit(doc.config);
   return stringify(doc);
 }
+
+/** The local stack file in multi-user mode (in-cluster MySQL behind the platform's NetworkPolicies), with further `kfp-platform:kfp` keys. */
+export function multiUserLocal(kfp: Record<string, unknown> = {}): string {
+  return multiUserStackYaml("local", (c) => {
+    c["kfp-platform:kfp"] = { ...c["kfp-platform:kfp"], ...kfp };
+    // Multi-user teams need users: KFP's authorization sees no groups (modules/config/teams.ts).
+    for (const team of c["kfp-platform:teams"] ?? []) if (!team.admins && !team.members && !team.viewers) team.members = [`${team.name}-lead@example.com`];
+  });
+}

@@ -11,6 +11,7 @@ import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { fromSecret, literal, type EnvVar } from "../k8s/env";
 import { kitMeta } from "../k8s/metadata";
+import { CRON_JOB_DEFAULTS } from "../k8s/script-job";
 import { RUNTIME_DEFAULT_SECCOMP } from "../k8s/workload";
 import { downloadScript, dumpScript, loadScript, uploadScript } from "./scripts";
 
@@ -183,12 +184,8 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         metadata: kitMeta(BACKUP_NAME, args.namespace, { "app.kubernetes.io/name": BACKUP_NAME }),
         spec: {
           schedule: args.schedule,
-          timeZone: "Etc/UTC",
           // One backup at a time; a missed run (controller down) still runs within the hour.
-          concurrencyPolicy: "Forbid",
-          startingDeadlineSeconds: 3600,
-          successfulJobsHistoryLimit: 3,
-          failedJobsHistoryLimit: 3,
+          ...CRON_JOB_DEFAULTS,
           jobTemplate: {
             spec: {
               backoffLimit: 2,

@@ -131,6 +131,22 @@ export const kfpSettings = z
       .default("v2/artifacts")
       .describe("Path under the artifact bucket for the default pipeline root (upstream minio://mlpipeline/v2/artifacts)."),
     cronScheduleTimezone: z.string().min(1).default("UTC").describe("Time zone of recurring-run cron schedules."),
+    runRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "Delete finished runs older than this many days, daily at 03:30 UTC, through KFP's API (their Workflows, run details, tasks and metrics; not their artifacts in the object store nor ML Metadata). Unset (the default): runs are kept forever and KFP's tasks table grows by ~70 rows per run (docs/scaling.md).",
+      ),
+    runArchiveDays: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "With runRetentionDays: archive finished runs older than this many days first (hidden from the UI's run list, restorable), and delete only archived runs, so every run spends at least a day in the archive before it goes.",
+      ),
     mode: z
       .enum(["single-user", "multi-user"])
       .default("single-user")
@@ -158,6 +174,12 @@ export const kfpSettings = z
     }
     if (kfp.mode === "single-user" && kfp.multiUser) {
       ctx.addIssue({ code: "custom", path: ["multiUser"], input: kfp.multiUser, message: "is used only with mode: multi-user; set mode or remove multiUser" });
+    }
+    if (kfp.runArchiveDays !== undefined && kfp.runRetentionDays === undefined) {
+      ctx.addIssue({ code: "custom", path: ["runArchiveDays"], input: kfp.runArchiveDays, message: "archives runs before runRetentionDays deletes them; set runRetentionDays too, or remove runArchiveDays" });
+    }
+    if (kfp.runArchiveDays !== undefined && kfp.runRetentionDays !== undefined && kfp.runArchiveDays >= kfp.runRetentionDays) {
+      ctx.addIssue({ code: "custom", path: ["runArchiveDays"], input: kfp.runArchiveDays, message: `must be fewer days than runRetentionDays (${kfp.runRetentionDays}): runs are archived first, then deleted` });
     }
     // Argo's TTL deletes a finished Workflow whether or not the persistence agent has recorded it: as a
     // backstop only, a week past KFP's own TTL, so an agent down for days still finds its runs.

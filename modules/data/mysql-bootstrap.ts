@@ -15,6 +15,7 @@ import type { ImageResolver } from "../images";
 import { fromSecret, literal } from "../k8s/env";
 import { objectMeta } from "../k8s/metadata";
 import { podSecurityLabels } from "../k8s/pod-security";
+import { scriptPod } from "../k8s/script-job";
 import type { DatabaseMonitorLogin } from "../foundation/contract";
 import type { DatabaseClient } from "../foundation/database-clients";
 import { bootstrapScript, bootstrapSql } from "./mysql-bootstrap-script";
@@ -105,25 +106,17 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
           activeDeadlineSeconds: 1200,
           template: {
             metadata: { labels: { app: BOOTSTRAP_NAME }, annotations: { "kfp-platform/bootstrap-checksum": checksum } },
-            spec: {
-              restartPolicy: "Never",
-              automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } },
-              volumes: [{ name: "scripts", configMap: { name: scripts.metadata.name, defaultMode: 0o555 } }],
-              containers: [
-                {
-                  name: "bootstrap",
-                  // The pinned MySQL image carries the mysql client and /bin/sh.
-                  image: args.images.ref("mysql"),
-                  imagePullPolicy: "IfNotPresent",
-                  command: ["/bin/sh", `${SCRIPT_DIR}/bootstrap.sh`],
-                  env: [literal("DB_HOST", args.host), literal("DB_PORT", String(args.port)), ...["ADMIN_USER", "ADMIN_PASSWORD", "KFP_PASSWORD", "MONITOR_PASSWORD"].map(secretEnv)],
-                  resources: RESOURCES,
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
-                  volumeMounts: [{ name: "scripts", mountPath: SCRIPT_DIR, readOnly: true }],
-                },
-              ],
-            },
+            spec: scriptPod({
+              container: "bootstrap",
+              // The pinned MySQL image carries the mysql client and /bin/sh.
+              image: args.images.ref("mysql"),
+              command: ["/bin/sh", "bootstrap.sh"],
+              scripts: scripts.metadata.name,
+              scriptDir: SCRIPT_DIR,
+              env: [literal("DB_HOST", args.host), literal("DB_PORT", String(args.port)), ...["ADMIN_USER", "ADMIN_PASSWORD", "KFP_PASSWORD", "MONITOR_PASSWORD"].map(secretEnv)],
+              resources: RESOURCES,
+              runAs: { user: 999, group: 999 },
+            }),
           },
         },
       },

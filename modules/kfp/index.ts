@@ -15,6 +15,8 @@ import { createCacheWebhookCertificate, registerCacheWebhook } from "./cache-web
 import { createConfigMaps } from "./config-maps";
 import { CACHE_SERVICE, createControlPlane } from "./control-plane";
 import { crdSpec, KFP_CRDS } from "./crds";
+import { createDbIndexJob } from "./db-indexes";
+import { createRunRetention } from "./run-retention";
 import { objectStoreWiring } from "./object-store";
 import { childOptions } from "./options";
 import { KfpGateway } from "./multi-user/gateway";
@@ -33,6 +35,8 @@ export interface KubeflowPipelinesArgs {
     readonly clientSecret: pulumi.Input<string>;
     /** User -> the team namespaces they belong to. */
     readonly namespacesByUser: Readonly<Record<string, readonly string[]>>;
+    /** Every team namespace, where runs execute (run retention prunes each). */
+    readonly teamNamespaces: readonly string[];
     readonly monitoringNamespace?: string;
     readonly inClusterMysql: boolean;
     /** Database clients other parts run (backups, the bootstrap, monitoring); in-cluster MySQL admits them and KFP's own. */
@@ -94,6 +98,18 @@ export class KubeflowPipelines extends pulumi.ComponentResource {
       dataReady,
       certificate.secret,
     );
+    // The indexes KFP lacks on its tasks table, once the API server has created it (its first start).
+    createDbIndexJob(`${name}-db-indexes`, { namespace, database: foundation.database, images, opts: inNamespace(controlPlane.apiServer) });
+    if (settings.runRetentionDays !== undefined) {
+      createRunRetention(`${name}-run-retention`, {
+        namespace,
+        images,
+        retentionDays: settings.runRetentionDays,
+        archiveDays: settings.runArchiveDays,
+        multiUserNamespaces: mode.multiUser ? (args.multiUser?.teamNamespaces ?? []) : undefined,
+        opts: inNamespace(controlPlane.apiServer),
+      });
+    }
     const webhook = registerCacheWebhook(`${name}-cache-webhook`, {
       namespace,
       service: CACHE_SERVICE,

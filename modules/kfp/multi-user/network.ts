@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseClient } from "../../foundation/database-clients";
 import { kitMeta } from "../../k8s/metadata";
+import { DB_INDEXES_CLIENT } from "../db-indexes";
 import { GATEWAY, OAUTH2_PROXY } from "./gateway";
 import { API_PORTS } from "./mode";
 
@@ -24,12 +25,13 @@ const MYSQL_PORT = 3306;
 const UI_PORT = 3000;
 const OAUTH2_PORT = 4180;
 
-/** KFP's own database clients: the API server, the cache server, ML Metadata, Argo (offload and archive). */
+/** KFP's own database clients: the API server, the cache server, ML Metadata, Argo (offload and archive), the kit's index Job. */
 const KFP_DATABASE_CLIENTS: readonly DatabaseClient[] = [
   { name: "API server", podLabels: { app: "ml-pipeline" } },
   { name: "cache server", podLabels: { app: "cache-server" } },
   { name: "ML Metadata", podLabels: { component: "metadata-grpc-server" } },
   { name: "Argo controller", podLabels: { app: "workflow-controller" } },
+  DB_INDEXES_CLIENT,
 ];
 
 /** A client as a peer: its pods in its namespace (the platform namespace when it names none). */
