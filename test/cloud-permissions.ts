@@ -1,7 +1,7 @@
 // Every AWS call in modules/facts/cloud-calls.ts evaluated against a planned stack's policies with a real
 // IAM policy evaluator (@cloud-copilot/iam-simulate): the identity's policies (inline RolePolicies from
 // the plan, AWS managed policies the plan attaches where stored below), the bucket's policy and the KMS
-// key's policy together. Shared by test/cloud-permissions.test.ts and test/backup-roundtrip.test.ts.
+// key's policy together. Shared by test/cloud-permissions.test.ts and test/backup-iam.test.ts.
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
@@ -259,6 +259,73 @@ export async function brokenFences(facts: AwsStackFacts): Promise<string[]> {
       const result = await evaluate(facts, role, action, `arn:aws:s3:::${facts.bucket}`);
       if (result === "Allowed") out.push(`${facts.stack}: fence broken: ${key} may ${action} on the bucket`);
     }
+  }
+  return out;
+}
+
+/** An S3 request as a recording front saw it, path-style. */
+export interface RecordedS3Request {
+  readonly method: string;
+  readonly url: string;
+}
+
+/**
+ * The S3 operation a path-style REST request is, and the IAM action and resource it is authorised as (AWS S3
+ * user guide, "Required permissions for Amazon S3 API operations"; the REST forms from the S3 API
+ * reference of each operation). An unknown form throws: every request a script sends must be judged.
+ */
+export function s3RequestAction(request: RecordedS3Request): { operation: string; action: string; resource: string; context: Record<string, string> } {
+  const url = new URL(request.url, "http://s3.local");
+  const [bucket, ...rest] = url.pathname.replace(/^\//, "").split("/");
+  const key = rest.map(decodeURIComponent).join("/");
+  const has = (name: string) => url.searchParams.has(name);
+  const onBucket = (operation: string, action: string, context: Record<string, string> = {}) => ({ operation, action, resource: `arn:aws:s3:::${bucket}`, context });
+  const onObject = (operation: string, action: string) => ({ operation, action, resource: `arn:aws:s3:::${bucket}/${key}`, context: {} });
+  const form = `${request.method} ${key ? "object" : "bucket"}`;
+  switch (form) {
+    case "HEAD bucket":
+      return onBucket("HeadBucket", "s3:ListBucket");
+    case "GET bucket":
+      if (has("location")) return onBucket("GetBucketLocation", "s3:GetBucketLocation");
+      if (has("uploads")) return onBucket("ListMultipartUploads", "s3:ListBucketMultipartUploads");
+      if (has("versions")) return onBucket("ListObjectVersions", "s3:ListBucketVersions");
+      if ([...url.searchParams.keys()].every((k) => ["list-type", "prefix", "delimiter", "encoding-type", "continuation-token", "start-after", "max-keys", "marker", "fetch-owner"].includes(k)))
+        return onBucket(has("list-type") ? "ListObjectsV2" : "ListObjects", "s3:ListBucket", url.searchParams.has("prefix") ? { "s3:prefix": url.searchParams.get("prefix")! } : {});
+      break;
+    case "HEAD object":
+      return onObject("HeadObject", "s3:GetObject");
+    case "GET object":
+      if (has("uploadId")) return onObject("ListParts", "s3:ListMultipartUploadParts");
+      if ([...url.searchParams.keys()].every((k) => k.startsWith("response-") || k === "partNumber")) return onObject("GetObject", "s3:GetObject");
+      break;
+    case "PUT object":
+      if (has("uploadId") && has("partNumber")) return onObject("UploadPart", "s3:PutObject");
+      if ([...url.searchParams.keys()].length === 0) return onObject("PutObject", "s3:PutObject");
+      break;
+    case "POST object":
+      if (has("uploads")) return onObject("CreateMultipartUpload", "s3:PutObject");
+      if (has("uploadId")) return onObject("CompleteMultipartUpload", "s3:PutObject");
+      break;
+    case "DELETE object":
+      if (has("uploadId")) return onObject("AbortMultipartUpload", "s3:AbortMultipartUpload");
+      if ([...url.searchParams.keys()].length === 0) return onObject("DeleteObject", "s3:DeleteObject");
+      break;
+  }
+  throw new Error(`no S3 operation known for ${request.method} ${request.url}: add its form to s3RequestAction`);
+}
+
+/**
+ * Every recorded request that the role `roleKey` ("irsa:<ns>:<sa>") would not be Allowed on this stack,
+ * one line each. The requests name the stack's own bucket (the local server is given the planned names).
+ */
+export async function deniedRequests(facts: AwsStackFacts, roleKey: string, requests: readonly RecordedS3Request[]): Promise<string[]> {
+  const role = facts.roles.get(roleKey);
+  if (!role) return [`${facts.stack}: no IAM role for ${roleKey} in the plan`];
+  const out: string[] = [];
+  for (const request of requests) {
+    const { operation, action, resource, context } = s3RequestAction(request);
+    const result = await evaluate(facts, role, action, resource, context);
+    if (result !== "Allowed") out.push(`${facts.stack}: ${roleKey}: ${request.method} ${request.url} (${operation}) needs ${action} on ${resource}: ${result}`);
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // A throwaway S3 endpoint on loopback for tests of scripts that talk to S3 (the s3rver package), and
 // the AWS CLI those scripts call: Debian's `awscli` (v2), found ahead of any other `aws` on PATH.
 // The server runs in a child process: tests drive the CLI with spawnSync, which would otherwise block
-// the very event loop the server answers on. Optionally behind a strict front that records every request
-// and refuses what third-party S3 endpoints such as GCS's XML API refuse from newer CLIs (checksum
+// the very event loop the server answers on. Optionally behind a front that records every request and,
+// when strict, refuses what third-party S3 endpoints such as GCS's XML API refuse from newer CLIs (checksum
 // headers, aws-chunked bodies: modules/backup/index.ts, awsCliSettings).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -48,9 +48,11 @@ export const AWS_CLI_WITH_CHECKSUMS: string | undefined = (() => {
 
 export interface S3Server {
   endpoint: string;
+  /** The server itself, past any front: for the test's own set-up, which no check should see. */
+  directEndpoint: string;
   /** Credentials s3rver accepts. */
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** The requests the strict front saw (empty without one). */
+  /** The requests the front saw (empty without one). */
   requests(): FrontRequest[];
   stop(): Promise<void>;
 }
@@ -63,13 +65,13 @@ export interface FrontRequest {
   host: string;
   /** The region in SigV4's credential scope (Authorization header), when signed. */
   region?: string;
-  /** Headers it refused the request for; empty when forwarded to s3rver. */
+  /** Headers a strict front refused the request for; empty when forwarded to s3rver. */
   refused: string[];
 }
 
 const SERVER = `
 const S3rver = require(process.argv[1]);
-const [port, directory, bucket, frontPort, log] = process.argv.slice(2);
+const [port, directory, buckets, frontPort, log, mode] = process.argv.slice(2);
 const http = require("http");
 const fs = require("fs");
 // What third-party S3 endpoints refuse from CLIs with default integrity protections (GCS's XML API among
@@ -79,7 +81,7 @@ const REFUSED = (name, value) =>
   (name === "content-encoding" && /aws-chunked/.test(value)) || (name === "x-amz-content-sha256" && /^STREAMING-/.test(value));
 function front() {
   return new Promise((resolve) => http.createServer((req, res) => {
-    const refused = Object.entries(req.headers).filter(([n, v]) => REFUSED(n, String(v))).map(([n]) => n);
+    const refused = mode === "strict" ? Object.entries(req.headers).filter(([n, v]) => REFUSED(n, String(v))).map(([n]) => n) : [];
     const region = /Credential=[^/]+\\/\\d{8}\\/([^/]+)\\//.exec(req.headers.authorization || "");
     fs.appendFileSync(log, JSON.stringify({ method: req.method, url: req.url, host: req.headers.host, region: region ? region[1] : undefined, refused }) + "\\n");
     if (refused.length) {
@@ -98,29 +100,32 @@ function front() {
     req.pipe(upstream);
   }).listen(Number(frontPort), "127.0.0.1", resolve));
 }
-new S3rver({ port: Number(port), address: "127.0.0.1", directory, silent: true, configureBuckets: [{ name: bucket }] })
+new S3rver({ port: Number(port), address: "127.0.0.1", directory, silent: true, configureBuckets: buckets.split(",").map((name) => ({ name })) })
   .run()
   .then(() => (frontPort ? front() : undefined))
   .then(() => console.log("ready"), (e) => { console.error(e); process.exit(1); });
 `;
 
 /**
- * s3rver with `bucket`; with `strictFront`, clients dial a recording front at http://localhost:<port>
- * (a host name, so a virtual-hosted request would miss: <bucket>.localhost does not resolve).
+ * s3rver with `buckets`. With a front, clients dial a server that records every request before passing it
+ * on: `strict` also refuses what GCS's XML API refuses and is dialled by a host name (a virtual-hosted
+ * request would miss: <bucket>.localhost does not resolve); `record` passes everything and is dialled by
+ * IP, which keeps any client path-style (bucket in the path, as the recorded requests are read).
  */
-export async function startS3(bucket: string, options: { strictFront?: boolean } = {}): Promise<S3Server> {
+export async function startS3(buckets: string | readonly string[], options: { front?: "strict" | "record" } = {}): Promise<S3Server> {
   const directory = mkdtempSync(join(tmpdir(), "kfp-s3-"));
   const log = join(mkdtempSync(join(tmpdir(), "kfp-s3-front-")), "requests.jsonl");
   const port = 30000 + Math.floor(Math.random() * 20000);
-  const frontPort = options.strictFront ? port + 1 : undefined;
-  const args = [require.resolve("s3rver"), String(port), directory, bucket, ...(frontPort ? [String(frontPort), log] : [])];
+  const frontPort = options.front ? port + 1 : undefined;
+  const args = [require.resolve("s3rver"), String(port), directory, [buckets].flat().join(","), ...(frontPort ? [String(frontPort), log, options.front!] : [])];
   const child: ChildProcess = spawn(process.execPath, ["-e", SERVER, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
     child.once("exit", (code) => reject(new Error(`s3rver exited with ${code}`)));
   });
   return {
-    endpoint: frontPort ? `http://localhost:${frontPort}` : `http://127.0.0.1:${port}`,
+    endpoint: frontPort ? `http://${options.front === "strict" ? "localhost" : "127.0.0.1"}:${frontPort}` : `http://127.0.0.1:${port}`,
+    directEndpoint: `http://127.0.0.1:${port}`,
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
     requests: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as FrontRequest) : []),
     stop: async () => {

@@ -1,7 +1,7 @@
 // The AWS calls each workload of the kit makes, traced to the line of its source at the pinned version,
 // with the IAM action each needs. The one table test/cloud-permissions.test.ts evaluates against every AWS
 // stack's planned policies (identity policy, bucket policy, KMS key policy) with a real IAM policy
-// evaluator, and test/backup-roundtrip.test.ts maps the backup scripts' recorded requests through.
+// evaluator; test/backup-iam.test.ts judges the backup scripts' recorded requests with the same evaluator.
 // Resources are named by role, not by value: the test resolves them per stack from the plan.
 
 /** Where a call lands: the bucket, a key under one of the bucket's prefixes, a KMS key, or a service's own resources. */
