@@ -15,7 +15,10 @@ import { after, before, describe, it } from "node:test";
 import { planStack } from "../engine/plan";
 import { BACKUP_NAME } from "../modules/backup";
 import { backupPrefix } from "../modules/foundation/names";
+import { GCS_XML_PERMISSIONS } from "../modules/facts/gcp-calls";
 import { fingerprintOf, kfpDatabase, planned, runStep, wipe } from "./backup-rig";
+import { s3RequestAction } from "./cloud-permissions";
+import { gcpStackFacts, missingPermissions, type GcpStackFacts } from "./gcp-permissions";
 import { findObject, stackYaml, tempRoot, withRestore } from "./helpers";
 import { mariadbMissing, type MariaDb } from "./mariadb";
 import { AWS_CLI, AWS_CLI_WITH_CHECKSUMS, awsCliMissing, startS3, type S3Server } from "./s3-server";
@@ -130,6 +133,7 @@ describe("the round trip with the GCS plan's env, against a strict front of the 
   let s3: S3Server;
   let rig: ReturnType<typeof planned>;
   let bucket: string;
+  let gcp: GcpStackFacts;
 
   before(async () => {
     if (missing) throw new Error(`${missing}; CI must install it`);
@@ -140,6 +144,7 @@ describe("the round trip with the GCS plan's env, against a strict front of the 
     // The endpoint the test rewrites is GCS's; every S3 setting besides it stays the plan's.
     assert.equal(plannedValue("S3_ENDPOINT_URL"), "https://storage.googleapis.com");
     bucket = plannedValue("BUCKET");
+    gcp = gcpStackFacts("gcp-dev", plan);
     db = await kfpDatabase();
     s3 = await startS3(bucket, { front: "strict" });
     const work = mkdtempSync(join(tmpdir(), "kfp-backup-gcs-"));
@@ -180,6 +185,22 @@ describe("the round trip with the GCS plan's env, against a strict front of the 
     assert.deepEqual(fingerprintOf(db), before, "0 rows lost, every checksum equal");
     assertGcsShaped(from);
     assert.deepEqual([...new Set(s3.requests().slice(from).map((r) => r.method))].sort(), ["GET", "HEAD", "PUT"]);
+  });
+
+  it("sent only requests the HMAC key's account may make on GCS (the XML API's permissions, the planned bindings)", () => {
+    const requests = s3.requests();
+    assert.ok(requests.length >= 4, "the round trip ran first");
+    const denied = requests.flatMap((r) => {
+      const { operation } = s3RequestAction(r);
+      const needs = GCS_XML_PERMISSIONS[operation];
+      assert.ok(needs, `${operation}: no GCS permissions known (modules/facts/gcp-calls.ts GCS_XML_PERMISSIONS)`);
+      const missing = missingPermissions(gcp, `serviceAccount:${gcp.hmacEmail}`, `bucket:${bucket}`, needs);
+      return missing.length ? [`${r.method} ${r.url} (${operation}) needs ${missing.join(", ")}`] : [];
+    });
+    assert.deepEqual(denied, []);
+    // The check can fail: the account's bucket reader role alone does not upload.
+    const readerOnly = { ...gcp, bindings: gcp.bindings.filter((b) => b.role !== "roles/storage.objectAdmin") };
+    assert.deepEqual(missingPermissions(readerOnly, `serviceAccount:${gcp.hmacEmail}`, `bucket:${bucket}`, GCS_XML_PERMISSIONS.PutObject), ["storage.objects.create"]);
   });
 
   it(
