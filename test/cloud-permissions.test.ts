@@ -1,6 +1,7 @@
 // Every cloud permission proven offline: each AWS call the kit's workloads make (modules/facts/cloud-calls.ts,
 // traced to its source line) is Allowed on aws-dev, aws-prod and aws-prod-dr (with a restore from the
-// primary's backups on the replica) by a real IAM policy evaluator over the planned identity policy,
+// primary's backups on the replica) by a real IAM policy evaluator over the planned identity policy
+// (with the AWS managed policies it attaches: EBS CSI, VPC CNI, ECR, in test/fixtures/aws-managed-policies.json),
 // bucket policy and KMS key policy; the fences hold; and removing s3:DeleteObject from the backup role
 // fails the check naming the call and its source.
 import assert from "node:assert/strict";
@@ -60,6 +61,18 @@ describe("cloud permissions on the AWS stacks, by a real IAM policy evaluator", 
     const denied = await deniedCalls({ ...f, roles: new Map([...f.roles, [key, mutated]]) });
     assert.equal(denied.length, 1, denied.join("\n"));
     assert.match(denied[0], /Database backup .*: aws s3 rm --recursive \(DeleteObject per key\) needs s3:DeleteObject on arn:aws:s3:::acme-kfp-prod-artifacts\/backups\/mysql\/kfp-prod\/.*ImplicitlyDenied; source: modules\/backup\/scripts\.ts uploadScript: s3 s3 rm --recursive; boto\/s3transfer s3transfer\/delete\.py/);
+  });
+
+  it("judges the EBS CSI driver's tag conditions: it deletes and creates only volumes carrying its cluster tag", async () => {
+    const f = facts["aws-prod"];
+    const ebs = f.roles.get("irsa:kube-system:ebs-csi-controller-sa")!;
+    assert.ok(ebs.policies.some((p) => p.name === "AmazonEBSCSIDriverPolicy"), "the managed policy is read from the fixture");
+    const volume = `arn:aws:ec2:${f.region}:${f.account}:volume/vol-0a1b2c3d4e5f60718`;
+    assert.equal(await evaluate(f, ebs, "ec2:DeleteVolume", volume, { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" }), "Allowed");
+    assert.notEqual(await evaluate(f, ebs, "ec2:DeleteVolume", volume), "Allowed", "someone else's volume");
+    assert.notEqual(await evaluate(f, ebs, "ec2:CreateVolume", volume), "Allowed", "a volume without the driver's tags");
+    const cni = f.roles.get("service:ec2.amazonaws.com")!;
+    assert.notEqual(await evaluate(f, cni, "ec2:CreateTags", volume), "Allowed", "the node role tags network interfaces only");
   });
 
   it("would catch a bucket policy that refuses the clients: the TLS deny takes plain HTTP", async () => {

@@ -3,6 +3,8 @@
 // the plan, AWS managed policies the plan attaches where stored below), the bucket's policy and the KMS
 // key's policy together. Shared by test/cloud-permissions.test.ts and test/backup-iam.test.ts.
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { RecordedResource } from "../engine/harness";
 import type { PlanResult } from "../engine/plan";
 import { AWS_FENCES, AWS_WORKLOADS, BUCKET_ADMIN_ACTIONS, type CallResource, type CloudCall, type Workload } from "../modules/facts/cloud-calls";
@@ -13,35 +15,13 @@ import { findObject, ofType } from "./helpers";
 type PolicyDocument = { Version: string; Statement: any[] };
 
 /**
- * AWS managed policies the plan attaches whose documents the checks need (AWS Managed Policy Reference,
- * read 2026-12): only what a workload's calls rely on.
+ * AWS managed policies the plan attaches, as the IAM API returns their default versions (dated, with their
+ * source, in test/fixtures/aws-managed-policies.json). A managed policy missing there is not evaluated,
+ * so a workload relying on it fails its calls rather than passing unjudged.
  */
-const MANAGED_POLICIES: Record<string, PolicyDocument> = {
-  // docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerRegistryReadOnly.html, v3 (edited 2019-12-10).
-  AmazonEC2ContainerRegistryReadOnly: {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: [
-          "ecr:GetAuthorizationToken",
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:GetDownloadUrlForLayer",
-          "ecr:GetRepositoryPolicy",
-          "ecr:DescribeRepositories",
-          "ecr:ListImages",
-          "ecr:DescribeImages",
-          "ecr:BatchGetImage",
-          "ecr:GetLifecyclePolicy",
-          "ecr:GetLifecyclePolicyPreview",
-          "ecr:ListTagsForResource",
-          "ecr:DescribeImageScanFindings",
-        ],
-        Resource: "*",
-      },
-    ],
-  },
-};
+const MANAGED_POLICIES: Record<string, PolicyDocument> = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(join(__dirname, "fixtures/aws-managed-policies.json"), "utf8")).policies as Record<string, { document: PolicyDocument }>).map(([name, p]) => [name, p.document]),
+);
 
 /** A KMS key created without a policy gets AWS's default key policy: the account may use it through IAM (AWS KMS developer guide, "Default key policy"). */
 const defaultKeyPolicy = (account: string): PolicyDocument => ({
@@ -165,6 +145,8 @@ function resourceArn(facts: AwsStackFacts, resource: CallResource, team?: string
       return `arn:aws:ecr:${facts.region}:${facts.account}:repository/${facts.cachePrefix}/library/python`;
     case "taggedAutoScalingGroup":
       return `arn:aws:autoscaling:${facts.region}:${facts.account}:autoScalingGroup:0b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3:autoScalingGroupName/eks-probe`;
+    case "ec2":
+      return `arn:aws:ec2:${facts.region}:${facts.account}:${resource.type}/${{ volume: "vol", snapshot: "snap", instance: "i", "network-interface": "eni" }[resource.type]}-0a1b2c3d4e5f60718`;
     case "any":
       return "*";
   }
@@ -207,7 +189,7 @@ function contextOf(facts: AwsStackFacts, call: CloudCall, team?: string): Record
     // The tags the kit puts on every node group's Auto Scaling group (node-groups.ts).
     return { "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true", [`aws:ResourceTag/k8s.io/cluster-autoscaler/${facts.clusterName}`]: "owned" };
   }
-  return call.listPrefix ? { "s3:prefix": `${prefixOf(facts, call.listPrefix, team)}/` } : {};
+  return { ...(call.listPrefix ? { "s3:prefix": `${prefixOf(facts, call.listPrefix, team)}/` } : {}), ...call.context };
 }
 
 /** Every needed call that is not Allowed, one line each naming the call and its source. */

@@ -15,7 +15,9 @@ export type CallResource =
   /** ECR repositories under this stack's pull-through prefixes. */
   | { readonly kind: "cacheRepository" }
   /** An Auto Scaling group tagged for this cluster's autoscaler. */
-  | { readonly kind: "taggedAutoScalingGroup" };
+  | { readonly kind: "taggedAutoScalingGroup" }
+  /** An EC2 resource of this account and region: an EBS volume or snapshot, an instance, a network interface. */
+  | { readonly kind: "ec2"; readonly type: "volume" | "snapshot" | "instance" | "network-interface" };
 
 export interface CloudCall {
   /** What the code calls (SDK method or API operation). */
@@ -25,6 +27,8 @@ export interface CloudCall {
   readonly resource: CallResource;
   /** Request context the call carries (s3:prefix of a listing), by role: "<prefix>/" is resolved like resource prefixes. */
   readonly listPrefix?: "pipelineRoot" | "backups" | "restoreSource" | "teamRoot";
+  /** Condition keys the request carries (tags it sets or finds), as the evaluator's context. */
+  readonly context?: Readonly<Record<string, string>>;
   /** repo@version path:line (or the AWS document) the call is traced to. */
   readonly source: string;
 }
@@ -61,6 +65,8 @@ const multipart = (prefix: "pipelineRoot" | "argoLogs" | "backups" | "teamRoot",
 ];
 
 const AWS_CLI = "aws/aws-cli v2 (s3transfer)";
+/** The add-on runs v1.66.0 (modules/versions.ts); lines read at the repository's 2026-08-19 head (429e202, after v1.64.0), the newest stored. */
+const EBS_CSI = "kubernetes-sigs/aws-ebs-csi-driver@429e202";
 
 export const AWS_WORKLOADS: readonly Workload[] = [
   {
@@ -162,6 +168,68 @@ export const AWS_WORKLOADS: readonly Workload[] = [
         source: "kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md (IAM policy, tag conditions)",
       })),
     ],
+  },
+  {
+    name: "EBS CSI driver controller (gp3 volumes for MySQL, MinIO, Prometheus)",
+    identity: { kind: "irsa", namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa" },
+    calls: [
+      ...["DescribeAvailabilityZones", "DescribeInstances", "DescribeVolumes", "DescribeVolumesModifications"].map((op) => ({
+        call: op,
+        action: `ec2:${op}`,
+        resource: { kind: "any" } as const,
+        source: `${EBS_CSI} pkg/cloud/cloud.go (zone, instance and volume lookups)`,
+      })),
+      {
+        call: "CreateVolume with the driver's tags",
+        action: "ec2:CreateVolume",
+        resource: { kind: "ec2", type: "volume" },
+        context: { "aws:RequestTag/ebs.csi.aws.com/cluster": "true", "aws:RequestTag/CSIVolumeName": "pvc-0b1c2d3e", "aws:TagKeys": "ebs.csi.aws.com/cluster" },
+        source: `${EBS_CSI} pkg/cloud/cloud.go:934 (TagSpecifications from pkg/driver/controller.go:126-127)`,
+      },
+      {
+        call: "CreateTags as part of CreateVolume",
+        action: "ec2:CreateTags",
+        resource: { kind: "ec2", type: "volume" },
+        context: { "ec2:CreateAction": "CreateVolume" },
+        source: `${EBS_CSI} pkg/cloud/cloud.go:740 (tag specification on create); AWS EC2 user guide, "Grant permission to tag resources during creation"`,
+      },
+      ...(["volume", "instance"] as const).flatMap((type) =>
+        ["AttachVolume", "DetachVolume"].map((op) => ({ call: `${op} (${type})`, action: `ec2:${op}`, resource: { kind: "ec2", type } as const, source: `${EBS_CSI} pkg/cloud/cloud.go:1301, 1417` })),
+      ),
+      { call: "ModifyVolume (a PVC resize)", action: "ec2:ModifyVolume", resource: { kind: "ec2", type: "volume" }, source: `${EBS_CSI} pkg/cloud/cloud.go:1118` },
+      {
+        call: "DeleteVolume of a volume it created",
+        action: "ec2:DeleteVolume",
+        resource: { kind: "ec2", type: "volume" },
+        context: { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
+        source: `${EBS_CSI} pkg/cloud/cloud.go:1148`,
+      },
+    ],
+  },
+  {
+    name: "Amazon VPC CNI (aws-node on every node, the node role)",
+    identity: { kind: "service", service: "ec2.amazonaws.com" },
+    calls: (
+      [
+        ["DescribeInstances", 1002, "any"],
+        ["DescribeInstanceTypes", 2012, "any"],
+        ["DescribeSubnets", 1315, "any"],
+        ["DescribeNetworkInterfaces", 589, "any"],
+        ["CreateNetworkInterface", 1426, "any"],
+        ["AttachNetworkInterface", 1103, "network-interface"],
+        ["ModifyNetworkInterfaceAttribute", 642, "network-interface"],
+        ["AssignPrivateIpAddresses", 1989, "network-interface"],
+        ["UnassignPrivateIpAddresses", 2283, "network-interface"],
+        ["DetachNetworkInterface", 1532, "network-interface"],
+        ["DeleteNetworkInterface", 1607, "network-interface"],
+        ["CreateTags", 1477, "network-interface"],
+      ] as const
+    ).map(([op, line, on]) => ({
+      call: op,
+      action: `ec2:${op}`,
+      resource: on === "any" ? ({ kind: "any" } as const) : ({ kind: "ec2", type: on } as const),
+      source: `aws/amazon-vpc-cni-k8s@v1.22.4 pkg/awsutils/awsutils.go:${line}`,
+    })),
   },
   {
     name: "Nodes pulling through ECR pull-through caches (kubelet, the node role)",
