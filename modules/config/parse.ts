@@ -112,8 +112,21 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
   const message =
     found === undefined
       ? `required value is missing; ${expectation}. Add it to the stack file.`
-      : `found ${show(found)}; ${expectation}.`;
+      : `found ${show(found)}; ${expectation}${quoteHint(issue, found)}.`;
   return [{ key: keyPath(path), message }];
+}
+
+/**
+ * YAML reads an unquoted 12.8, 64 or 123456789012 as a number (and true/false/yes as booleans): where the
+ * schema wants text (a quantity, a version, an id), say to quote it. The number YAML parsed may already
+ * differ from what was typed (12.80 is 12.8), so the hint shows the number as read.
+ */
+function quoteHint(issue: z.core.$ZodIssue, found: unknown): string {
+  if (typeof found !== "number" && typeof found !== "boolean") return "";
+  const wantsText =
+    (issue.code === "invalid_type" && issue.expected === "string") ||
+    (issue.code === "invalid_value" && issue.values.length > 0 && issue.values.every((v) => typeof v === "string"));
+  return wantsText ? `; YAML read an unquoted ${typeof found}: write it in quotes, "${String(found)}"` : "";
 }
 
 /** The keys the schema allows at `path`, following discriminated unions by the value in `input`. */
