@@ -27,7 +27,7 @@ export const AWS_COMMANDS = {
   regions: "aws ec2 describe-regions --all-regions --output json",
   zones: "aws ec2 describe-availability-zones --all-availability-zones --filters Name=zone-type,Values=availability-zone --region <region> --output json",
   ec2: "aws ec2 describe-instance-types --output json (paginated by the CLI)",
-  rdsMysql: "aws rds describe-orderable-db-instance-options --engine mysql --engine-version <modules/versions.ts rds engine version> --output json",
+  rdsMysql: "aws rds describe-orderable-db-instance-options --engine mysql --output json (kept to modules/versions.ts rdsMysql.engineVersion)",
 } as const;
 
 export const GCP_COMMANDS = {
@@ -95,9 +95,14 @@ export function parseEc2Types(text: string): Record<string, string> {
   return groupNames((json(text, "describe-instance-types").InstanceTypes ?? []).map((t: { InstanceType: string }) => t.InstanceType), splitEc2);
 }
 
-/** `aws rds describe-orderable-db-instance-options --engine mysql --output json`: {"OrderableDBInstanceOptions": [{"DBInstanceClass"}]}. */
-export function parseRdsClasses(text: string): Record<string, string> {
-  return groupNames((json(text, "describe-orderable-db-instance-options").OrderableDBInstanceOptions ?? []).map((o: { DBInstanceClass: string }) => o.DBInstanceClass), splitRds);
+/**
+ * `aws rds describe-orderable-db-instance-options --engine mysql --output json`:
+ * {"OrderableDBInstanceOptions": [{"Engine", "EngineVersion", "DBInstanceClass", ...}]}, kept to the
+ * engine versions under `versionPrefix` (the kit's major, e.g. "8.4").
+ */
+export function parseRdsClasses(text: string, versionPrefix: string): Record<string, string> {
+  const options: { EngineVersion: string; DBInstanceClass: string }[] = json(text, "describe-orderable-db-instance-options").OrderableDBInstanceOptions ?? [];
+  return groupNames(options.filter((o) => o.EngineVersion === versionPrefix || o.EngineVersion.startsWith(`${versionPrefix}.`)).map((o) => o.DBInstanceClass), splitRds);
 }
 
 const lastSegment = (url: string) => url.slice(url.lastIndexOf("/") + 1);

@@ -6,7 +6,7 @@ export const AWS_TABLES = {
     "regions": "@pulumi/aws 7.48.0 Region enum (types/enums/index.d.ts, generated from the provider's region list); refresh: aws ec2 describe-regions --all-regions --output json",
     "zones": "recorded for the regions the example stacks and docs use only (AWS EC2 user guide, Regions and Zones); other regions' zones go unchecked until refreshed: aws ec2 describe-availability-zones --all-availability-zones --filters Name=zone-type,Values=availability-zone --region <region> --output json",
     "ec2": "@pulumi/aws 7.48.0 ec2.InstanceType enum (types/enums/ec2/index.d.ts, generated from the EC2 API model); refresh: aws ec2 describe-instance-types --output json (paginated by the CLI)",
-    "rdsMysql": "RDS user guide, Supported DB engines for DB instance classes (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html): the MySQL families, sizes as the EC2 family's without metal; refresh: aws rds describe-orderable-db-instance-options --engine mysql --engine-version <modules/versions.ts rds engine version> --output json",
+    "rdsMysql": "RDS user guide, Supported DB engines for DB instance classes (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html): the MySQL families, sizes as the EC2 family's without metal; refresh: aws rds describe-orderable-db-instance-options --engine mysql --output json (kept to modules/versions.ts rdsMysql.engineVersion)",
   },
   regions: {
     "af-south-1": "",
