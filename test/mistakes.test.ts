@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { planStack } from "../engine/plan";
+import { stackConfigJsonSchema } from "../modules/config/parse";
+import { ConfigError } from "../modules/config";
+import { unexpected } from "../modules/config/errors";
 import { REPO_ROOT, tempRoot } from "./helpers";
 
 const CORPUS = join(REPO_ROOT, "test/fixtures/mistakes");
@@ -102,6 +105,34 @@ describe("the corpus of mistakes: each refused with its exact first line", () =>
       }
       assert.equal(plan.ok, false, `planned green: ${stack}/${name}`);
       assert.equal(plan.problems[0], mistake.expect);
+    });
+  }
+});
+
+describe("no input crashes the plan", () => {
+  // Every top-level key of the local stack set to values of the wrong shape: each plans to one line naming
+  // the stack file and that key (or plans green where the value happens to be valid, as teams: []).
+  const NASTY: unknown[] = [null, [], 1e308, "X!", [{ deep: [null] }]];
+  const keys = Object.keys(stackConfigJsonSchema().properties ?? {});
+
+  it("knows the schema's keys", () => assert.ok(keys.length > 10, keys.join(", ")));
+
+  it("turns an error the kit did not expect into one line naming the keys it was reading", () => {
+    const error = new ConfigError("stacks/Pulumi.local.yaml", [unexpected(["teams", "platformAdmins"], new TypeError("Cannot read properties of undefined (reading 'map')\n    at build"))]);
+    assert.equal(
+      error.message,
+      "stacks/Pulumi.local.yaml: kfp-platform:teams, kfp-platform:platformAdmins: the kit failed while building from this value (Cannot read properties of undefined (reading 'map')); the config schema should have refused it with a reason: check the value against docs/config.md, and report this line as a kit bug",
+    );
+  });
+
+  for (const key of keys) {
+    it(`kfp-platform:${key}`, async () => {
+      for (const value of NASTY) {
+        const root = tempRoot({ local: mistakenStackFile("local", { expect: "", set: { [`kfp-platform:${key}`]: value } }) });
+        const plan = await planStack("local", { root, outDir: null, policyConfig: false });
+        if (plan.ok) continue;
+        assert.ok(plan.problems[0].startsWith(`stacks/Pulumi.local.yaml: kfp-platform:${key}`), `${key} = ${JSON.stringify(value)}: ${plan.problems[0]}`);
+      }
     });
   }
 });
