@@ -87,7 +87,7 @@ export const KIT_NAMESPACES = ["kfp-platform-gpu", "gpu-operator"] as const;
 /**
  * Namespaces a cluster distribution creates at start on the existing target: kind runs its default
  * StorageClass's provisioner (rancher/local-path-provisioner) in local-path-storage
- * (kubernetes-sigs/kind images/base/files/kind/manifests/default-storage.yaml). A team of that name would
+ * (kubernetes-sigs/kind pkg/build/nodeimage/const_storage.go, defaultStorageManifest). A team of that name would
  * take the namespace over and delete it with the stack.
  */
 export const DISTRIBUTION_NAMESPACES = ["local-path-storage"] as const;
