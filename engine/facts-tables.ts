@@ -19,7 +19,7 @@ export interface GcpTables {
   sources: Record<string, string>;
   /** Region -> its zone suffixes ("a b c"). */
   regions: Record<string, string>;
-  /** Machine type prefix (the name up to its last '-') -> the last parts offered (`n2-standard` -> "2 4 8 ..."). */
+  /** Machine type series and kind (`n2-standard`; `e2` for shared-core) -> the sizes offered ("2 4 8 ...", "288-lssd"). */
   machineTypes: Record<string, string>;
 }
 
@@ -39,8 +39,8 @@ const SIZE_ORDER = ["nano", "micro", "small", "medium", "large", "xlarge"];
 function sizeKey(size: string): number {
   const named = SIZE_ORDER.indexOf(size);
   if (named >= 0) return named;
-  const n = /^(\d+)(xlarge|g)?$/.exec(size);
-  return n ? 10 + Number(n[1]) : 100_000 + size.length;
+  const n = /^(\d+)(xlarge|g)?(.*)$/.exec(size);
+  return n ? 10 + Number(n[1]) + (n[3] ? 0.5 : 0) : 100_000 + size.length;
 }
 const bySize = (a: string, b: string) => sizeKey(a) - sizeKey(b) || a.localeCompare(b);
 
@@ -61,9 +61,10 @@ export const splitEc2 = (name: string): [string, string] | undefined => {
   return i > 0 ? [name.slice(0, i), name.slice(i + 1)] : undefined;
 };
 export const splitRds = (name: string): [string, string] | undefined => (name.startsWith("db.") ? splitEc2(name.slice(3)) : undefined);
+/** `n2-standard-8` -> n2-standard: 8; `c4-standard-288-lssd-metal` -> c4-standard: 288-lssd-metal; `e2-micro` -> e2: micro. */
 export const splitGce = (name: string): [string, string] | undefined => {
-  const i = name.lastIndexOf("-");
-  return i > 0 ? [name.slice(0, i), name.slice(i + 1)] : undefined;
+  const m = /^([a-z0-9]+-[a-z0-9]+)-(.+)$/.exec(name) ?? /^([a-z0-9]+)-(.+)$/.exec(name);
+  return m ? [m[1], m[2]] : undefined;
 };
 
 function json(text: string, what: string): any {

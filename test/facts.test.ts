@@ -86,6 +86,10 @@ describe("cloud facts tables", () => {
     assert.equal(gcpRegionProblem("us-central1"), undefined);
     assert.equal(gceMachineTypeProblem("n2-custom-8-32768"), undefined, "custom machine types follow their own rule");
     assert.match(gceMachineTypeProblem("n2-standard-17")!, /n2-standard comes in/);
+    assert.equal(gceMachineTypeProblem("c4-standard-288-lssd-metal"), undefined, "local-SSD and bare-metal shapes group under their series");
+    assert.equal(gceMachineTypeProblem("e2-medium"), undefined);
+    assert.match(gceMachineTypeProblem("e2-standrd-8")!, /is not a Compute Engine machine type the kit knows \(did you mean 'e2-standard-8'\?\)/);
+    assert.equal(gcpRegionProblem("europe-north2"), undefined, "opened 2025-03-04");
   });
 
   it("refresh fails cleanly, writing nothing, when the cloud CLI is missing", () => {

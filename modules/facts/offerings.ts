@@ -82,8 +82,8 @@ const gcePrefixes = Object.keys(GCP_TABLES.machineTypes);
 /** Custom machine types (`n2-custom-8-32768`, `custom-4-16384`) follow their own rule and are not checked here. */
 export function gceMachineTypeProblem(machineType: string): string | undefined {
   if (/(^|-)custom-\d+-\d+(-ext)?$/.test(machineType)) return undefined;
-  const i = machineType.lastIndexOf("-");
-  const [prefix, last] = [machineType.slice(0, i), machineType.slice(i + 1)];
+  // Series and kind, then the size (as the tables group them): n2-standard + 8, c4-standard + 288-lssd, e2 + micro.
+  const [, prefix = machineType, last = ""] = /^([a-z0-9]+-[a-z0-9]+)-(.+)$/.exec(machineType) ?? /^([a-z0-9]+)-(.+)$/.exec(machineType) ?? [];
   const offered = (GCP_TABLES.machineTypes as Record<string, string>)[prefix];
   if (!offered) {
     const all = gcePrefixes.flatMap((p) => words((GCP_TABLES.machineTypes as Record<string, string>)[p]).map((s) => `${p}-${s}`));
