@@ -36,6 +36,28 @@ export function describeObject(o: KubernetesObject): string {
   return `${o.kind} ${ns}${o.metadata?.name ?? "(unnamed)"}`;
 }
 
+/**
+ * Two objects the API server would take as one: same API group (the version does not matter: apps/v1
+ * and apps/v1beta2 name the same object), kind, namespace and name. The second create fails with
+ * AlreadyExists mid-`up`, or both resources fight over one object. One line per pair, naming both URNs.
+ */
+export function duplicateObjects(objects: readonly RenderedObject[]): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const { urn, object } of objects) {
+    const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0] : "core";
+    const key = `${group}/${object.kind}/${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, urn);
+    else {
+      problems.push(
+        `duplicate object: ${describeObject(object)} (${group === "core" ? "core" : `group ${group}`}) is created by both ${first} and ${urn}; the API server keeps one object per group, kind, namespace and name, so the second create would fail with AlreadyExists. Rename one (its metadata.name or namespace), or let one component own it`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** Apply order kubectl and kustomize use, so manifests.yaml reads (and applies) top-down. */
 const KIND_ORDER = [
   "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount", "PodSecurityPolicy",

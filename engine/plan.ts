@@ -7,7 +7,7 @@ import { ConfigError } from "../modules/config";
 import { PROJECT } from "../modules/config/schema";
 import { main } from "../modules/main";
 import { runProgram, type RecordedResource } from "./harness";
-import { inApplyOrder, renderedObjects, type RenderedObject } from "./manifests";
+import { duplicateObjects, inApplyOrder, renderedObjects, type RenderedObject } from "./manifests";
 import { checkPolicies, type PolicyCheck } from "./policy";
 import { PolicyConfigError } from "./policy-config";
 import { loadStackFile, StackFileError } from "./stack-file";
@@ -77,6 +77,7 @@ export async function planStack(stack: string, options: PlanOptions): Promise<Pl
   // Registration order depends on promise timing; sorted output keeps plans and their diffs stable.
   result.resources.sort((a, b) => a.urn.localeCompare(b.urn));
   result.objects = inApplyOrder(renderedObjects(result.resources));
+  result.problems.push(...duplicateObjects(result.objects));
   result.problems.push(...explicitProviderProblems(result.resources));
   if (!options.preview) {
     for (const v of await validateObjects(result.objects)) {

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, YAMLParseError } from "yaml";
-import { PROJECT } from "../modules/config/schema";
+import { PROJECT, SECRET_KEYS } from "../modules/config/schema";
+import { suggest } from "../modules/config/parse";
 import { stackFilePath } from "../modules/config";
 
 /** A stack name that cannot be planned (unknown stack, unreadable or malformed file): exit 1. */
@@ -54,6 +55,13 @@ export function loadStackFile(root: string, stack: string): StackFile {
     throw new StackFileError(`${file}: expected a mapping with a 'config:' key at the top level; found ${Array.isArray(doc) ? "a list" : typeof doc}.`);
   }
   const top = doc as Record<string, unknown>;
+  // A misspelt `config:` would leave every key unset: name it instead of listing what went missing.
+  const unknown = Object.keys(top).filter((k) => !(STACK_FILE_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new StackFileError(
+      `${file}: ${unknown[0]}: unknown top-level key; a stack file holds ${STACK_FILE_KEYS.join(", ")}${suggest(unknown[0], STACK_FILE_KEYS)}. Remove or rename it.`,
+    );
+  }
   const rawConfig = top.config ?? {};
   if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
     throw new StackFileError(`${file}: 'config' must be a mapping of keys to values; found ${JSON.stringify(rawConfig)}.`);
@@ -64,10 +72,42 @@ export function loadStackFile(root: string, stack: string): StackFile {
   for (const [key, value] of Object.entries(rawConfig as Record<string, unknown>)) {
     const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
     const { text, secret } = encode(value);
+    const plain = secret && (SECRET_KEYS as readonly string[]).map((k) => `${PROJECT}:${k}`).includes(fullKey) ? plainLeaf(value) : undefined;
+    if (plain !== undefined) {
+      // The CLI hands the program a key with any `secure:` inside as one secret, so only the file shows a
+      // plain value beside encrypted ones.
+      throw new StackFileError(
+        `${file}: ${fullKey}${plain.map((p) => `.${p}`).join("")}: is plain text in the stack file, which is committed; a secret must be encrypted. Remove the line and run: pulumi config set --secret --path '${fullKey}${plain.map((p) => `.${p}`).join("")}' <value> (it writes the value as secure:)`,
+      );
+    }
     config[fullKey] = text;
     if (secret) secretKeys.push(fullKey);
   }
   return { stack, file, config, secretKeys };
+}
+
+/** The top-level keys of a Pulumi stack file (Pulumi docs, "Pulumi configuration": stack settings files). */
+export const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"] as const;
+
+/** The path of the first value that is neither `{secure: ...}` nor a container of such values. */
+function plainLeaf(value: unknown, path: string[] = []): string[] | undefined {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && entries[0][0] === "secure") return undefined;
+    for (const [k, v] of entries) {
+      const found = plainLeaf(v, [...path, k]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = plainLeaf(v, [...path, String(i)]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return path;
 }
 
 /** Encodes one value as the CLI does; `{secure: ...}` anywhere inside makes the key secret. */

@@ -1,7 +1,8 @@
 // The program: config -> foundation -> workloads -> outputs. The Pulumi CLI (through index.ts) and
 // the offline engine both call main().
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig, type StackConfig } from "./config";
+import { ConfigError, loadStackConfig, stackFilePath, type StackConfig } from "./config";
+import { unexpected } from "./config/errors";
 import { expectKind } from "./config/narrow";
 import type { Foundation } from "./foundation/contract";
 import { OBJECT_STORE_READERS } from "./foundation/names";
@@ -69,7 +70,21 @@ function createFoundation(config: StackConfig, images: ImageResolver): Foundatio
 
 export async function main() {
   const config = loadStackConfig();
+  const reading = { keys: [] as string[] };
+  try {
+    return await build(config, reading);
+  } catch (e) {
+    // An error the schema should have prevented: one line naming the keys being read, no stack trace.
+    if (e instanceof pulumi.RunError) throw e;
+    throw new ConfigError(stackFilePath(pulumi.getStack()), [unexpected(reading.keys, e)]);
+  }
+}
+
+/** The stack's resources from its validated config; `reading.keys` names the config values the current step reads. */
+async function build(config: StackConfig, reading: { keys: string[] }) {
+  reading.keys = ["images", "cluster.imageCaches"];
   const { images, caches } = stackImages(config);
+  reading.keys = ["cluster", "objectStore", "database"];
   const foundation = createFoundation(config, images);
   const backupCommon = {
     // One folder per stack under backups/mysql/: the cluster's name where the kit names one, else the stack's.
@@ -81,11 +96,14 @@ export async function main() {
     objectStore: foundation.objectStore,
     dependsOn: [foundation.namespaceResource],
   };
+  reading.keys = ["backup"];
   new DatabaseBackup("backup", { ...backupCommon, schedule: config.backup.schedule, retentionDays: config.backup.retentionDays });
   // A restore must finish before anything opens the database: KFP waits for it with the bootstrap.
+  reading.keys = ["restore"];
   const restore = config.restore ? new DatabaseRestore("restore", { ...backupCommon, backup: config.restore.backup, from: config.restore.from }) : undefined;
   const database = restore ? { ...foundation.database, readyResources: [...foundation.database.readyResources, restore.job] } : foundation.database;
   const monitoringNamespace = config.monitoring.enabled ? config.monitoring.namespace : undefined;
+  reading.keys = ["kfp"];
   const kfp = new KubeflowPipelines("kfp", {
     foundation: { ...foundation, database },
     settings: config.kfp,
@@ -107,6 +125,7 @@ export async function main() {
         }
       : {}),
   });
+  reading.keys = ["teams", "platformAdmins"];
   const tenancy = new Tenancy("tenancy", {
     foundation,
     teams: config.teams,
@@ -115,6 +134,7 @@ export async function main() {
     monitoringNamespace,
     awsGroups: config.cluster.target === "aws",
   });
+  reading.keys = ["images.prepull"];
   if (config.images.prepull.enabled) {
     new ImagePrepull("prepull", {
       namespace: foundation.namespace,
@@ -125,9 +145,11 @@ export async function main() {
       dependsOn: [foundation.namespaceResource],
     });
   }
+  reading.keys = ["gpu", "cluster.gpuPools", "cluster.gpuGroups"];
   if (foundation.gpuPools.length > 0) {
     new GpuNodeSupport("gpu", { pools: foundation.gpuPools, provider: foundation.provider, images, operatorDriverVersion: config.gpu.operator?.driverVersion, gke: config.cluster.target === "gcp" });
   }
+  reading.keys = ["monitoring"];
   const monitoring = config.monitoring.enabled
     ? new Monitoring("monitoring", {
         settings: config.monitoring,

@@ -18,6 +18,7 @@ const cluster = (extra: Record<string, unknown> = {}) => ({
   accountId: "123456789012",
   name: "kfp-test",
   network: { availabilityZones: ["eu-west-1a", "eu-west-1b"] },
+  publicAccessCidrs: ["203.0.113.0/24"],
   admins: ["arn:aws:iam::123456789012:role/platform-admins"],
   gpuGroups: { gpu: gpuGroup },
   ...extra,
@@ -112,7 +113,7 @@ describe("aws stack config", () => {
   it("needs exactly one of network and existingNetwork, zones of the region, and sane group sizes", () => {
     const { network: _, ...noNetwork } = cluster();
     assert.match(onlyProblem(stack("dev", { cluster: noNetwork })), /kfp-platform:cluster\.network: required value is missing; set exactly one of network/);
-    assert.match(onlyProblem(stack("dev", { cluster: cluster({ network: { availabilityZones: ["eu-west-1a", "us-east-1b"] } }) })), /cluster\.network\.availabilityZones: found "us-east-1b"; is not a zone of region eu-west-1/);
+    assert.match(onlyProblem(stack("dev", { cluster: cluster({ network: { availabilityZones: ["eu-west-1a", "us-east-1b"] } }) })), /cluster\.network\.availabilityZones\[1\]: found "us-east-1b"; is not a zone of region eu-west-1/);
     assert.match(onlyProblem(gpu({ minSize: 3, maxSize: 2, desiredSize: 2 })), /gpuGroups\.gpu\.minSize: found 3; must not exceed maxSize \(2\)/);
     assert.match(onlyProblem(stack("dev", { cluster: cluster({ admins: ["platform-admins"] }) })), /cluster\.admins\[0\]: found "platform-admins"; expected an IAM role or user ARN/);
   });

@@ -60,7 +60,7 @@ describe("stack config", () => {
 
   it("reports a wrong type with what was found", () => {
     const lines = problems({ ...base, "kfp-platform:objectStore": JSON.stringify({ kind: "minio", bucket: 42 }) });
-    assert.deepEqual(lines, [`${FILE}: kfp-platform:objectStore.bucket: found 42; expected string.`]);
+    assert.deepEqual(lines, [`${FILE}: kfp-platform:objectStore.bucket: found 42; expected string; YAML read an unquoted number: write it in quotes, "42".`]);
   });
 
   it("reports a missing required value", () => {

@@ -33,6 +33,25 @@ describe("offline engine", () => {
     assert.ok(result.problems.some((p) => /^duplicate resource URN urn:pulumi:dev::kfp-platform::kubernetes:core\/v1:ConfigMap::same/.test(p)), result.problems.join("\n"));
   });
 
+  it("refuses two objects of one group, kind, namespace and name, naming both URNs", async () => {
+    const result = await plan(async () => {
+      const p = provider();
+      new k8s.core.v1.ConfigMap("first", { metadata: { name: "settings", namespace: "x" } }, { provider: p });
+      new k8s.core.v1.ConfigMap("second", { metadata: { name: "settings", namespace: "x" } }, { provider: p });
+      new k8s.core.v1.ConfigMap("other-namespace", { metadata: { name: "settings", namespace: "y" } }, { provider: p });
+      new k8s.rbac.v1.ClusterRole("role-a", { metadata: { name: "reader" }, rules: [] }, { provider: p });
+      new k8s.rbac.v1.ClusterRole("role-b", { metadata: { name: "reader" }, rules: [] }, { provider: p });
+    });
+    assert.equal(result.ok, false);
+    assert.deepEqual(
+      result.problems.filter((p) => p.startsWith("duplicate object:")),
+      [
+        "duplicate object: ClusterRole reader (group rbac.authorization.k8s.io) is created by both urn:pulumi:dev::kfp-platform::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::role-a and urn:pulumi:dev::kfp-platform::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::role-b; the API server keeps one object per group, kind, namespace and name, so the second create would fail with AlreadyExists. Rename one (its metadata.name or namespace), or let one component own it",
+        "duplicate object: ConfigMap x/settings (core) is created by both urn:pulumi:dev::kfp-platform::kubernetes:core/v1:ConfigMap::first and urn:pulumi:dev::kfp-platform::kubernetes:core/v1:ConfigMap::second; the API server keeps one object per group, kind, namespace and name, so the second create would fail with AlreadyExists. Rename one (its metadata.name or namespace), or let one component own it",
+      ],
+    );
+  });
+
   it("names the object and the field of a schema violation", async () => {
     const result = await plan(async () => {
       new k8s.apps.v1.Deployment(

@@ -330,7 +330,7 @@ describe("gcp config", () => {
   });
 
   it("refuses Cloud SQL without a standby or with fewer than 14 days of backups in prod, and off GCP", () => {
-    const prodStack = (database: Record<string, unknown>) => configProblems({ environment: "prod", cluster: cluster(), objectStore: { kind: "gcs", bucket: "acme-kfp-x" }, database: { kind: "cloudsql", ...database } }, FILE);
+    const prodStack = (database: Record<string, unknown>) => configProblems({ environment: "prod", cluster: cluster({ masterAuthorizedCidrs: ["203.0.113.0/24"] }), objectStore: { kind: "gcs", bucket: "acme-kfp-x" }, database: { kind: "cloudsql", ...database } }, FILE);
     assert.deepEqual(prodStack({}), []);
     assert.match(prodStack({ highAvailability: false })[0], /database\.highAvailability: .*prod needs a standby/);
     assert.match(prodStack({ backupRetentionDays: 7 })[0], /database\.backupRetentionDays: .*at least 14 days/);

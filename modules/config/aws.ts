@@ -1,13 +1,40 @@
 // The AWS parts of the one stack schema: the EKS cluster with its network and node groups, the S3
 // pipeline root and RDS MySQL. Cross-field rules that need the environment live in schema.ts.
 import { z } from "zod";
-import { cidr } from "./cidr";
+import { cidr, overlaps, parseCidr } from "./cidr";
+import { awsRegionProblem, awsZoneProblem, ec2TypeProblem, rdsClassProblem } from "../facts/offerings";
 import { eksDriverForRelease, eksReleaseProblem, compareVersions, maxCudaForDriver } from "../facts/cuda";
 import { gpuInstanceType, GPU_INSTANCE_FAMILIES } from "../facts/aws-instance-types";
 import { cudaDriverFloors, eks, type EksAddon } from "../versions";
 import { CREDENTIALED_UPSTREAMS, longestPrefix, MAX_PREFIX_LENGTH, NO_PULL_THROUGH_REGION } from "../facts/ecr";
 
 const count = (min: number, description: string) => z.number().int().min(min).describe(description);
+
+/** A problem the facts tables report for a value, as a zod refinement. */
+const offered = (problem: (value: string) => string | undefined) => (value: string, ctx: z.core.$RefinementCtx<string>) => {
+  const why = problem(value);
+  if (why) ctx.addIssue({ code: "custom", input: value, message: why });
+};
+
+const awsRegion = (example: string) =>
+  z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, `expected an AWS region such as "${example}"`).superRefine(offered(awsRegionProblem));
+
+/**
+ * An S3 general purpose bucket name as S3 takes it (S3 user guide, "General purpose bucket naming rules",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): 3-63 lowercase letters,
+ * digits, '.' or '-', no reserved prefix or suffix; the kit also refuses dots (virtual-hosted TLS).
+ */
+const S3_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"] as const;
+const S3_RESERVED_SUFFIXES = { "-s3alias": "access point aliases", "--ol-s3": "Object Lambda access point aliases", ".mrap": "Multi-Region Access Points", "--x-s3": "directory buckets", "--table-s3": "S3 table buckets" } as const;
+export const s3BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "expected an S3 bucket name: 3-63 lowercase letters, digits or '-' (no dots: virtual-hosted TLS)")
+  .superRefine((name, ctx) => {
+    const prefix = S3_RESERVED_PREFIXES.find((p) => name.startsWith(p));
+    const suffix = (Object.keys(S3_RESERVED_SUFFIXES) as (keyof typeof S3_RESERVED_SUFFIXES)[]).find((x) => name.endsWith(x));
+    if (prefix) ctx.addIssue({ code: "custom", input: name, message: `starts with ${prefix}, a prefix S3 reserves (S3 bucket naming rules: ${S3_RESERVED_PREFIXES.join(", ")}); choose another name` });
+    else if (suffix) ctx.addIssue({ code: "custom", input: name, message: `ends with ${suffix}, a suffix S3 reserves for ${S3_RESERVED_SUFFIXES[suffix]} (S3 bucket naming rules); choose another name` });
+  });
 
 const poolName = z
   .string()
@@ -39,7 +66,7 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 
 /** What every managed node group takes. */
 const nodeGroupShape = {
-  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'expected an EC2 instance type such as "m6i.xlarge"')).min(1).describe("EC2 instance types, most preferred first (spot groups should list several)."),
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, 'expected an EC2 instance type such as "m6i.xlarge"').superRefine(offered(ec2TypeProblem))).min(1).describe("EC2 instance types, most preferred first (spot groups should list several)."),
   capacity: z.enum(["on-demand", "spot"]).default("on-demand").describe("On-demand or spot capacity."),
   minSize: count(0, "Fewest nodes; 0 lets the Cluster Autoscaler scale the group to zero.").default(0),
   maxSize: count(1, "Most nodes the Cluster Autoscaler may start.").default(3),
@@ -176,7 +203,7 @@ const existingNetwork = z
 export const awsCluster = z
   .strictObject({
     target: z.literal("aws").describe("EKS on AWS, built by the kit from an empty region."),
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as "eu-west-1"').describe("AWS region of everything the stack creates."),
+    region: awsRegion("eu-west-1").describe("AWS region of everything the stack creates."),
     accountId: z
       .string()
       .regex(/^\d{12}$/, 'expected the 12-digit AWS account id, such as "123456789012"')
@@ -189,7 +216,15 @@ export const awsCluster = z
       .enum(["public-and-private", "private"])
       .default("public-and-private")
       .describe("Cluster API endpoint: reachable from the internet (limited by publicAccessCidrs) and the VPC, or from the VPC only (then run `pulumi up` from inside it)."),
-    publicAccessCidrs: z.array(cidr()).min(1).default(["0.0.0.0/0"]).describe("Where the public endpoint answers from; narrow it to your offices and CI."),
+    publicAccessCidrs: z.array(cidr()).min(1).default(["0.0.0.0/0"]).describe("Where the public endpoint answers from; narrow it to your offices and CI (prod refuses 0.0.0.0/0)."),
+    serviceCidr: cidr({ min: 12, max: 24, why: "EKS takes a Service range of /12 to /24 (CreateCluster, kubernetesNetworkConfig.serviceIpv4Cidr)" })
+      .superRefine((range, ctx) => {
+        if (!EKS_SERVICE_BLOCKS.some((block) => within(range, block))) {
+          ctx.addIssue({ code: "custom", input: range, message: `must lie within ${EKS_SERVICE_BLOCKS.join(", ")} (EKS CreateCluster, kubernetesNetworkConfig.serviceIpv4Cidr)` });
+        }
+      })
+      .optional()
+      .describe("Range Kubernetes Services get their IPs from; unset lets EKS pick 10.100.0.0/16 or 172.20.0.0/16. Set only at creation (a change replaces the cluster); it must not overlap the VPC or networks peered with it."),
     admins: z
       .array(iamPrincipalArn)
       .min(1)
@@ -199,7 +234,9 @@ export const awsCluster = z
       .default(["api", "audit", "authenticator", "controllerManager", "scheduler"])
       .describe("Control-plane logs sent to CloudWatch."),
     logRetentionDays: z
-      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]])
+      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]], {
+        error: () => `is not a retention CloudWatch Logs offers (PutRetentionPolicy, retentionInDays): one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      })
       .default(90)
       .describe("Days CloudWatch keeps the control-plane logs (the kit creates their log group, encrypted with its own KMS key; one of CloudWatch's retention values)."),
     addonVersions: z
@@ -222,11 +259,8 @@ export const awsCluster = z
     workerGroups: z.record(poolName, cpuGroup).default({}).describe("CPU node groups for pipeline steps, by name."),
     disasterRecovery: z
       .strictObject({
-        region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as "us-west-2"').describe("The region a DR stack rebuilds in (docs/disaster-recovery.md)."),
-        replicaBucket: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
-          .describe("Versioned, KMS-encrypted bucket in that region that S3 replication copies the pipeline root (and the logical backups) into."),
+        region: awsRegion("us-west-2").describe("The region a DR stack rebuilds in (docs/disaster-recovery.md)."),
+        replicaBucket: s3BucketName.describe("Versioned, KMS-encrypted bucket in that region that S3 replication copies the pipeline root (and the logical backups) into."),
         backupRetentionDays: z.number().int().min(1).max(35).default(14).describe("Days of the database's automated backups kept in that region (point-in-time restore there)."),
       })
       .optional()
@@ -244,8 +278,14 @@ export const awsCluster = z
       }
     }
     if (c.imageCaches.enabled) imageCacheRules(c, ctx);
-    for (const zone of c.network?.availabilityZones ?? []) {
-      if (!zone.startsWith(c.region)) ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], input: zone, message: `is not a zone of region ${c.region}` });
+    (c.network?.availabilityZones ?? []).forEach((zone, i, zones) => {
+      const path = ["network", "availabilityZones", i];
+      if (zones.indexOf(zone) < i) return void ctx.addIssue({ code: "custom", path, input: zone, message: `is listed twice; each zone gets its own public and private subnet, so list a zone once` });
+      const problem = awsZoneProblem(zone, c.region);
+      if (problem) ctx.addIssue({ code: "custom", path, input: zone, message: problem });
+    });
+    if (c.serviceCidr && c.network && overlaps(c.serviceCidr, c.network.vpcCidr)) {
+      ctx.addIssue({ code: "custom", path: ["serviceCidr"], input: c.serviceCidr, message: `overlaps network.vpcCidr (${c.network.vpcCidr}), which EKS refuses; choose a range outside the VPC` });
     }
   })
   .describe("Where the platform runs.");
@@ -267,11 +307,16 @@ function imageCacheRules(c: { region: string; accountId: string; name: string; i
   }
 }
 
+/** The private blocks EKS takes a Service range from (CreateCluster API, KubernetesNetworkConfigRequest.serviceIpv4Cidr). */
+const EKS_SERVICE_BLOCKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+function within(range: string, block: string): boolean {
+  const [r, b] = [parseCidr(range), parseCidr(block)];
+  return !("problem" in r) && !("problem" in b) && r.first >= b.first && r.last <= b.last;
+}
+
 export const s3ObjectStore = z.strictObject({
   kind: z.literal("s3").describe("An S3 bucket the kit creates in the cluster's region (aws target)."),
-  bucket: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "expected an S3 bucket name: 3-63 lowercase letters, digits or '-' (no dots: virtual-hosted TLS)")
+  bucket: s3BucketName
     .describe("Bucket name; S3 names are global, so make it unique to you."),
   auth: z
     .enum(["irsa", "keys"])
@@ -308,7 +353,7 @@ export const s3ObjectStore = z.strictObject({
 
 export const rdsDatabase = z.strictObject({
   kind: z.literal("rds").describe("RDS for MySQL 8.4 in the cluster's private subnets (aws target)."),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS instance class such as "db.t4g.medium"').default("db.t4g.medium").describe("RDS instance class."),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS instance class such as "db.t4g.medium"').superRefine(offered(rdsClassProblem)).default("db.t4g.medium").describe("RDS instance class."),
   allocatedStorageGiB: count(20, "Initial storage (gp3, encrypted).").default(50),
   maxAllocatedStorageGiB: count(20, "Ceiling for storage autoscaling.").default(200),
   multiAz: z.boolean().optional().describe("A standby in a second zone; default true in prod (required there)."),

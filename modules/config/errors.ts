@@ -21,3 +21,12 @@ export class ConfigError extends pulumi.RunError {
     this.name = "ConfigError";
   }
 }
+
+/** The line for an error the kit did not expect while it read `keys`. */
+export function unexpected(keys: readonly string[], e: unknown): ConfigProblem {
+  const why = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+  return {
+    key: keys.map((k) => `kfp-platform:${k}`).join(", "),
+    message: `the kit failed while building from this value (${why}); the config schema should have refused it with a reason: check the value against docs/config.md, and report this line as a kit bug`,
+  };
+}

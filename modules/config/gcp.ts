@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { gceGpu } from "../facts/gce-machine-types";
 import { cidr, overlaps } from "./cidr";
+import { gceMachineTypeProblem, gcpRegionProblem, gcpZoneProblem } from "../facts/offerings";
 import { cudaVersion } from "./gpu";
 import { gke } from "../versions";
 
@@ -15,9 +16,15 @@ const DAY_MS = 24 * 3600 * 1000;
 export const HOLD_EXCLUSION = "kfp-platform-hold";
 
 const count = (min: number, description: string) => z.number().int().min(min).describe(description);
-const zone = z.string().regex(/^[a-z]+-[a-z]+\d-[a-z]$/, 'expected a Compute Engine zone such as "europe-west4-a"');
+const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, 'expected a Compute Engine zone such as "europe-west4-a"');
 const poolName = z.string().regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, "expected a short name: lowercase letters, digits and '-', at most 20, starting with a letter");
-const machineType = z.string().regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'expected a Compute Engine machine type such as "e2-standard-8"');
+const machineType = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'expected a Compute Engine machine type such as "e2-standard-8"')
+  .superRefine((type, ctx) => {
+    const problem = gceMachineTypeProblem(type);
+    if (problem) ctx.addIssue({ code: "custom", input: type, message: problem });
+  });
 
 const poolShape = {
   machineType,
@@ -58,7 +65,14 @@ export const gcpCluster = z
   .strictObject({
     target: z.literal("gcp").describe("GKE Standard on Google Cloud, built by the kit in an existing project."),
     project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'expected a GCP project id such as "acme-ml-prod"').describe("The project everything is created in."),
-    region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'expected a GCP region such as "europe-west4"').describe("Region of the regional cluster, its network and the data services."),
+    region: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+\d+$/, 'expected a GCP region such as "europe-west4"')
+      .superRefine((region, ctx) => {
+        const problem = gcpRegionProblem(region);
+        if (problem) ctx.addIssue({ code: "custom", input: region, message: problem });
+      })
+      .describe("Region of the regional cluster, its network and the data services."),
     name: z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, "expected 1-32 lowercase letters, digits or '-', starting with a letter").describe("GKE cluster name; node pools, service accounts and the network derive from it."),
     gkeVersion: z
       .string()
@@ -95,7 +109,7 @@ export const gcpCluster = z
         network: z.string().regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a network id such as "projects/acme-net/global/networks/shared"').describe("The VPC network (its id; a Shared VPC's host project works)."),
         subnetwork: z
           .string()
-          .regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/regions\/[a-z]+-[a-z]+\d\/subnetworks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a subnetwork id such as "projects/acme-net/regions/europe-west4/subnetworks/ml"')
+          .regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/regions\/[a-z]+-[a-z]+\d+\/subnetworks\/[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a subnetwork id such as "projects/acme-net/regions/europe-west4/subnetworks/ml"')
           .describe("The subnetwork in the cluster's region; it needs secondary ranges for pods and Services, and a NAT route to the internet."),
         podsRangeName: z.string().min(1).describe("Name of the subnetwork's secondary range for pods."),
         servicesRangeName: z.string().min(1).describe("Name of the subnetwork's secondary range for Services."),
@@ -150,8 +164,11 @@ export const gcpCluster = z
       if (exclusion.name === HOLD_EXCLUSION) ctx.addIssue({ code: "custom", path: ["maintenanceExclusion", "name"], input: exclusion.name, message: "is the kit's own exclusion's name; choose another" });
     }
     for (const [poolName, pool] of Object.entries(c.gpuPools)) {
-      pool.zones.forEach((z, i) => {
-        if (!z.startsWith(`${c.region}-`)) ctx.addIssue({ code: "custom", path: ["gpuPools", poolName, "zones", i], input: z, message: `is not a zone of the cluster's region ${c.region}` });
+      pool.zones.forEach((z, i, zones) => {
+        const path = ["gpuPools", poolName, "zones", i];
+        if (zones.indexOf(z) < i) return void ctx.addIssue({ code: "custom", path, input: z, message: "is listed twice; list each zone of the pool once" });
+        const problem = gcpZoneProblem(z, c.region);
+        if (problem) ctx.addIssue({ code: "custom", path, input: z, message: problem });
       });
     }
     const ranges: [string, string][] = [

@@ -1,7 +1,7 @@
 // Turns the flat config map Pulumi hands a program ("ns:key" -> string) into a validated StackConfig,
 // or a ConfigError whose every line names the stack file, the key, what was found and what is allowed.
 import { z } from "zod";
-import { ConfigError, type ConfigProblem } from "./errors";
+import { ConfigError, unexpected, type ConfigProblem } from "./errors";
 import { FOREIGN_NAMESPACES, PROJECT, SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema";
 
 type JsonSchema = {
@@ -46,13 +46,13 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, file: st
       });
     }
   }
-  const ours: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   for (const [fullKey, text] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");
     const namespace = sep < 0 ? PROJECT : fullKey.slice(0, sep);
     const key = sep < 0 ? fullKey : fullKey.slice(sep + 1);
     if (namespace === PROJECT) {
-      ours[key] = decodeValue(text);
+      entries.push([key, decodeValue(text)]);
     } else if (!(FOREIGN_NAMESPACES as readonly string[]).includes(namespace)) {
       problems.push({
         key: fullKey,
@@ -60,11 +60,39 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, file: st
       });
     }
   }
-  const result = stackConfigSchema.safeParse(ours, { reportInput: true });
+  // Own properties even for a key such as __proto__, which the schema then refuses as unknown.
+  const ours: Record<string, unknown> = Object.fromEntries(entries);
+  let result: ReturnType<typeof stackConfigSchema.safeParse>;
+  try {
+    result = stackConfigSchema.safeParse(ours, { reportInput: true });
+  } catch (e) {
+    throw new ConfigError(file, [...problems, unexpected(culprits(ours), e)]);
+  }
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, ours)));
   if (problems.length > 0) throw new ConfigError(file, problems);
   return result.data as StackConfig;
 }
+
+/** The top-level keys without which the schema no longer throws: the values a rule choked on. */
+function culprits(ours: Record<string, unknown>): string[] {
+  const keys = Object.keys(ours).filter((key) => {
+    const { [key]: _, ...rest } = ours;
+    try {
+      stackConfigSchema.safeParse(rest);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return keys.length > 0 ? keys : Object.keys(ours);
+}
+
+/** What a YAML writer should write where a structure is expected. */
+const SHAPES: Record<string, string> = {
+  object: "a map (key: value lines)",
+  record: "a map by name (name: value lines), not a list",
+  array: "a list (- item lines, or [a, b])",
+};
 
 function keyPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return `${PROJECT}:`;
@@ -91,7 +119,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
   let expectation: string;
   switch (issue.code) {
     case "invalid_type":
-      expectation = `expected ${issue.expected}`;
+      expectation = `expected ${SHAPES[issue.expected] ?? issue.expected}`;
+      break;
+    case "too_big":
+      expectation = issue.maximum === Number.MAX_SAFE_INTEGER ? "too large for a whole number; use a realistic value" : issue.message;
       break;
     case "invalid_value":
       // A schema's own word on a refused value (why it is gone, what to pick) follows the allowed list.
@@ -112,8 +143,21 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
   const message =
     found === undefined
       ? `required value is missing; ${expectation}. Add it to the stack file.`
-      : `found ${show(found)}; ${expectation}.`;
+      : `found ${show(found)}; ${expectation}${quoteHint(issue, found)}.`;
   return [{ key: keyPath(path), message }];
+}
+
+/**
+ * YAML reads an unquoted 12.8, 64 or 123456789012 as a number (and true/false/yes as booleans): where the
+ * schema wants text (a quantity, a version, an id), say to quote it. The number YAML parsed may already
+ * differ from what was typed (12.80 is 12.8), so the hint shows the number as read.
+ */
+function quoteHint(issue: z.core.$ZodIssue, found: unknown): string {
+  if (typeof found !== "number" && typeof found !== "boolean") return "";
+  const wantsText =
+    (issue.code === "invalid_type" && issue.expected === "string") ||
+    (issue.code === "invalid_value" && issue.values.length > 0 && issue.values.every((v) => typeof v === "string"));
+  return wantsText ? `; YAML read an unquoted ${typeof found}: write it in quotes, "${String(found)}"` : "";
 }
 
 /** The keys the schema allows at `path`, following discriminated unions by the value in `input`. */

@@ -10,6 +10,7 @@ import { checkGpuConfig, existingGpuPool, gpuSettings } from "./gpu";
 import { kfpSettings } from "./kfp";
 import { checkPlatformNamespace, checkTeams, platformAdmins, RESTRICTED_STEP_PODS, team } from "./teams";
 import { containerResources, storageQuantity } from "./quantities";
+import { FLOATING_TAGS, floatingTagReason, MIN_VERSION_PARTS } from "./image-tags";
 
 /** The Pulumi project name, and so the namespace of every key this schema owns. */
 export const PROJECT = "kfp-platform";
@@ -37,6 +38,38 @@ function checkAlertReceivers(config: z.output<typeof stackConfigBase>, ctx: z.Re
   }
   for (const name of Object.keys(secrets).filter((n) => !(n in receivers))) {
     ctx.addIssue({ code: "custom", path: ["alertReceiverSecrets", name], input: "[secret]", message: "is the credential of no receiver in monitoring.alerting.receivers; remove it or define the receiver" });
+  }
+}
+
+/**
+ * What prod refuses beyond the policy pack: a control-plane endpoint answering the whole internet (EKS
+ * publicAccessCidrs, GKE masterAuthorizedCidrs), and unprotected data, which the prod policy config's
+ * data-safety refuses after the plan; here the line names the key to change.
+ */
+function checkProdExposure(config: z.output<typeof stackConfigBase>, ctx: z.RefinementCtx): void {
+  const c = config.cluster;
+  const endpoint =
+    c.target === "aws" && c.endpointAccess === "public-and-private"
+      ? { key: "publicAccessCidrs", ranges: c.publicAccessCidrs, what: "the EKS API endpoint", fix: ", or set cluster.endpointAccess: private and run pulumi up from inside the VPC" }
+      : c.target === "gcp"
+        ? { key: "masterAuthorizedCidrs", ranges: c.masterAuthorizedCidrs, what: "the GKE control plane's public endpoint", fix: "" }
+        : undefined;
+  const i = endpoint?.ranges.findIndex((r) => r.endsWith("/0")) ?? -1;
+  if (endpoint && i >= 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", endpoint.key, i],
+      input: endpoint.ranges[i],
+      message: `opens ${endpoint.what} to the whole internet, which prod refuses; list your offices' and CI's egress ranges${endpoint.fix}`,
+    });
+  }
+  if (config.protectData === false) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["protectData"],
+      input: false,
+      message: "prod keeps its data protected (the prod policy config's data-safety refuses unprotected volumes, buckets, databases, keys and the cluster, and a database without deletion protection); remove the key (default true in prod)",
+    });
   }
 }
 
@@ -104,7 +137,12 @@ const inClusterDatabase = z.strictObject({
 /** registry/repository:tag[@sha256:...], registry spelled out (the images-pinned policy judges the tag). */
 const imageReference = z
   .string()
-  .regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/, 'expected registry/repository:tag, such as "nvcr.io/nvidia/pytorch:25.01-py3"');
+  .regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/, 'expected registry/repository:tag, such as "nvcr.io/nvidia/cuda:12.8.1-runtime-ubuntu24.04"')
+  .superRefine((ref, ctx) => {
+    if (ref.includes("@sha256:")) return;
+    const floating = floatingTagReason(ref.slice(ref.lastIndexOf(":") + 1), FLOATING_TAGS, MIN_VERSION_PARTS);
+    if (floating) ctx.addIssue({ code: "custom", input: ref, message: `uses ${floating}, which pins nothing (the images-pinned policy refuses it); pin an exact version tag here, or add @sha256:<digest>` });
+  });
 
 const imageSettings = z
   .strictObject({
@@ -232,6 +270,7 @@ export const stackConfigSchema = stackConfigBase
     }
     checkTeams(config, ctx);
     const prod = config.environment === "prod";
+    if (prod) checkProdExposure(config, ctx);
     if (prod && config.database.kind === "in-cluster") {
       ctx.addIssue({
         code: "custom",

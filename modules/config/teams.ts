@@ -84,10 +84,21 @@ export const CLUSTER_NAMESPACES = ["default", "kube-system", "kube-public", "kub
 /** Namespaces of fixed name the kit creates beside the platform's (modules/gpu: the GPU daemons, the GPU Operator). */
 export const KIT_NAMESPACES = ["kfp-platform-gpu", "gpu-operator"] as const;
 
+/**
+ * Namespaces a cluster distribution creates at start on the existing target: kind runs its default
+ * StorageClass's provisioner (rancher/local-path-provisioner) in local-path-storage
+ * (kubernetes-sigs/kind pkg/build/nodeimage/const_storage.go, defaultStorageManifest). A team of that name would
+ * take the namespace over and delete it with the stack.
+ */
+export const DISTRIBUTION_NAMESPACES = ["local-path-storage"] as const;
+
 /** Namespaces a team may not take: the cluster's own and the platform's. */
-export function reservedNamespaces(platformNamespace: string, monitoringNamespace: string): string[] {
-  return [...CLUSTER_NAMESPACES, platformNamespace, `${platformNamespace}-db-bootstrap`, ...KIT_NAMESPACES, monitoringNamespace];
+export function reservedNamespaces(platformNamespace: string, monitoringNamespace: string, target = "existing"): string[] {
+  return [...CLUSTER_NAMESPACES, platformNamespace, `${platformNamespace}-db-bootstrap`, ...KIT_NAMESPACES, monitoringNamespace, ...(target === "existing" ? DISTRIBUTION_NAMESPACES : [])];
 }
+
+/** Kubernetes reserves the kube- prefix for its own namespaces ("Namespaces" concept page: avoid creating namespaces with the prefix kube-). */
+const KUBE_PREFIX = "kube-";
 
 /**
  * The platform namespace is a Namespace object the kit creates, labels for Pod Security and deletes with
@@ -103,6 +114,17 @@ export function checkPlatformNamespace(config: { platformNamespace: string; moni
     issue(`is the namespace the kit creates for its GPU daemons or the GPU Operator (${KIT_NAMESPACES.join(", ")}): two Namespace objects would share the name; keep kubeflow (the default)`);
   } else if (config.monitoring.enabled && ns === config.monitoring.namespace) {
     issue(`is also monitoring.namespace: the monitoring stack and the platform would each create Namespace ${ns}; keep kubeflow (the default), or move monitoring.namespace`);
+  } else if (ns.startsWith(KUBE_PREFIX)) {
+    issue(`starts with ${KUBE_PREFIX}, which Kubernetes reserves for its own namespaces; keep kubeflow (the default)`);
+  }
+  const monitoring = config.monitoring.namespace;
+  if (config.monitoring.enabled && ((CLUSTER_NAMESPACES as readonly string[]).includes(monitoring) || (KIT_NAMESPACES as readonly string[]).includes(monitoring) || monitoring.startsWith(KUBE_PREFIX))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["monitoring", "namespace"],
+      input: monitoring,
+      message: `is a namespace of the cluster itself or of the kit's GPU daemons (${[...CLUSTER_NAMESPACES, ...KIT_NAMESPACES].join(", ")}, or kube-*): the monitoring stack creates its namespace, relabels it privileged and deletes it with the stack; keep monitoring (the default)`,
+    });
   }
 }
 
@@ -129,12 +151,13 @@ export function checkTeams(
   },
   ctx: z.RefinementCtx,
 ): void {
-  const reserved = reservedNamespaces(config.platformNamespace, config.monitoring.namespace);
+  const reserved = reservedNamespaces(config.platformNamespace, config.monitoring.namespace, config.cluster.target);
   const seen = new Set<string>();
   config.teams.forEach((t, i) => {
     if (seen.has(t.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], input: t.name, message: "is a second team with this name: two teams would share one namespace; rename one" });
     seen.add(t.name);
     if (reserved.includes(t.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], input: t.name, message: `is a namespace the cluster or the platform uses (${reserved.join(", ")}); choose another name` });
+    else if (t.name.startsWith(KUBE_PREFIX)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], input: t.name, message: `starts with ${KUBE_PREFIX}, which Kubernetes reserves for its own namespaces; choose another name` });
     if (t.groups.length + t.admins.length + t.awsPrincipals.length === 0) {
       ctx.addIssue({
         code: "custom",

@@ -80,6 +80,7 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         // Access entries only (no aws-auth ConfigMap), all of them from config: the creator gets no
         // implicit entry, which would also collide with an admins entry for the same role.
+        ...(config.serviceCidr ? { kubernetesNetworkConfig: { serviceIpv4Cidr: config.serviceCidr } } : {}),
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
         enabledClusterLogTypes: config.logTypes,

@@ -51,17 +51,17 @@ function checkGcsBucket(bucket: PolicyResource, violation: Violation) {
 function checkDatabase(db: PolicyResource, minDays: number, strict: boolean, violation: Violation) {
   if (RDS.includes(db.type)) {
     const days = Number(db.props.backupRetentionPeriod ?? 0);
-    if (days < minDays) violation(`database keeps ${days} days of backups, fewer than ${minDays}`, `set backupRetentionPeriod to at least ${minDays}`);
+    if (days < minDays) violation(`database keeps ${days} days of backups, fewer than ${minDays}`, `set backupRetentionPeriod to at least ${minDays} (stack config database.backupRetentionDays)`);
     if (db.props.storageEncrypted !== true) violation("database storage is not encrypted", "set storageEncrypted true (it cannot be turned on later without a restore)");
-    if (strict && db.props.deletionProtection !== true) violation("database can be deleted", "set deletionProtection true");
+    if (strict && db.props.deletionProtection !== true) violation("database can be deleted", "set deletionProtection true (stack config protectData: true, the default in prod)");
     return;
   }
   const backups = db.props.settings?.backupConfiguration;
   if (backups?.enabled !== true) violation("Cloud SQL backups are off", "set settings.backupConfiguration.enabled true (with binaryLogEnabled for point-in-time recovery)");
   const kept = backups?.backupRetentionSettings?.retainedBackups;
-  if (kept !== undefined && kept < minDays) violation(`Cloud SQL keeps ${kept} daily backups, fewer than ${minDays}`, `set backupRetentionSettings.retainedBackups to at least ${minDays}`);
+  if (kept !== undefined && kept < minDays) violation(`Cloud SQL keeps ${kept} daily backups, fewer than ${minDays}`, `set backupRetentionSettings.retainedBackups to at least ${minDays} (stack config database.backupRetentionDays)`);
   if (strict && (db.props.deletionProtection === false || db.props.settings?.deletionProtectionEnabled !== true)) {
-    violation("Cloud SQL instance can be deleted", "keep deletionProtection true and set settings.deletionProtectionEnabled true");
+    violation("Cloud SQL instance can be deleted", "keep deletionProtection true and set settings.deletionProtectionEnabled true (stack config protectData: true, the default in prod)");
   }
 }
 

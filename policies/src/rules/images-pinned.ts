@@ -4,6 +4,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { images } from "../../../modules/versions";
 import { knobs, stringList } from "../lib/config";
 import { floatingTagReason, parsedImageUses } from "../lib/images";
+import { FLOATING_TAGS, MIN_VERSION_PARTS } from "../../../modules/config/image-tags";
 import { reporter } from "../lib/report";
 
 const NAME = "images-pinned";
@@ -22,13 +23,13 @@ export function registryAllowed(registry: string, allowed: readonly string[]): b
 
 const config = knobs({
   allowedRegistries: stringList("Registry hosts images may come from; `*` matches one DNS label (a private mirror replaces the list).", [...TABLE_REGISTRIES, ...ECR_PRIVATE]),
-  floatingTags: stringList("Tags that move and so pin nothing.", ["latest", "stable", "main", "master", "edge", "nightly", "dev"]),
+  floatingTags: stringList("Tags that move and so pin nothing.", [...FLOATING_TAGS]),
   minVersionParts: {
     type: "integer",
     minimum: 1,
     maximum: 4,
     description: "Numeric parts a version tag needs to pin one release (3: 8.4.6 pins, 8.4 moves); a digest after the tag pins whatever the tag.",
-    default: 3,
+    default: MIN_VERSION_PARTS,
   },
   requireExplicitRegistry: {
     type: "boolean",
