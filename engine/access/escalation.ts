@@ -35,14 +35,16 @@ const each = (verbs: string[], groups: string[], resources: string[]) => verbs.f
 
 /**
  * Writes that make the API server's controllers start a pod from a template the writer chooses
- * (serviceAccountName included): pods create (a running pod's account cannot change: PodSpec
- * serviceAccountName is immutable), and create/update/patch of every built-in pod controller's template.
+ * (serviceAccountName included): pods and Jobs create only (a pod's serviceAccountName and a Job's
+ * template are immutable: pkg/apis/core/validation ValidatePodUpdate, pkg/apis/batch/validation
+ * ValidateJobSpecUpdate), and create/update/patch of every other built-in pod controller's template.
  */
 const POD_WRITES: Request[] = [
   req("create", "", "pods"),
+  req("create", "batch", "jobs"),
   ...each(["create", "update", "patch"], ["apps", "extensions"], ["deployments", "replicasets", "daemonsets"]),
   ...each(["create", "update", "patch"], ["apps"], ["statefulsets"]),
-  ...each(["create", "update", "patch"], ["batch"], ["jobs", "cronjobs"]),
+  ...each(["create", "update", "patch"], ["batch"], ["cronjobs"]),
   ...each(["create", "update", "patch"], [""], ["replicationcontrollers"]),
 ];
 /** Argo objects whose pods Argo's controller creates as the account they name (workflow_types.go serviceAccountName). */

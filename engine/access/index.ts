@@ -68,12 +68,13 @@ export function accessReport(objects: readonly PlanObject[], options: { teamLabe
   const teamNamespaces = [...model.namespaceLabels].filter(([, labels]) => labels[teamLabel] !== undefined).map(([ns]) => ns).sort();
   const inTeams = (ns: string | undefined) => ns !== undefined && teamNamespaces.includes(ns);
 
-  // Team membership: bound in a team namespace, or a service account living in one.
+  // Team membership: a user or group bound in a team namespace, or a service account living in one.
   const teamsOf = new Map<string, Set<string>>();
   const join = (p: Principal, team: string) => teamsOf.set(principalKey(p), new Set([...(teamsOf.get(principalKey(p)) ?? []), team]));
   for (const { object } of objects) {
     if (object.kind !== "RoleBinding" || !inTeams(object.metadata?.namespace)) continue;
-    for (const s of object.subjects ?? []) join(s.kind === "ServiceAccount" ? { kind: "ServiceAccount", name: s.name, namespace: s.namespace ?? object.metadata.namespace } : { kind: s.kind, name: s.name }, object.metadata.namespace);
+    // A service account belongs to its own namespace's team only: bound in another team's, it is a door.
+    for (const s of object.subjects ?? []) if (s.kind !== "ServiceAccount") join({ kind: s.kind, name: s.name }, object.metadata.namespace);
   }
   for (const sa of model.serviceAccounts) if (inTeams(sa.namespace)) join(sa, sa.namespace!);
   const steps = new Set(model.stepIdentities.map(principalKey));
