@@ -5,12 +5,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
 import { accessReport, escalationPaths, rbacModel, type Path, type PlanObject } from "../engine/access";
 import { accessDocs, withAccessDocs } from "../engine/access/docs";
 import { targetLabel } from "../engine/access/escalation";
 import { planStack, type PlanResult } from "../engine/plan";
+import { main } from "../modules/main";
 import { teamEscalation } from "../policies/src/rules/team-escalation";
-import { multiUserLocal, multiUserStackYaml, REPO_ROOT, tempRoot } from "./helpers";
+import { multiUserLocal, multiUserStackYaml, REPO_ROOT, runCli, tempRoot } from "./helpers";
 import { stackViolations } from "./policies-helpers";
 
 const RBAC = "rbac.authorization.k8s.io";
@@ -149,11 +151,17 @@ describe("escalation paths", () => {
     const cluster = (rules: Obj[]) => ends(pathsOf(objects(clusterRole("r", rules), bind(undefined, { kind: "ClusterRole", name: "r" }, [user("u")]))));
     assert.deepEqual(cluster([rule([RBAC], ["clusterrolebindings"], ["create"]), rule([RBAC], ["clusterroles"], ["bind"], ["cluster-admin"])]), ["cluster-admin equivalent (binds any ClusterRole, cluster-admin included)", "ClusterRole cluster-admin in a"].slice(0, 1));
     assert.deepEqual(cluster([rule([RBAC], ["clusterroles"], ["escalate", "update"])]), ["cluster-admin equivalent (writes ClusterRoles with rules it lacks (escalate))"]);
+    const boundHere = objects(ns("a"), sa("a", "strong"), clusterRole("power", [rule([""], ["pods"], ["create"])]), role("a", "r", [rule([RBAC], ["rolebindings"], ["create"]), rule([RBAC], ["clusterroles"], ["bind"], ["power"])]), bind("a", { kind: "Role", name: "r" }, [user("u")]));
+    assert.deepEqual(ends(pathsOf(boundHere)), ["ClusterRole power in a"], "a RoleBinding's bind on a ClusterRole counts in its namespace");
   });
 
   it("cluster-admin equivalents: impersonating users, CSR approval for kube-apiserver-client, PersistentVolumes, wildcards", () => {
     const cluster = (rules: Obj[]) => ends(pathsOf(objects(clusterRole("r", rules), bind(undefined, { kind: "ClusterRole", name: "r" }, [user("u")]))));
     assert.deepEqual(cluster([rule([""], ["users"], ["impersonate"])]), ["cluster-admin equivalent (impersonates any user or group, system:masters included)"]);
+    const admins = [clusterRole("all", [rule(["*"], ["*"], ["*"])]), bind(undefined, { kind: "ClusterRole", name: "all" }, [user("root")])];
+    const named = objects(clusterRole("r", [rule([""], ["users"], ["impersonate"], ["root"])]), bind(undefined, { kind: "ClusterRole", name: "r" }, [user("u")]), ...admins);
+    assert.deepEqual(ends(pathsOf(named)).slice(0, 2), ["User root", "cluster-admin equivalent (every verb on every resource)"], "a named user, then what it holds");
+    assert.deepEqual(cluster([rule([""], ["groups"], ["impersonate"], ["system:masters"])]), ["cluster-admin equivalent (impersonates any user or group, system:masters included)"]);
     const csr = [rule(["certificates.k8s.io"], ["certificatesigningrequests"], ["create"]), rule(["certificates.k8s.io"], ["certificatesigningrequests/approval"], ["update"])];
     assert.deepEqual(cluster([...csr, rule(["certificates.k8s.io"], ["signers"], ["approve"], ["kubernetes.io/*"])]), ["cluster-admin equivalent (approves its own client certificate for O=system:masters)"]);
     assert.deepEqual(cluster([...csr, rule(["certificates.k8s.io"], ["signers"], ["approve"], ["kubernetes.io/kubelet-serving"])]), [], "another signer");
@@ -242,6 +250,25 @@ describe("the cache deployer's binding put back (upstream 2.14.0 cache-deployer-
     }
   });
 
+  it("npm run plan refuses it: the pack's team-escalation fails on the binding's URN", async () => {
+    const plan = await planStack("local", {
+      root: REPO_ROOT,
+      outDir: null,
+      program: async () => {
+        const outputs = await main();
+        const provider = new k8s.Provider("k8s", { context: "kind-kfp" });
+        new k8s.rbac.v1.ClusterRole("deployer-role", deployerRole as any, { provider });
+        new k8s.rbac.v1.ClusterRoleBinding("deployer-binding", deployerBinding as any, { provider });
+        return outputs;
+      },
+    });
+    assert.equal(plan.ok, false);
+    const refused = plan.problems.filter((p) => p.startsWith("policy team-escalation: "));
+    assert.ok(refused.length >= 2, plan.problems.join("\n"));
+    assert.ok(refused.every((p) => p.includes("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::deployer-binding: [team-escalation] ServiceAccount kubeflow/pipeline-runner: cluster-admin equivalent")), refused.join("\n"));
+    assert.deepEqual(plan.problems.filter((p) => !p.startsWith("policy team-escalation: ")), []);
+  });
+
   it("the team-escalation policy refuses it on the binding, with the path", async () => {
     const specs = [...plans.local.resources, { urn: "deployer-role", type: `kubernetes:${RBAC}/v1:ClusterRole`, inputs: deployerRole }, { urn: "deployer-binding", type: `kubernetes:${RBAC}/v1:ClusterRoleBinding`, inputs: deployerBinding }].map((r) => ({ type: r.type, name: r.urn, props: r.inputs as Obj }));
     const found = await stackViolations(teamEscalation, specs);
@@ -258,5 +285,16 @@ describe("docs/teams.md", () => {
     const text = readFileSync(join(REPO_ROOT, "docs/teams.md"), "utf8");
     assert.equal(withAccessDocs(text, section), text, "run `npm run access -- --docs`");
     assert.match(section, /### local\n\nNo forbidden path\./);
+  });
+});
+
+describe("npm run access", () => {
+  it("prints every subject's rights and paths and exits 0 without a forbidden path; 2 on bad usage", () => {
+    const run = runCli("access", ["local"]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^access: local\n/);
+    assert.match(run.stdout, /^ServiceAccount kubeflow\/pipeline-runner {2}\[step identity\]\n {2}kubeflow: .*\n {2}path to ServiceAccount kubeflow\/argo:\n {4}1\. create pods in kubeflow/m);
+    assert.match(run.stdout, /\d+ subjects, \d+ escalation paths, 0 forbidden \(team namespaces: nlp, vision\)/);
+    assert.equal(runCli("access", []).status, 2);
   });
 });

@@ -6,7 +6,7 @@
 // resource and namespace). They judge identities one at a time on a live cluster; this follows chains
 // (each step pools the rights of every identity held so far) on the plan's objects, before anything exists.
 import { grantFor, principalKey, type Grant, type Principal, type RbacModel } from "./model";
-import { covers, describeRule, type Request } from "./rules";
+import { allows, covers, describeRule, type Request } from "./rules";
 
 /** Where a step lands. */
 export type Target =
@@ -148,7 +148,10 @@ export function moves(model: RbacModel, held: Held): Move[] {
         const [kind, ref] = key.split(" ");
         if (kind === "Role" && !ref.startsWith(`${ns}/`)) continue;
         const name = kind === "Role" ? ref.slice(ns.length + 1) : ref;
-        const bind = grantFor(held.grants, req("bind", "rbac.authorization.k8s.io", kind === "Role" ? "roles" : "clusterroles", name), kind === "Role" ? ns : null) ?? (kind === "ClusterRole" ? grantFor(held.grants, req("bind", "rbac.authorization.k8s.io", "clusterroles", name), ns) : undefined);
+        // The bind check asks in the binding's namespace (pkg/registry/rbac/escalation_check.go
+        // BindingAuthorized), so a RoleBinding's `bind` on clusterroles counts there, cluster-scoped or not.
+        const bindRequest = req("bind", "rbac.authorization.k8s.io", kind === "Role" ? "roles" : "clusterroles", name);
+        const bind = held.grants.find((g) => (g.scope === null || g.scope === ns) && allows(g.rule, bindRequest));
         if (bind) out.push({ action: `${phrase(bindingWrite.request)} in ${ns} to ${key}, with bind on it`, grant: bind, to: { kind: "grants", label: `${key} in ${ns}`, grants: rules.map((rule) => ({ rule, scope: ns, via: `a RoleBinding it creates in ${ns} -> ${key}` })) } });
       }
     }
@@ -156,6 +159,13 @@ export function moves(model: RbacModel, held: Held): Move[] {
     const escalate = grantFor(held.grants, req("escalate", "rbac.authorization.k8s.io", "roles"), ns);
     const roleWrite = firstAllowed(held, each(["create", "update", "patch"], ["rbac.authorization.k8s.io"], ["roles"]), ns);
     if (escalate && roleWrite && bindingWrite) out.push({ action: `escalate on roles in ${ns}: write a Role with any rule and bind it`, grant: escalate, to: { kind: "grants", label: `every right in ${ns}`, grants: [{ rule: { apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, scope: ns, via: `a Role it writes in ${ns}` }] } });
+  }
+  // Impersonating named users or groups (cluster-scoped: only cluster-wide grants); unnamed is cluster-admin below.
+  for (const g of held.grants.filter((g) => g.scope === null && (g.rule.resourceNames ?? []).length > 0 && allows({ ...g.rule, resourceNames: [] }, req("impersonate", "", "users")))) {
+    for (const name of g.rule.resourceNames!) out.push({ action: `impersonate user ${name}`, grant: g, to: { kind: "principal", principal: { kind: "User", name } } });
+  }
+  for (const g of held.grants.filter((g) => g.scope === null && (g.rule.resourceNames ?? []).length > 0 && allows({ ...g.rule, resourceNames: [] }, req("impersonate", "", "groups")))) {
+    for (const name of g.rule.resourceNames!.filter((n) => n !== "system:masters")) out.push({ action: `impersonate group ${name}`, grant: g, to: { kind: "principal", principal: { kind: "Group", name } } });
   }
   out.push(...clusterAdminMoves(model, held));
   return out;

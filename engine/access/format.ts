@@ -1,6 +1,6 @@
 // The access report as text: per subject its rights per namespace and each escalation path, one step per
 // line with the rule and binding that allow it.
-import { describeStep, type Path } from "./escalation";
+import { describeStep, targetLabel, type Path } from "./escalation";
 import type { AccessReport, SubjectAccess } from "./index";
 import { principalKey } from "./model";
 
@@ -16,7 +16,7 @@ function formatSubject(s: SubjectAccess): string[] {
   for (const [scope, rules] of s.rights) lines.push(`  ${scope}: ${rules.join("; ")}`);
   for (const path of s.paths) {
     const last = path.steps[path.steps.length - 1];
-    lines.push(`  path to ${describeStep(last).split(" -> ")[1].split("  [")[0]}:`, ...formatPath(path, "    "));
+    lines.push(`  path to ${targetLabel(last.to)}:`, ...formatPath(path, "    "));
   }
   for (const f of s.forbidden) lines.push(`  FORBIDDEN: ${f.reason}`);
   return lines;
