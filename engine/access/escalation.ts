@@ -171,10 +171,7 @@ export function moves(model: RbacModel, held: Held): Move[] {
   return out;
 }
 
-/**
- * What counts as cluster-admin equivalent (each reaches every namespace's secrets or any identity, so the
- * rest follows): see clusterAdminReasons in ./index.ts for the list and its sources.
- */
+/** What counts as cluster-admin equivalent (the list and why: ./index.ts's header), from cluster-wide grants only. */
 function clusterAdminMoves(model: RbacModel, held: Held): Move[] {
   const out: Move[] = [];
   const hit = (reason: string, requests: Request[]) => {
@@ -186,15 +183,18 @@ function clusterAdminMoves(model: RbacModel, held: Held): Move[] {
   hit("starts pods in every namespace, kube-system's controller accounts included", [...POD_WRITES, ...INTO_POD, req("create", "", "serviceaccounts/token"), req("impersonate", "", "serviceaccounts")]);
   const argo = model.deputies.argo;
   if (argo && firstAllowed({ grants: model.grantsOf(argo.account) }, [req("create", "", "pods")], null)) hit("has Argo start pods in every namespace as any account", ARGO_WRITES);
-  hit("binds any ClusterRole, cluster-admin included", [req("bind", "rbac.authorization.k8s.io", "clusterroles", "cluster-admin")].filter(() => firstAllowed(held, each(["create", "update", "patch"], ["rbac.authorization.k8s.io"], ["clusterrolebindings"]), null) !== undefined));
+  if (firstAllowed(held, each(["create", "update", "patch"], ["rbac.authorization.k8s.io"], ["clusterrolebindings"]), null)) {
+    hit("binds any ClusterRole, cluster-admin included", [req("bind", "rbac.authorization.k8s.io", "clusterroles", "cluster-admin")]);
+  }
   hit("writes ClusterRoles with rules it lacks (escalate)", [req("escalate", "rbac.authorization.k8s.io", "clusterroles")]);
   hit("impersonates any user or group, system:masters included", [req("impersonate", "", "users"), req("impersonate", "", "groups"), req("impersonate", "", "groups", "system:masters")]);
   // https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization: create
   // the CSR, update its approval, and approve on the signer (by name or its domain's `/*`); the
   // kube-apiserver-client signer then issues a client certificate for any name, O=system:masters included.
-  const csr = ["create"].map((v) => firstAllowed(held, [req(v, "certificates.k8s.io", "certificatesigningrequests")], null)).concat(firstAllowed(held, [req("update", "certificates.k8s.io", "certificatesigningrequests/approval"), req("patch", "certificates.k8s.io", "certificatesigningrequests/approval")], null));
+  const csrCreate = firstAllowed(held, [req("create", "certificates.k8s.io", "certificatesigningrequests")], null);
+  const approval = firstAllowed(held, [req("update", "certificates.k8s.io", "certificatesigningrequests/approval"), req("patch", "certificates.k8s.io", "certificatesigningrequests/approval")], null);
   const signer = firstAllowed(held, [req("approve", "certificates.k8s.io", "signers", "kubernetes.io/kube-apiserver-client"), req("approve", "certificates.k8s.io", "signers", "kubernetes.io/*")], null);
-  if (csr.every(Boolean) && signer) out.push({ action: "create certificatesigningrequests, update their approval and approve on signer kubernetes.io/kube-apiserver-client", grant: signer.grant, to: { kind: "cluster-admin", reason: "approves its own client certificate for O=system:masters" } });
+  if (csrCreate && approval && signer) out.push({ action: "create certificatesigningrequests, update their approval and approve on signer kubernetes.io/kube-apiserver-client", grant: signer.grant, to: { kind: "cluster-admin", reason: "approves its own client certificate for O=system:masters" } });
   hit("writes admission webhooks or policies, which see or change every request", WEBHOOK_WRITES);
   hit("reaches every kubelet's API through nodes/proxy (exec in any pod)", [req("get", "", "nodes/proxy"), req("create", "", "nodes/proxy")]);
   hit("creates PersistentVolumes (a hostPath volume is the node's root)", [req("create", "", "persistentvolumes")]);

@@ -6,8 +6,9 @@
 // Cluster-admin equivalent, each because it reaches every namespace's secrets or any identity (sources in
 // escalation.ts next to each check): `*` verbs on `*` resources; get or list on Secrets cluster-wide; pod
 // creation (directly, through any pod controller, Argo, exec or attach, TokenRequest or service account
-// impersonation) in every namespace, kube-system's controller accounts included (controller_policy.go
-// gives them escalate and bind); bind on cluster-admin with ClusterRoleBinding writes; escalate on
+// impersonation) in every namespace, kube-system's controller accounts included (bootstrappolicy
+// controller_policy.go: clusterrole-aggregation-controller may escalate ClusterRoles); bind on
+// cluster-admin with ClusterRoleBinding writes; escalate on
 // ClusterRoles; impersonating users or groups (system:masters); approving CSRs for the
 // kubernetes.io/kube-apiserver-client signer (a client certificate for O=system:masters); writing admission
 // webhooks or admission policies; nodes/proxy (the kubelet's exec); creating PersistentVolumes (hostPath).
