@@ -104,7 +104,7 @@ export function moves(model: RbacModel, held: Held): Move[] {
       if (swf && swfWrite && deputyCan(swf.account, [req("create", "argoproj.io", "workflows")], ns)) {
         become(`${phrase(swfWrite.request)} in ${ns}: ${swf.owner} creates its Workflow, whose pods Argo starts as the account it names${argoNote(ns)}`, swfWrite.grant, argoTargets(ns));
       }
-      // KFP authorizes runs with a SubjectAccessReview only in multi-user mode (resource_manager's IsMultiUserMode checks).
+      // KFP's API server checks `create runs` with a SubjectAccessReview only in multi-user mode (common.IsMultiUserMode).
       const api = model.deputies.kfpApi;
       const runWrite = firstAllowed(held, [req("create", "pipelines.kubeflow.org", "runs"), req("create", "pipelines.kubeflow.org", "jobs")], ns);
       if (api?.multiUser && runWrite && deputyCan(api.account, [req("create", "argoproj.io", "workflows")], ns)) {
@@ -131,7 +131,7 @@ export function moves(model: RbacModel, held: Held): Move[] {
       if (imp) become(`impersonate it (Impersonate-User: system:serviceaccount:${ns}:${sa.name})`, imp, [sa]);
     }
     // Secrets: a token Secret of the plan names its account; creating one makes the token controller fill it
-    // (https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token, "long-lived API token").
+    // (https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#manually-create-an-api-token-for-a-serviceaccount).
     const secretRead = firstAllowed(held, [req("get", "", "secrets"), req("list", "", "secrets")], ns);
     const secretCreate = grantFor(held.grants, req("create", "", "secrets"), ns);
     if (secretRead && secretCreate) become(`create a ${TOKEN_SECRET} Secret in ${ns} for the account and read it back (${phrase(secretRead.request)})`, secretCreate, accountsIn(ns));
