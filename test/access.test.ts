@@ -122,12 +122,13 @@ describe("escalation paths", () => {
     assert.match(paths[0].steps[0].action, /Deployment kubeflow\/ml-pipeline-viewer-crd creates a Deployment from the Viewer's pod template/);
   });
 
-  it("exec and attach reach the accounts of pods that mount their token", () => {
+  it("exec, attach and a new image reach the accounts of pods that mount their token", () => {
     const running = deployment("a", "app", { serviceAccountName: "strong" });
     assert.deepEqual(becomes([rule([""], ["pods/exec"], ["create"])], running), ["ServiceAccount a/strong", SECRETS_EVERYWHERE]);
     assert.deepEqual(becomes([rule([""], ["pods/attach"], ["get"])], running), ["ServiceAccount a/strong", SECRETS_EVERYWHERE]);
     assert.deepEqual(becomes([rule([""], ["pods/exec"], ["create"])], deployment("a", "app", { serviceAccountName: "strong", automountServiceAccountToken: false })), [], "no token in the pod");
     assert.deepEqual(becomes([rule([""], ["pods/exec"], ["create"])]), [], "no pod runs as it");
+    assert.deepEqual(becomes([rule([""], ["pods"], ["patch"])], running), ["ServiceAccount a/strong", SECRETS_EVERYWHERE], "a running pod's image can change, and its code runs as its account");
   });
 
   it("TokenRequest and service account impersonation, by name", () => {

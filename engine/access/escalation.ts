@@ -49,8 +49,12 @@ const POD_WRITES: Request[] = [
 ];
 /** Argo objects whose pods Argo's controller creates as the account they name (workflow_types.go serviceAccountName). */
 const ARGO_WRITES: Request[] = [req("create", "argoproj.io", "workflows"), ...each(["create", "update", "patch"], ["argoproj.io"], ["cronworkflows", "workflowtemplates"])];
-/** Into a running pod: exec and attach (the WebSocket form of exec is a GET, so both verbs count), or an ephemeral container. */
-const INTO_POD: Request[] = [...each(["create", "get"], [""], ["pods/exec", "pods/attach"]), ...each(["update", "patch"], [""], ["pods/ephemeralcontainers"])];
+/**
+ * Into a running pod: exec and attach (the WebSocket form of exec is a GET, so both verbs count), an
+ * ephemeral container, or a new image for a container (pods update/patch: ValidatePodUpdate in
+ * pkg/apis/core/validation keeps every field but the containers' images, so the code changes, the account not).
+ */
+const INTO_POD: Request[] = [...each(["create", "get"], [""], ["pods/exec", "pods/attach"]), ...each(["update", "patch"], [""], ["pods/ephemeralcontainers", "pods"])];
 const WEBHOOK_WRITES: Request[] = each(
   ["create", "update", "patch", "delete"],
   ["admissionregistration.k8s.io"],
@@ -180,7 +184,7 @@ function clusterAdminMoves(model: RbacModel, held: Held): Move[] {
   };
   hit("every verb on every resource", [req("*", "*", "*")]);
   hit("reads every namespace's Secrets", [req("get", "", "secrets"), req("list", "", "secrets")]);
-  hit("starts pods in every namespace, kube-system's controller accounts included", [...POD_WRITES, ...INTO_POD, req("create", "", "serviceaccounts/token"), req("impersonate", "", "serviceaccounts")]);
+  hit("starts or enters pods in every namespace, kube-system's controller accounts included", [...POD_WRITES, ...INTO_POD, req("create", "", "serviceaccounts/token"), req("impersonate", "", "serviceaccounts")]);
   const argo = model.deputies.argo;
   if (argo && firstAllowed({ grants: model.grantsOf(argo.account) }, [req("create", "", "pods")], null)) hit("has Argo start pods in every namespace as any account", ARGO_WRITES);
   if (firstAllowed(held, each(["create", "update", "patch"], ["rbac.authorization.k8s.io"], ["clusterrolebindings"]), null)) {
