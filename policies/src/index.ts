@@ -11,6 +11,7 @@ import { imagesPinned } from "./rules/images-pinned";
 import { kfpImagesPinned } from "./rules/kfp-images-pinned";
 import { pipelineRootObjectStorage } from "./rules/pipeline-root-object-storage";
 import { teamAccess } from "./rules/team-access";
+import { teamEscalation } from "./rules/team-escalation";
 
 export const PACK_NAME = "kfp-platform";
 
@@ -28,4 +29,5 @@ export const policies: PolicyPackArgs["policies"] = [
   pipelineRootObjectStorage,
   dataSafety,
   teamAccess,
+  teamEscalation,
 ];
