@@ -9,6 +9,7 @@ import { helmReleasesPinned } from "./rules/helm-releases-pinned";
 import { imageDigests } from "./rules/image-digests";
 import { imagesPinned } from "./rules/images-pinned";
 import { kfpImagesPinned } from "./rules/kfp-images-pinned";
+import { pinsSupported } from "./rules/pins-supported";
 import { pipelineRootObjectStorage } from "./rules/pipeline-root-object-storage";
 import { teamAccess } from "./rules/team-access";
 
@@ -28,4 +29,5 @@ export const policies: PolicyPackArgs["policies"] = [
   pipelineRootObjectStorage,
   dataSafety,
   teamAccess,
+  pinsSupported,
 ];
