@@ -472,11 +472,14 @@ export const charts = {
   },
 } as const;
 
+/** The RDS for MySQL major version: the engine version and its parameter group family both follow it. */
+const RDS_MYSQL = "8.4";
+
 /** RDS for MySQL, the managed database of the AWS foundation. */
 export const rdsMysql = {
   /** Major version prefix; RDS applies minor versions in the maintenance window (autoMinorVersionUpgrade). */
-  engineVersion: "8.4",
-  parameterGroupFamily: "mysql8.4",
+  engineVersion: RDS_MYSQL,
+  parameterGroupFamily: `mysql${RDS_MYSQL}`,
   why: "MySQL 8.4 LTS: RDS for MySQL 8.0 left standard support on 2026-07-31 (paid Extended Support after). ML Metadata 1.14.0 speaks only mysql_native_password, which 8.4 ships disabled: the parameter group turns it on (mysql_native_password=ON).",
   /**
    * RDS's own end-of-standard-support date for 8.4 was not found here (the release calendar in
