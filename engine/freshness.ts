@@ -39,6 +39,15 @@ export interface Finding {
   message: string;
 }
 
+/** The files the workflow writes, by question. */
+export const ANSWER_FILES = {
+  eksAddon: (addon: string) => `eks-addon-${addon}.json`,
+  ami: (type: "standard" | "nvidia") => `ssm-ami-${type}.json`,
+  gkeServerConfig: "gke-server-config.json",
+  rdsEngineVersions: "rds-engine-versions.json",
+  cloudSqlFlags: "cloudsql-flags.json",
+};
+
 /** Findings that open (or update) the freshness issue. */
 export const opensIssue = (f: Finding) => f.kind !== "note";
 

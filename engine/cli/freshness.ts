@@ -1,25 +1,22 @@
+// npm run freshness -- --questions
+// Prints what the workflow asks about, as KEY=VALUE lines for $GITHUB_OUTPUT: the EKS minor and add-ons.
 // npm run freshness -- <answers-dir> [--body FILE]
-// Reads what the freshness workflow asked AWS and Google (JSON files in <answers-dir>, named below; a
+// Reads what the freshness workflow asked AWS and Google (JSON files in <answers-dir>, named by ANSWER_FILES in engine/freshness.ts; a
 // missing file was not asked), compares it with modules/versions.ts (engine/freshness.ts) and prints the
 // issue body (or writes it to FILE). Exit 0: nothing to report; 3: a pin is no longer offered or a newer
 // AMI or driver exists (the workflow opens or updates its issue); 1: an unreadable answer; 2: bad usage.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eks } from "../../modules/versions";
-import { freshnessFindings, freshnessReport, opensIssue, type Offers } from "../freshness";
+import { ANSWER_FILES, freshnessFindings, freshnessReport, opensIssue, type Offers } from "../freshness";
 
-const USAGE = "usage: npm run freshness -- <answers-dir> [--body FILE]";
-
-/** The files the workflow writes, by question. */
-export const ANSWER_FILES = {
-  eksAddon: (addon: string) => `eks-addon-${addon}.json`,
-  ami: (type: "standard" | "nvidia") => `ssm-ami-${type}.json`,
-  gkeServerConfig: "gke-server-config.json",
-  rdsEngineVersions: "rds-engine-versions.json",
-  cloudSqlFlags: "cloudsql-flags.json",
-};
+const USAGE = "usage: npm run freshness -- --questions | <answers-dir> [--body FILE]";
 
 function run(argv: string[]): number {
+  if (argv.length === 1 && argv[0] === "--questions") {
+    console.log(`eks_minor=${eks.kubernetesVersion}\neks_addons=${Object.keys(eks.addons).join(" ")}`);
+    return 0;
+  }
   const [dir, ...rest] = argv;
   if (!dir || dir.startsWith("-") || (rest.length > 0 && (rest[0] !== "--body" || rest.length !== 2))) {
     console.error(USAGE);
