@@ -4,7 +4,7 @@ import { gke } from "../modules/versions";
 import { CONTROLLER_CONFIG } from "../modules/foundation/names";
 import { ROOT_STACK_TYPE } from "./urn";
 import { deployTimeLines } from "./deploy-time";
-import { isoDay, pinsInUse, SUPPORT_WARN_DAYS, supportState, type PinInUse } from "../modules/facts/support";
+import { endDate, isoDay, pinsInUse, SUPPORT_WARN_DAYS, supportState, type PinInUse } from "../modules/facts/support";
 
 /** Counts of custom resources under each top-level component, and by type. */
 export function countResources(plan: PlanResult): { byComponent: Map<string, number>; byType: Map<string, number> } {
@@ -127,9 +127,9 @@ function supportLines(plan: PlanResult, today: Date): string[] {
     else {
       const allowed = plan.policy?.allowedPins.find((a) => a.pin === pin.pin && a.version === pin.version);
       const verdict = plan.policy
-        ? allowed
+        ? allowed && endDate(allowed.until) > today
           ? `; ${plan.policy.configFile} allows it until ${allowed.until}: ${allowed.reason}`
-          : `; ${plan.policy.configFile} does not allow it (policy pins-supported)`
+          : `; ${plan.policy.configFile} does not allow it${allowed ? ` any more (its allowance ended ${allowed.until})` : ""} (policy pins-supported)`
         : "";
       lines.push(`    warning: ${name}: ${s!.phase} ended ${s!.ends}, ${-days!} days ago${then} (${s!.source}, read ${s!.read})${verdict}`);
     }

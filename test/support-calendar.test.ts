@@ -111,8 +111,9 @@ describe("support calendar", () => {
     // Staging allows nothing: the same stack fails there today.
     const staging = await stackViolations(on(TODAY), specs, envConfig("staging"));
     assert.equal(staging.length, 1);
-    // The plan names the allowance beside the warning.
-    assert.match(formatSummary(plans["gcp-prod"], TODAY), /warning: cloudSqlMysql\.databaseVersion MYSQL_8_0, .* ended 2026-07-01, .*policies\/config\/prod\.json allows it until 2027-03-31: /);
+    // The plan names the allowance beside the warning, and says when it has run out.
+    assert.match(formatSummary(plans["gcp-prod"], TODAY), new RegExp(`warning: cloudSqlMysql\\.databaseVersion ${cloudSqlMysql.databaseVersion}, .* ended ${cloudSqlMysql.support.ends}, .*policies/config/prod\\.json allows it until ${allowance.until}: `));
+    assert.match(formatSummary(plans["gcp-prod"], days(endDate(allowance.until), 1)), new RegExp(`prod\\.json does not allow it any more \\(its allowance ended ${allowance.until}\\)`));
   });
 
   it("the plan fails a stack whose environment does not allow a pin past its end", async () => {
