@@ -15,6 +15,8 @@ export interface PolicyCheck {
   /** The config file used, relative to the repository. */
   configFile: string;
   diagnostics: PolicyDiagnostic[];
+  /** Pins the config allows past their end (policy pins-supported's `allow`), for the plan's support lines. */
+  allowedPins: { pin: string; version: string; reason: string; until: string }[];
 }
 
 /** `dev`, `staging` or `prod` picks policies/config/<env>.json; anything else is a path to a config file. */
@@ -66,5 +68,7 @@ export async function checkPolicies(args: {
     { stack: args.stack, project: PROJECT, resources: args.resources, outputs: args.outputs, preview: args.preview },
     args.stackConfig,
   );
-  return { pack: `${pack.name}@${pack.version}`, configFile: shown, diagnostics };
+  const allow = given["pins-supported"]?.properties?.allow;
+  const allowedPins = Array.isArray(allow) ? (allow as PolicyCheck["allowedPins"]) : [];
+  return { pack: `${pack.name}@${pack.version}`, configFile: shown, diagnostics, allowedPins };
 }

@@ -4,6 +4,7 @@ import { gke } from "../modules/versions";
 import { CONTROLLER_CONFIG } from "../modules/foundation/names";
 import { ROOT_STACK_TYPE } from "./urn";
 import { deployTimeLines } from "./deploy-time";
+import { endDate, isoDay, pinsInUse, SUPPORT_WARN_DAYS, supportState, type PinInUse } from "../modules/facts/support";
 
 /** Counts of custom resources under each top-level component, and by type. */
 export function countResources(plan: PlanResult): { byComponent: Map<string, number>; byType: Map<string, number> } {
@@ -28,7 +29,8 @@ export function countResources(plan: PlanResult): { byComponent: Map<string, num
   return { byComponent, byType };
 }
 
-export function formatSummary(plan: PlanResult): string {
+/** `today` decides the support lines (the real date unless a test fixes one). */
+export function formatSummary(plan: PlanResult, today: Date = new Date()): string {
   const lines: string[] = [];
   if (plan.configInvalid) {
     lines.push(`stack ${plan.stack}: invalid configuration`, ...plan.problems.map((p) => `  ${p}`));
@@ -41,7 +43,7 @@ export function formatSummary(plan: PlanResult): string {
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...supportLines(plan, today), ...deployTimeLines(plan.resources));
   lines.push(...policyLines(plan));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
@@ -94,6 +96,45 @@ function gkeHoldLines(plan: PlanResult): string[] {
         ...exclusions.filter((e) => e.exclusionOptions?.scope === "NO_UPGRADES").map((e) => `    no upgrades at all (patches included) from ${e.startTime} to ${e.endTime} (${e.exclusionName})`),
       ];
     });
+}
+
+/** The pins this stack's resources use, as recorded by the plan (inputs), for the support calendar. */
+export function planPinsInUse(plan: Pick<PlanResult, "resources" | "outputs">): PinInUse[] {
+  const drivers = ((plan.outputs.gpuPools ?? []) as { driver?: string }[]).flatMap((p) => (p.driver ? [p.driver] : []));
+  return pinsInUse(
+    plan.resources.filter((r) => r.custom).map((r) => ({ type: r.type, props: r.inputs as Record<string, unknown> })),
+    drivers,
+  );
+}
+
+/**
+ * Each pin's remaining support (modules/versions.ts, with its source): a warning under SUPPORT_WARN_DAYS
+ * and past the end; policy pins-supported decides whether a past end fails the stack.
+ */
+function supportLines(plan: PlanResult, today: Date): string[] {
+  const pins = planPinsInUse(plan);
+  if (pins.length === 0) return [];
+  const lines = [`  support on ${isoDay(today)} (warning under ${SUPPORT_WARN_DAYS} days; dates and sources in modules/versions.ts):`];
+  for (const pin of pins) {
+    const { state, days } = supportState(pin, today);
+    const name = `${pin.pin} ${pin.version}, ${pin.what}`;
+    const s = pin.support;
+    const then = s?.then ? `; then ${s.then}` : "";
+    if (state === "unknown") lines.push(`    ${name}: no support calendar: ${pin.unknown}`);
+    else if (state === "undated") lines.push(`    ${name}: no end date published`);
+    else if (state === "supported") lines.push(`    ${name}: ${s!.phase} until ${s!.ends}, ${days} days left`);
+    else if (state === "ending") lines.push(`    warning: ${name}: ${s!.phase} ends ${s!.ends}, ${days} days left${then} (${s!.source}, read ${s!.read})`);
+    else {
+      const allowed = plan.policy?.allowedPins.find((a) => a.pin === pin.pin && a.version === pin.version);
+      const verdict = plan.policy
+        ? allowed && endDate(allowed.until) > today
+          ? `; ${plan.policy.configFile} allows it until ${allowed.until}: ${allowed.reason}`
+          : `; ${plan.policy.configFile} does not allow it${allowed ? ` any more (its allowance ended ${allowed.until})` : ""} (policy pins-supported)`
+        : "";
+      lines.push(`    warning: ${name}: ${s!.phase} ended ${s!.ends}, ${-days!} days ago${then} (${s!.source}, read ${s!.read})${verdict}`);
+    }
+  }
+  return lines;
 }
 
 /** How many pods Pod Security judged, and the namespaces judged at the API server's default. */

@@ -1,6 +1,32 @@
 // The one table of pinned versions and images. Modules and policies read it; nothing else spells a
 // version. Each pin carries a one-line reason so a reviewer can tell a deliberate pin from a stale one.
 
+/**
+ * When a pin leaves support, as its upstream publishes it: the support calendar `npm run plan` prints per
+ * stack and policy `pins-supported` enforces (modules/facts/support.ts reads it). Dates are the upstream's;
+ * `read` is the day the source was read, so a reviewer knows how stale the fact may be.
+ */
+export interface Support {
+  /**
+   * The day the pin leaves the support `phase` names, `YYYY-MM-DD`, or `YYYY-MM` where the upstream names
+   * only a month (taken as its first day, the earliest it could mean); null where the upstream publishes
+   * no date (then `policy` says what decides it).
+   */
+  readonly ends: string | null;
+  /** What ends on that day: "standard support", "premier support", "end of life"... */
+  readonly phase: string;
+  /** What follows, if anything (paid extended support, forced upgrades), with its own end. */
+  readonly then?: string;
+  /** The upstream's rule, where it publishes a rule rather than (or besides) a date. */
+  readonly policy?: string;
+  readonly source: string;
+  /** The day the source was read, `YYYY-MM-DD`. */
+  readonly read: string;
+}
+
+/** The day this table's support facts were read (each entry may name its own). */
+const READ = "2026-12-07";
+
 /** A container image pinned to an exact tag. */
 export interface ImagePin {
   /** Fully qualified repository, registry host included (no implicit docker.io). */
@@ -11,6 +37,8 @@ export interface ImagePin {
   /** Set when only some targets run the image (a cloud's registry caches leave out what it never runs). */
   readonly onlyOn?: readonly ("aws" | "gcp" | "existing")[];
   readonly why: string;
+  /** The release line's support calendar, where its upstream publishes one. */
+  readonly support?: Support;
 }
 
 /** The busybox release both busybox images use (the cache image and the pre-pull tools). */
@@ -22,8 +50,28 @@ const OPERATOR_TARGETS = ["gcp", "existing"] as const;
 
 /** Release lines the platform is built and tested for. */
 export const releases = {
-  kfp: { version: "2.14.0", why: "Standalone KFP backend release this kit reproduces object by object." },
-  argo: { version: "v3.6.7", why: "The Argo Workflows release KFP 2.14.0 ships (third-party/argo refs at tag 2.14.0)." },
+  kfp: {
+    version: "2.14.0",
+    why: "Standalone KFP backend release this kit reproduces object by object.",
+    support: {
+      ends: null,
+      phase: "support",
+      policy: "Kubeflow Pipelines publishes no support window or end-of-life date per release (none found in kubeflow/pipelines or the Kubeflow docs); fixes land in newer releases only. The kit holds 2.14.0 until someone decides to move (renovate.json holds it too).",
+      source: "https://github.com/kubeflow/pipelines/releases",
+      read: READ,
+    },
+  },
+  argo: {
+    version: "v3.6.7",
+    why: "The Argo Workflows release KFP 2.14.0 ships (third-party/argo refs at tag 2.14.0).",
+    support: {
+      ends: null,
+      phase: "support",
+      policy: "Argo Workflows maintains release branches for the most recent two minor releases (docs/releases.md, \"Supported Versions\"); no dates. v3.6 leaves support when v3.8 is released; whether it has been was not checked here. Moves only with KFP.",
+      source: "https://github.com/argoproj/argo-workflows/blob/main/docs/releases.md",
+      read: READ,
+    },
+  },
   kubernetesApi: {
     version: "1.34",
     why: "API level rendered objects are validated against (kubernetes-models 5.1.0 schemas; EKS and GKE both offer 1.34).",
@@ -73,11 +121,25 @@ export const images = {
     repository: "docker.io/library/mysql",
     tag: "8.4.6",
     why: "MySQL 8.4 LTS as upstream KFP runs it (upstream floats `mysql:8.4`; we pin the patch so rebuilds are identical).",
+    support: {
+      ends: "2029-04-30",
+      phase: "premier support",
+      then: "extended support until 2032-04-30 (Oracle Lifetime Support Policy)",
+      source: "https://endoflife.date/api/mysql.json (cycle 8.4: support 2029-04-30, eol 2032-04-30; policy https://www.oracle.com/us/support/library/lifetime-support-technology-069183.pdf)",
+      read: READ,
+    },
   },
   minio: {
     repository: "docker.io/minio/minio",
     tag: "RELEASE.2019-08-14T20-37-41Z",
     why: "Same MinIO build KFP 2.14.x was tested with, from Docker Hub: upstream's gcr.io/ml-pipeline/minio image can no longer be pulled (KFP 2.14.4 made this same switch).",
+    support: {
+      ends: null,
+      phase: "support",
+      policy: "MinIO publishes no support window for community releases (none found); this 2019 build gets no fixes. It serves only the `existing` target's in-cluster object store.",
+      source: "https://github.com/minio/minio/releases",
+      read: READ,
+    },
   },
 
   // --- KFP 2.14.0 control plane ------------------------------------------------------------------
@@ -274,6 +336,15 @@ export const kfpStepOverhead = {
 export const eks = {
   kubernetesVersion: "1.35",
   why: "EKS 1.35 is in standard support until 2027-03-27; 1.34 left it on 2026-12-02 (EKS release calendar). The cluster's upgradePolicy is EXTENDED, so EKS never upgrades it on its own.",
+  /** The minor's EKS calendar; the AMI release and the add-ons are built for it and leave with it. */
+  support: {
+    ends: "2027-03-27",
+    phase: "standard support",
+    then: "paid extended support until 2028-03-27, then EKS upgrades the cluster itself",
+    policy: "A minor is in standard support for 14 months after its EKS release, then in extended support for 12 more.",
+    source: "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html (dates per minor as listed by https://endoflife.date/amazon-eks: 1.35 released 2026-01-28)",
+    read: READ,
+  },
   /** AL2023 AMI release for every node group (STANDARD and NVIDIA share one release string); its NVIDIA driver is in modules/facts/eks-nvidia-amis.ts. */
   amiRelease: { version: "1.35.6-20260714", why: "AMI release v20260714 for Kubernetes 1.35 (amazon-eks-ami CHANGELOG): NVIDIA driver 580.159.03, containerd 2.2.4, kernel 6.12." },
   /**
@@ -296,6 +367,18 @@ export type EksAddon = keyof typeof eks.addons;
 export const cloudSqlMysql = {
   databaseVersion: "MYSQL_8_0",
   why: "MySQL 8.0: ML Metadata 1.14.0 logs in only with mysql_native_password, which 8.0 still enables; whether Cloud SQL's 8.4 lets it be turned on (MySQL 8.4 ships it off) was not verified, so 8.4 waits for that check (gcloud sql flags list --database-version=MYSQL_8_4). Cloud SQL 8.0 is in extended support from 2026-07-01: check the billing before a long-lived prod stack.",
+  /**
+   * Past its end: Cloud SQL moved MySQL 8.0 to paid extended support on 2026-07-01 (MySQL 8.0's community
+   * end of life was April 2026, with 8.0.46). policies/config/prod.json allows it, with its reason and
+   * an expiry, until the 8.4 check above is done; every plan of a gcp stack prints it.
+   */
+  support: {
+    ends: "2026-07-01",
+    phase: "standard support",
+    then: "paid extended support until 2029-07-01, when Cloud SQL's deprecation period begins",
+    source: "https://cloud.google.com/sql/docs/mysql/db-versions (MySQL 8.0: extended support from 2026-07-01, deprecation from 2029-07-01)",
+    read: READ,
+  },
 } as const;
 
 /** The GKE release the GCP foundation builds: one exact build, on a cluster without a release channel. */
@@ -316,6 +399,24 @@ export const gke = {
    */
   endOfStandardSupport: "2027-04-11",
   endOfExtendedSupport: "2028-02 (about)",
+  /** The support calendar per channel the kit offers (the same dates as above, with their source). */
+  support: {
+    regular: {
+      ends: "2027-04-11",
+      phase: "standard support",
+      then: "GKE upgrades the control plane and the nodes, exclusions notwithstanding",
+      source: "https://cloud.google.com/kubernetes-engine/docs/release-schedule (1.35, via https://endoflife.date/google-kubernetes-engine)",
+      read: READ,
+    },
+    extended: {
+      ends: "2028-02",
+      phase: "extended support (Extended channel)",
+      then: "GKE upgrades the control plane and the nodes, exclusions notwithstanding",
+      policy: "About 24 months after the minor's Regular release (2026-02-11); the schedule gives the month only, so the plan counts from its first day.",
+      source: "https://cloud.google.com/kubernetes-engine/docs/release-schedule",
+      read: READ,
+    },
+  },
   /**
    * Start of the kit's hold (a NO_MINOR_OR_NODE_UPGRADES exclusion until end of support): a fixed past
    * instant, so no plan ever shows it change; GKE accepts past start times (cluster-toolkit #5910).
@@ -340,12 +441,26 @@ export const charts = {
      */
     driverRepository: "nvcr.io/nvidia/driver",
     why: "NVIDIA GPU Operator v26.7.0 (2026-08-20; 26.7.x supported, 26.3.x deprecated), for existing clusters whose GPU nodes bring no driver. The chart version carries the leading v.",
+    support: {
+      ends: null,
+      phase: "support",
+      policy: "When a new major (YY.MM) is released the previous one is deprecated (critical bug and CVE fixes only) and older ones reach end of support; no dates. 26.7.x was Supported, 26.3.x Deprecated.",
+      source: "https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/platform-support.html",
+      read: READ,
+    },
   },
   kubePrometheusStack: {
     chart: "kube-prometheus-stack",
     repository: "https://prometheus-community.github.io/helm-charts",
     version: "88.5.3",
     why: "kube-prometheus-stack 88.5.3 (2026-08-21; prometheus-operator v0.93.1), the newest release whose files were read; 9x releases exist but were not readable here. Its own CRDs are turned off (crds.enabled: false): Helm never upgrades CRDs from a chart's crds/ directory.",
+    support: {
+      ends: null,
+      phase: "support",
+      policy: "prometheus-community charts publish no support window: only the newest chart release gets fixes. Moves with prometheus-operator-crds (renovate.json groups them).",
+      source: "https://github.com/prometheus-community/helm-charts",
+      read: READ,
+    },
   },
   prometheusOperatorCrds: {
     chart: "prometheus-operator-crds",
@@ -357,12 +472,27 @@ export const charts = {
   },
 } as const;
 
+/** The RDS for MySQL major version: the engine version and its parameter group family both follow it. */
+const RDS_MYSQL = "8.4";
+
 /** RDS for MySQL, the managed database of the AWS foundation. */
 export const rdsMysql = {
   /** Major version prefix; RDS applies minor versions in the maintenance window (autoMinorVersionUpgrade). */
-  engineVersion: "8.4",
-  parameterGroupFamily: "mysql8.4",
+  engineVersion: RDS_MYSQL,
+  parameterGroupFamily: `mysql${RDS_MYSQL}`,
   why: "MySQL 8.4 LTS: RDS for MySQL 8.0 left standard support on 2026-07-31 (paid Extended Support after). ML Metadata 1.14.0 speaks only mysql_native_password, which 8.4 ships disabled: the parameter group turns it on (mysql_native_password=ON).",
+  /**
+   * RDS's own end-of-standard-support date for 8.4 was not found here (the release calendar in
+   * MySQL.Concepts.VersionMgmt, or `aws rds describe-db-major-engine-versions --engine mysql`, has it);
+   * the community's end of premier support stands in, the earliest date RDS's could follow from.
+   */
+  support: {
+    ends: "2029-04-30",
+    phase: "community premier support (RDS's own date not read)",
+    then: "RDS standard support at least to then, then paid RDS Extended Support for up to 3 years",
+    source: "https://endoflife.date/api/mysql.json (cycle 8.4: support 2029-04-30); RDS calendar: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MySQL.Concepts.VersionMgmt.html",
+    read: READ,
+  },
 } as const;
 
 /**
@@ -383,4 +513,30 @@ export const cudaDriverFloors: Readonly<Record<string, string>> = {
   "13.0": "580.65.06",
   "13.1": "590.44.01",
   "13.2": "595.45.04",
+};
+
+/**
+ * NVIDIA data-center driver branches the kit's pools run (EKS NVIDIA AMI drivers, GPU Operator driver
+ * versions): a driver's branch is its first version field. NVIDIA gives end-of-life months only. A
+ * branch missing here is printed as unknown by the plan; add its row from the source before pinning it.
+ */
+export const nvidiaDriverBranches: Readonly<Record<string, Support>> = {
+  "580": {
+    ends: "2028-06",
+    phase: "R580 (Long Term Support Branch) support",
+    source: "https://docs.nvidia.com/datacenter/tesla/drivers/620/supported-drivers-and-cuda-toolkit-versions.html (table \"CUDA and Drivers\")",
+    read: READ,
+  },
+  "595": {
+    ends: "2027-03",
+    phase: "R595 (Production Branch) support",
+    source: "https://docs.nvidia.com/datacenter/tesla/drivers/620/supported-drivers-and-cuda-toolkit-versions.html (table \"CUDA and Drivers\")",
+    read: READ,
+  },
+  "620": {
+    ends: "2029-09",
+    phase: "R620 (Long Term Support Branch) support",
+    source: "https://docs.nvidia.com/datacenter/tesla/drivers/620/supported-drivers-and-cuda-toolkit-versions.html (table \"CUDA and Drivers\")",
+    read: READ,
+  },
 };

@@ -9,12 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { releases } from "../modules/versions";
+import { ANSWER_FILES } from "../engine/freshness";
+import { eks, releases } from "../modules/versions";
 import { REPO_ROOT } from "./helpers";
 import { skipWithout, toolMissing } from "./system-tools";
 
 const WORKFLOWS_DIR = join(REPO_ROOT, ".github/workflows");
-const WORKFLOWS = ["pull-request.yml", "deploy.yml", "drift.yml", "e2e.yml"];
+const WORKFLOWS = ["pull-request.yml", "deploy.yml", "drift.yml", "e2e.yml", "freshness.yml"];
 
 type Any = any;
 const load = (file: string): Any => parse(readFileSync(join(WORKFLOWS_DIR, file), "utf8"));
@@ -195,7 +196,7 @@ const baseContext = { repo: { owner: "acme", repo: "kfp" }, serverUrl: "https://
 // --- the tests -----------------------------------------------------------------------------------------
 
 describe("workflows: GitHub's parser and pinning", () => {
-  it("has exactly the four workflows", () => {
+  it("has exactly the five workflows", () => {
     assert.deepEqual(readdirSync(WORKFLOWS_DIR).sort(), [...WORKFLOWS].sort());
   });
 
@@ -234,6 +235,7 @@ describe("workflows: GitHub's parser and pinning", () => {
       "actions/github-script",
       "actions/setup-node",
       "aws-actions/configure-aws-credentials",
+      "google-github-actions/auth",
       "helm/kind-action",
       "pulumi/actions",
     ]);
@@ -289,6 +291,7 @@ describe("workflows: permissions", () => {
     "pull-request.yml": { "plan-diff": ["pull-requests"], preview: ["id-token", "pull-requests"] },
     "deploy.yml": { dev: ["id-token"], prod: ["id-token"] },
     "drift.yml": { drift: ["id-token", "issues"] },
+    "freshness.yml": { freshness: ["id-token", "issues"] },
     "e2e.yml": {},
   };
 
@@ -754,5 +757,82 @@ describe("e2e.yml and e2e/", () => {
     const text = header(file).p;
     assert.equal(text, "# Inputs:\n#    n: int [Default: 3]\n#    payload: str [Default: 'a\nb']\n");
     assert.throws(() => parse(`${text}pipelineInfo: {name: x}\n`));
+  });
+});
+
+describe("freshness.yml", () => {
+  const j = () => job("freshness.yml", "freshness");
+
+  it("runs weekly and by hand, on main only", () => {
+    const wf = load("freshness.yml");
+    assert.deepEqual(Object.keys(wf.on).sort(), ["schedule", "workflow_dispatch"]);
+    assert.match(wf.on.schedule[0].cron, /^\d+ \d+ \* \* \d$/);
+    assert.match(j().if, /github\.ref == 'refs\/heads\/main'/);
+  });
+
+  it("asks each question into the file engine/freshness.ts reads, for the pinned minor and add-ons", () => {
+    const text = runText(j());
+    for (const file of [ANSWER_FILES.gkeServerConfig, ANSWER_FILES.rdsEngineVersions, ANSWER_FILES.cloudSqlFlags]) assert.ok(text.includes(`$answers/${file}`), file);
+    assert.ok(text.includes(`$answers/${ANSWER_FILES.eksAddon("$addon")}`));
+    assert.ok(text.includes(`$answers/${ANSWER_FILES.ami("$type" as "nvidia")}`));
+    assert.match(text, /aws ssm get-parameter --name "\/aws\/service\/eks\/optimized-ami\/\$EKS_MINOR\/amazon-linux-2023\/x86_64\/\$type\/recommended"/);
+    assert.match(text, /gcloud container get-server-config --project "\$GCP_PROJECT" --location "\$GCP_REGION" --format json/);
+    // The questions come from the table: the CLI prints the minor and the add-ons for $GITHUB_OUTPUT.
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "engine/cli/freshness.ts"), "--questions"], { cwd: REPO_ROOT, encoding: "utf8" });
+    assert.equal(r.stdout, `eks_minor=${eks.kubernetesVersion}\neks_addons=${Object.keys(eks.addons).join(" ")}\n`);
+  });
+
+  it("asks a cloud only when its role or identity is configured", () => {
+    const steps = j().steps as Any[];
+    for (const s of steps.filter((st) => /ask AWS/.test(st.name ?? "") || String(st.uses ?? "").startsWith("aws-actions/"))) assert.equal(s.if, "env.AWS_ROLE != ''");
+    for (const s of steps.filter((st) => /ask Google/.test(st.name ?? "") || String(st.uses ?? "").startsWith("google-github-actions/"))) assert.match(s.if, /env\.GCP_PROVIDER != ''/);
+  });
+
+  it("tells fresh from stale from an error by the CLI's exit code", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kfp-freshness-"));
+    try {
+      const fake = join(dir, "npm");
+      writeFileSync(fake, ["#!/usr/bin/env bash", 'body="${@: -1}"', 'echo "<!-- kfp-platform:freshness -->" >"$body"', 'exit "$FAKE"', ""].join("\n"));
+      chmodSync(fake, 0o755);
+      const compare = stepNamed(j(), /^compare$/);
+      for (const [code, expected] of [["0", "fresh"], ["3", "stale"], ["1", null]] as const) {
+        const env = { PATH: `${dir}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_OUTPUT: join(dir, `out-${code}`), GITHUB_STEP_SUMMARY: join(dir, "summary"), FAKE: code };
+        const r = runStep(compare.run, env, dir);
+        if (expected === null) assert.notEqual(r.status, 0, "an error fails the job");
+        else {
+          assert.equal(r.status, 0, r.stderr);
+          assert.match(readFileSync(env.GITHUB_OUTPUT, "utf8"), new RegExp(`^result=${expected}$`, "m"));
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("opens one issue, updates it while stale and closes it when fresh", async () => {
+    const [step] = stepsUsing(j(), "actions/github-script");
+    const script: string = step.with.script;
+    const dir = mkdtempSync(join(tmpdir(), "kfp-freshness-issue-"));
+    try {
+      const gh = new FakeGitHub();
+      const body = join(dir, "freshness.md");
+      const week = async (result: string, text: string) => {
+        writeFileSync(body, text);
+        await runGithubScript(script, gh, baseContext, { RESULT: result, BODY: body });
+      };
+      await week("fresh", "<!-- kfp-platform:freshness -->\nnothing");
+      assert.equal(gh.issues.length, 0);
+      await week("stale", "<!-- kfp-platform:freshness -->\n- `eks.amiRelease`: newer");
+      await week("stale", "<!-- kfp-platform:freshness -->\n- `gke.version`: gone");
+      assert.equal(gh.issues.length, 1);
+      const [issue] = gh.issues;
+      assert.deepEqual(issue.labels, ["pins"]);
+      assert.match(issue.body, /gke\.version/);
+      assert.doesNotMatch(issue.body, /eks\.amiRelease/);
+      await week("fresh", "<!-- kfp-platform:freshness -->\nnothing");
+      assert.equal(issue.state, "closed");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

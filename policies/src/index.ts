@@ -9,6 +9,7 @@ import { helmReleasesPinned } from "./rules/helm-releases-pinned";
 import { imageDigests } from "./rules/image-digests";
 import { imagesPinned } from "./rules/images-pinned";
 import { kfpImagesPinned } from "./rules/kfp-images-pinned";
+import { pinsSupported } from "./rules/pins-supported";
 import { pipelineRootObjectStorage } from "./rules/pipeline-root-object-storage";
 import { teamAccess } from "./rules/team-access";
 import { teamEscalation } from "./rules/team-escalation";
@@ -30,4 +31,5 @@ export const policies: PolicyPackArgs["policies"] = [
   dataSafety,
   teamAccess,
   teamEscalation,
+  pinsSupported,
 ];
