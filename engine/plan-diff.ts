@@ -1,7 +1,7 @@
 // Compares two offline plans of a stack (out/<stack>/resources.json) resource by resource, for
 // pull-request comments: what a merge would add, remove or change, down to the changed input paths,
 // with stateful resources in bold and the changes that replace a resource named (engine/stateful.ts).
-import { deletesBeforeCreate, replacingPaths, STATEFUL_TYPES } from "./stateful";
+import { deletesBeforeCreate, replacementRulesKnown, replacingPaths, STATEFUL_TYPES } from "./stateful";
 
 export interface PlannedResource {
   urn: string;
@@ -80,7 +80,9 @@ export function formatDiff(stack: string, diff: PlanDiff, maxPaths = 8): string 
   }
   for (const r of diff.added) lines.push(`- **create** ${named(r.urn, r.type)}`);
   for (const { c } of changes.filter((x) => x.replacing.length === 0)) {
-    lines.push(`- **update** ${named(c.urn, c.type)}`);
+    // Where the provider's rules were not read, "update" is a guess: say so rather than reassure.
+    const unsure = replacementRulesKnown(c.type) ? "" : " (may replace: the provider's replacement rules for this type are not in engine/replacements/table.json)";
+    lines.push(`- **update** ${named(c.urn, c.type)}${unsure}`);
     for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
     if (c.paths.length > maxPaths) lines.push(`  - … ${c.paths.length - maxPaths} more`);
   }
