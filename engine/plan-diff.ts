@@ -8,7 +8,7 @@ export interface PlannedResource {
   type: string;
   name: string;
   protect?: boolean;
-  /** `<provider urn>::<id>` of the explicit provider, as resources.json records it. */
+  /** The explicit provider's URN (resources.json), or the engine's `<urn>::<id>` reference. */
   provider?: string | null;
   inputs: unknown;
 }
@@ -58,7 +58,7 @@ export function diffPlans(before: readonly PlannedResource[], after: readonly Pl
     if (previous.protect !== r.protect) paths.push({ path: "(protect)", before: previous.protect, after: r.protect });
     if (paths.length === 0) continue;
     const change: ResourceChange = { urn: r.urn, type: r.type, paths, inputs: r.inputs };
-    if (r.type.startsWith("pulumi:providers:")) change.managed = after.filter((x) => x.provider?.startsWith(`${r.urn}::`)).length;
+    if (r.type.startsWith("pulumi:providers:")) change.managed = after.filter((x) => x.provider === r.urn || x.provider?.startsWith(`${r.urn}::`)).length;
     diff.changed.push(change);
   }
   return diff;

@@ -65,7 +65,7 @@ it("marks a replacement that keeps the resource's name as deleting first (downti
 
 it("counts what a replaced provider takes with it, and does not call a change of an unread type a sure update", () => {
   const provider = (kubeconfig: string) => typed("pulumi:providers:kubernetes", "k8s", { kubeconfig });
-  const object = { ...typed("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "kubeflow" } }), provider: "urn:pulumi:s::p::pulumi:providers:kubernetes::k8s::id-1" };
+  const object = { ...typed("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "kubeflow" } }), provider: "urn:pulumi:s::p::pulumi:providers:kubernetes::k8s" };
   const text = formatDiff("gcp-prod", diffPlans([provider("old"), object], [provider("new"), object]));
   assert.match(text, /- \*\*replace\*\* `pulumi:providers:kubernetes::k8s`: delete and create, forced by `kubeconfig`\n {2}- and with it every one of the 1 resources created through this provider/);
   const unread = "aws:ecr/repository:Repository"; // not in the table's read sources: see engine/replacements/provider-facts.ts NOT_READ
