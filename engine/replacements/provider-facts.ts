@@ -34,6 +34,11 @@ export const AWS_FACTS: Readonly<Record<string, Fact>> = {
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": aws("internal/service/s3/bucket_public_access_block.go", "01606926a0c0ab9174aec440f976a48b0baee722", ["bucket"]),
   "aws:s3/bucketVersioning:BucketVersioning": aws("internal/service/s3/bucket_versioning.go", "01c08000ddb14181b5bd19201d8fca311dc570e4", ["bucket", "expectedBucketOwner"]),
   "aws:cloudwatch/logGroup:LogGroup": aws("internal/service/logs/group.go", "0073593e7d6993ba482409f4dc35438daaa79bb3", ["logGroupClass", "name", "namePrefix"]),
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": aws("internal/service/ec2/vpc_route_table_association.go", "0be71beb458ad8875e0acc5c91519c0ceeb214aa", ["gatewayId", "subnetId"]),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": aws("internal/service/iam/openid_connect_provider.go", "01606926a0c0ab9174aec440f976a48b0baee722", ["url"]),
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": aws("internal/service/eks/access_policy_association.go", "01f431114674c27cf790fafb67ac274bf8f765e1", [
+    "accessScope.#", "accessScope.namespaces", "accessScope.type", "clusterName", "policyArn", "principalArn",
+  ]),
   "aws:rds/instance:Instance": awsEarlier("internal/service/rds/instance.go", [
     "availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId",
     "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username",
@@ -109,11 +114,8 @@ export const NOT_READ: Readonly<Record<string, string>> = {
   "aws:ec2/eip:Eip": "internal/service/ec2/ec2_eip.go",
   "aws:ec2/internetGateway:InternetGateway": "internal/service/ec2/vpc_internet_gateway.go",
   "aws:ec2/launchTemplate:LaunchTemplate": "internal/service/ec2/ec2_launch_template.go",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation": "internal/service/ec2/vpc_route_table_association.go",
   "aws:ec2/vpcEndpoint:VpcEndpoint": "internal/service/ec2/vpc_endpoint.go",
   "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "internal/service/ecr/pull_through_cache_rule.go",
-  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": "internal/service/eks/access_policy_association.go",
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "internal/service/iam/openid_connect_provider.go",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "internal/service/s3/bucket_lifecycle_configuration.go",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "internal/service/s3/bucket_ownership_controls.go",
   "aws:s3/bucketPolicy:BucketPolicy": "internal/service/s3/bucket_policy.go",
