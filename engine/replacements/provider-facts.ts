@@ -39,6 +39,10 @@ export const AWS_FACTS: Readonly<Record<string, Fact>> = {
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": aws("internal/service/eks/access_policy_association.go", "01f431114674c27cf790fafb67ac274bf8f765e1", [
     "accessScope.#", "accessScope.namespaces", "accessScope.type", "clusterName", "policyArn", "principalArn",
   ]),
+  "aws:s3/bucketPolicy:BucketPolicy": aws("internal/service/s3/bucket_policy.go", "0073593e7d6993ba482409f4dc35438daaa79bb3", ["bucket"]),
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": aws("internal/service/s3/bucket_ownership_controls.go", "01c08000ddb14181b5bd19201d8fca311dc570e4", ["bucket"]),
+  // No ForceNew field: the gateway moves between VPCs by detach and attach.
+  "aws:ec2/internetGateway:InternetGateway": aws("internal/service/ec2/vpc_internet_gateway.go", "08923b68b5ad6fcfdd38362fb5247e39a9b07add", []),
   "aws:rds/instance:Instance": awsEarlier("internal/service/rds/instance.go", [
     "availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId",
     "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username",
@@ -112,13 +116,10 @@ export const PROVIDER_FACTS: Readonly<Record<string, Fact>> = {
 export const NOT_READ: Readonly<Record<string, string>> = {
   "aws:autoscaling/tag:Tag": "internal/service/autoscaling/group_tag.go",
   "aws:ec2/eip:Eip": "internal/service/ec2/ec2_eip.go",
-  "aws:ec2/internetGateway:InternetGateway": "internal/service/ec2/vpc_internet_gateway.go",
   "aws:ec2/launchTemplate:LaunchTemplate": "internal/service/ec2/ec2_launch_template.go",
   "aws:ec2/vpcEndpoint:VpcEndpoint": "internal/service/ec2/vpc_endpoint.go",
   "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "internal/service/ecr/pull_through_cache_rule.go",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "internal/service/s3/bucket_lifecycle_configuration.go",
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "internal/service/s3/bucket_ownership_controls.go",
-  "aws:s3/bucketPolicy:BucketPolicy": "internal/service/s3/bucket_policy.go",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "internal/service/s3/bucket_replication_configuration.go",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "internal/service/s3/bucket_server_side_encryption_configuration.go",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "internal/service/ec2/vpc_security_group_ingress_rule.go",
