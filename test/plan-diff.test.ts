@@ -68,7 +68,7 @@ it("counts what a replaced provider takes with it, and does not call a change of
   const object = { ...typed("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "kubeflow" } }), provider: "urn:pulumi:s::p::pulumi:providers:kubernetes::k8s" };
   const text = formatDiff("gcp-prod", diffPlans([provider("old"), object], [provider("new"), object]));
   assert.match(text, /- \*\*replace\*\* `pulumi:providers:kubernetes::k8s`: delete and create, forced by `kubeconfig`\n {2}- and with it every one of the 1 resources created through this provider/);
-  const unread = "aws:ec2/eip:Eip"; // not in the table's read sources: see engine/replacements/provider-facts.ts NOT_READ
-  const guess = formatDiff("aws-prod", diffPlans([typed(unread, "ip", { tags: { a: "1" } })], [typed(unread, "ip", { tags: { a: "2" } })]));
-  assert.match(guess, /- \*\*update\*\* `aws:ec2\/eip:Eip::ip` \(may replace: the provider's replacement rules for this type are not in engine\/replacements\/table\.json\)/);
+  const unread = "aws:ec2/launchTemplate:LaunchTemplate"; // not in the table's read sources: see engine/replacements/provider-facts.ts NOT_READ
+  const guess = formatDiff("aws-prod", diffPlans([typed(unread, "lt", { tags: { a: "1" } })], [typed(unread, "lt", { tags: { a: "2" } })]));
+  assert.match(guess, /- \*\*update\*\* `aws:ec2\/launchTemplate:LaunchTemplate::lt` \(may replace: the provider's replacement rules for this type are not in engine\/replacements\/table\.json\)/);
 });

@@ -43,6 +43,11 @@ export const AWS_FACTS: Readonly<Record<string, Fact>> = {
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": aws("internal/service/s3/bucket_ownership_controls.go", "01c08000ddb14181b5bd19201d8fca311dc570e4", ["bucket"]),
   // No ForceNew field: the gateway moves between VPCs by detach and attach.
   "aws:ec2/internetGateway:InternetGateway": aws("internal/service/ec2/vpc_internet_gateway.go", "08923b68b5ad6fcfdd38362fb5247e39a9b07add", []),
+  "aws:autoscaling/tag:Tag": aws("internal/service/autoscaling/group_tag.go", "050ac11163cab8cdae5936a7f40b0e528ff780df", ["autoscalingGroupName", "tag.key"]),
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": aws("internal/service/ecr/pull_through_cache_rule.go", "0509e60e8e895c393eb27fcebb30cceceff51528", [
+    "ecrRepositoryPrefix", "upstreamRegistryUrl", "upstreamRepositoryPrefix",
+  ]),
+  "aws:ec2/eip:Eip": aws("internal/service/ec2/ec2_eip.go", "01606926a0c0ab9174aec440f976a48b0baee722", ["address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool"]),
   "aws:rds/instance:Instance": awsEarlier("internal/service/rds/instance.go", [
     "availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId",
     "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username",
@@ -114,11 +119,8 @@ export const PROVIDER_FACTS: Readonly<Record<string, Fact>> = {
  * changes "update?" instead of claiming an in-place update. Read the file, then move the type up.
  */
 export const NOT_READ: Readonly<Record<string, string>> = {
-  "aws:autoscaling/tag:Tag": "internal/service/autoscaling/group_tag.go",
-  "aws:ec2/eip:Eip": "internal/service/ec2/ec2_eip.go",
   "aws:ec2/launchTemplate:LaunchTemplate": "internal/service/ec2/ec2_launch_template.go",
   "aws:ec2/vpcEndpoint:VpcEndpoint": "internal/service/ec2/vpc_endpoint.go",
-  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": "internal/service/ecr/pull_through_cache_rule.go",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "internal/service/s3/bucket_lifecycle_configuration.go",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "internal/service/s3/bucket_replication_configuration.go",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "internal/service/s3/bucket_server_side_encryption_configuration.go",
