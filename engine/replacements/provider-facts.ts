@@ -54,6 +54,9 @@ export const AWS_FACTS: Readonly<Record<string, Fact>> = {
   // RequiresReplace on security_group_id; ModifyPlan also replaces when the rule's source kind changes
   // (cidrIpv4 to referencedSecurityGroupId, say), which a path list cannot say: a kind switch shows as an update.
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": aws("internal/service/ec2/vpc_security_group_ingress_rule.go", "00a322094b4b9ade8a81b244345dbcf4b52ee8d6", ["securityGroupId"]),
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": aws(
+    "internal/service/s3/bucket_lifecycle_configuration.go", "01606926a0c0ab9174aec440f976a48b0baee722", ["bucket", "expectedBucketOwner"],
+  ),
   "aws:rds/instance:Instance": awsEarlier("internal/service/rds/instance.go", [
     "availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId",
     "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username",
@@ -127,7 +130,6 @@ export const PROVIDER_FACTS: Readonly<Record<string, Fact>> = {
 export const NOT_READ: Readonly<Record<string, string>> = {
   "aws:ec2/launchTemplate:LaunchTemplate": "internal/service/ec2/ec2_launch_template.go",
   "aws:ec2/vpcEndpoint:VpcEndpoint": "internal/service/ec2/vpc_endpoint.go",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "internal/service/s3/bucket_lifecycle_configuration.go",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "internal/service/s3/bucket_replication_configuration.go",
   "pulumi:providers:aws": "pulumi-terraform-bridge DiffConfig for the aws provider",
   "pulumi:providers:gcp": "pulumi-terraform-bridge DiffConfig for the gcp provider",
