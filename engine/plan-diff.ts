@@ -1,13 +1,15 @@
 // Compares two offline plans of a stack (out/<stack>/resources.json) resource by resource, for
 // pull-request comments: what a merge would add, remove or change, down to the changed input paths,
 // with stateful resources in bold and the changes that replace a resource named (engine/stateful.ts).
-import { deletesBeforeCreate, replacingPaths, STATEFUL_TYPES } from "./stateful";
+import { deletesBeforeCreate, replacementRulesKnown, replacingPaths, STATEFUL_TYPES } from "./stateful";
 
 export interface PlannedResource {
   urn: string;
   type: string;
   name: string;
   protect?: boolean;
+  /** The explicit provider's URN (resources.json), or the engine's `<urn>::<id>` reference. */
+  provider?: string | null;
   inputs: unknown;
 }
 
@@ -18,6 +20,8 @@ export interface ResourceChange {
   paths: { path: string; before: unknown; after: unknown }[];
   /** The new inputs. */
   inputs: unknown;
+  /** For a provider resource: how many resources of the new plan are created through it. */
+  managed?: number;
 }
 
 export interface PlanDiff {
@@ -52,7 +56,10 @@ export function diffPlans(before: readonly PlannedResource[], after: readonly Pl
     const paths: ResourceChange["paths"] = [];
     changedPaths(previous.inputs, r.inputs, "", paths);
     if (previous.protect !== r.protect) paths.push({ path: "(protect)", before: previous.protect, after: r.protect });
-    if (paths.length > 0) diff.changed.push({ urn: r.urn, type: r.type, paths, inputs: r.inputs });
+    if (paths.length === 0) continue;
+    const change: ResourceChange = { urn: r.urn, type: r.type, paths, inputs: r.inputs };
+    if (r.type.startsWith("pulumi:providers:")) change.managed = after.filter((x) => x.provider === r.urn || x.provider?.startsWith(`${r.urn}::`)).length;
+    diff.changed.push(change);
   }
   return diff;
 }
@@ -76,11 +83,15 @@ export function formatDiff(stack: string, diff: PlanDiff, maxPaths = 8): string 
     if (deletesBeforeCreate(c.type, c.inputs, c.paths.map((p) => p.path))) {
       lines.push(`- **replace, deleting first** ${named(c.urn, c.type)}: it keeps its name, so the old one goes before the new one exists (down until it is up), forced by ${forced}`);
     } else lines.push(`- **replace** ${named(c.urn, c.type)}: delete and create, forced by ${forced}`);
+    // A replaced provider replaces everything created through it, whether or not its inputs changed.
+    if (c.managed) lines.push(`  - and with it every one of the ${c.managed} resources created through this provider`);
     for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
   }
   for (const r of diff.added) lines.push(`- **create** ${named(r.urn, r.type)}`);
   for (const { c } of changes.filter((x) => x.replacing.length === 0)) {
-    lines.push(`- **update** ${named(c.urn, c.type)}`);
+    // Where the provider's rules were not read, "update" is a guess: say so rather than reassure.
+    const unsure = replacementRulesKnown(c.type) ? "" : " (may replace: the provider's replacement rules for this type are not in engine/replacements/table.json)";
+    lines.push(`- **update** ${named(c.urn, c.type)}${unsure}`);
     for (const p of c.paths.slice(0, maxPaths)) lines.push(`  - \`${p.path}\`: ${show(p.before)} → ${show(p.after)}`);
     if (c.paths.length > maxPaths) lines.push(`  - … ${c.paths.length - maxPaths} more`);
   }

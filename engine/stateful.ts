@@ -1,9 +1,9 @@
 // What a reviewer of a plan diff must not miss: changes to resources that hold state, and input changes
 // that make the provider replace a resource (delete, then create: for a database or a bucket, its data).
-// Replacement properties are terraform-provider-aws's ForceNew fields (which @pulumi/aws inherits) for
-// the types the kit creates, read in internal/service/{rds,s3,eks,kms}/*.go; for Kubernetes, object
-// names and a PersistentVolumeClaim's spec (immutable but for resources.requests.storage:
-// pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate).
+// Which inputs replace which type is the generated table engine/replacements/table.json (see
+// engine/replacements/table.ts for where each entry was read).
+import { kubernetesFact } from "./replacements/provider-facts";
+import { loadTable, pathForces } from "./replacements/table";
 
 /** Types whose loss loses data or capacity: databases, buckets, clusters, node groups, volumes, keys. */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
@@ -19,48 +19,23 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   "gcp:container/nodePool:NodePool",
 ]);
 
-/** Input paths (dotted, Pulumi's names) whose change replaces the resource, per type. A path matches itself and anything below it. */
-const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
-  // internal/service/rds/instance.go
-  "aws:rds/instance:Instance": [
-    "availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId",
-    "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username",
-  ],
-  // internal/service/s3/bucket.go
-  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
-  // internal/service/eks/cluster.go
-  "aws:eks/cluster:Cluster": [
-    "name", "roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions",
-    "kubernetesNetworkConfig.ipFamily", "kubernetesNetworkConfig.serviceIpv4Cidr", "outpostConfig",
-  ],
-  // internal/service/eks/node_group.go
-  "aws:eks/nodeGroup:NodeGroup": [
-    "amiType", "capacityType", "clusterName", "diskSize", "instanceTypes", "launchTemplate.id", "launchTemplate.name",
-    "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "remoteAccess", "subnetIds",
-  ],
-  // internal/service/kms/key.go
-  "aws:kms/key:Key": ["customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"],
-  // internal/service/rds/parameter_group.go, subnet_group.go, instance_automated_backups_replication.go
-  "aws:rds/parameterGroup:ParameterGroup": ["description", "family", "name", "namePrefix"],
-  "aws:rds/subnetGroup:SubnetGroup": ["name", "namePrefix"],
-  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": ["kmsKeyId", "preSignedUrl", "retentionPeriod", "sourceDbInstanceArn"],
-};
-
 const matches = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 
-/** The changed paths that make the provider replace the resource (empty: updated in place). */
-export function replacingPaths(type: string, paths: readonly string[]): string[] {
-  if (type.startsWith("kubernetes:")) {
-    return paths.filter(
-      (p) =>
-        matches(p, "metadata.name") ||
-        matches(p, "metadata.namespace") ||
-        (type === "kubernetes:core/v1:PersistentVolumeClaim" && matches(p, "spec") && !matches(p, "spec.resources.requests.storage")),
-    );
-  }
-  const forced = REPLACE_ON[type] ?? [];
-  return paths.filter((p) => forced.some((f) => matches(p, f)));
+/** The table's entry for a type; a Kubernetes kind the table lacks gets the provider's rules directly. */
+function entry(type: string): { replaceOn: string[]; complete: boolean } {
+  const known = loadTable().types[type];
+  if (known) return known;
+  return type.startsWith("kubernetes:") ? { replaceOn: kubernetesFact(type).replaceOn, complete: true } : { replaceOn: [], complete: false };
 }
+
+/** The changed paths that make the provider replace the resource (empty: updated in place, as far as is known). */
+export function replacingPaths(type: string, paths: readonly string[]): string[] {
+  const forced = entry(type).replaceOn;
+  return paths.filter((p) => forced.some((f) => pathForces(p, f)));
+}
+
+/** Whether the provider's replacement rules for the type were read (false: an "update" may still replace). */
+export const replacementRulesKnown = (type: string): boolean => entry(type).complete;
 
 /**
  * The input holding a resource's own name where the kit sets it: a replacement that keeps that name cannot
@@ -78,9 +53,11 @@ const PHYSICAL_NAME: Readonly<Record<string, string>> = {
   "aws:iam/role:Role": "name",
   "gcp:serviceaccount/account:Account": "accountId",
   "gcp:artifactregistry/repository:Repository": "repositoryId",
+  "kubernetes:helm.sh/v3:Release": "name",
 };
 
 function physicalName(type: string): string | undefined {
+  if (PHYSICAL_NAME[type]) return PHYSICAL_NAME[type];
   if (type.startsWith("kubernetes:")) return "metadata.name";
   return PHYSICAL_NAME[type] ?? (type.startsWith("gcp:") ? "name" : undefined);
 }

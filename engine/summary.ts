@@ -5,6 +5,16 @@ import { CONTROLLER_CONFIG } from "../modules/foundation/names";
 import { ROOT_STACK_TYPE } from "./urn";
 import { deployTimeLines } from "./deploy-time";
 import { endDate, isoDay, pinsInUse, SUPPORT_WARN_DAYS, supportState, type PinInUse } from "../modules/facts/support";
+import { createdLines, protectedLines } from "./review/created";
+import { endpointLines } from "./review/endpoints";
+import { costLines } from "./cost/estimate";
+
+export interface SummaryOptions {
+  /** List every name and every advisory finding instead of counts. */
+  verbose?: boolean;
+  /** The day the support lines count from (the real date unless a test fixes one). */
+  today?: Date;
+}
 
 /** Counts of custom resources under each top-level component, and by type. */
 export function countResources(plan: PlanResult): { byComponent: Map<string, number>; byType: Map<string, number> } {
@@ -29,8 +39,7 @@ export function countResources(plan: PlanResult): { byComponent: Map<string, num
   return { byComponent, byType };
 }
 
-/** `today` decides the support lines (the real date unless a test fixes one). */
-export function formatSummary(plan: PlanResult, today: Date = new Date()): string {
+export function formatSummary(plan: PlanResult, options: SummaryOptions = {}): string {
   const lines: string[] = [];
   if (plan.configInvalid) {
     lines.push(`stack ${plan.stack}: invalid configuration`, ...plan.problems.map((p) => `  ${p}`));
@@ -43,8 +52,9 @@ export function formatSummary(plan: PlanResult, today: Date = new Date()): strin
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...supportLines(plan, today), ...deployTimeLines(plan.resources));
-  lines.push(...policyLines(plan));
+  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...supportLines(plan, options.today ?? new Date()), ...deployTimeLines(plan.resources));
+  lines.push(...reviewLines(plan, options.verbose ?? false));
+  lines.push(...policyLines(plan, options.verbose ?? false));
   if (plan.ok) lines.push(`  result: ok`);
   else lines.push(`  result: FAILED (${plan.problems.length} problems)`, ...plan.problems.map((p) => `    ${p}`));
   return lines.join("\n");
@@ -177,12 +187,28 @@ function accessLines(plan: PlanResult): string[] {
   ];
 }
 
-/** The pack's verdict: counts, then each advisory violation (mandatory ones are listed as problems). */
-function policyLines(plan: PlanResult): string[] {
+/** For a reviewer (learnt from `pulumi preview` and Infracost's comment): what is created by name, what is protected, what is reachable from outside and by whom, and what it costs. */
+function reviewLines(plan: PlanResult, verbose: boolean): string[] {
+  return [...createdLines(plan.resources, verbose), ...protectedLines(plan.resources), ...endpointLines(plan.resources), ...costLines(plan.resources, verbose)];
+}
+
+/**
+ * The pack's verdict: counts, then the advisory violations (mandatory ones are listed as problems),
+ * collapsed to a count per policy unless verbose, so a handful of risky lines are not buried under
+ * dozens of digest reminders.
+ */
+function policyLines(plan: PlanResult, verbose: boolean): string[] {
   if (!plan.policy) return [];
   const { pack, configFile, diagnostics } = plan.policy;
   const count = (level: string) => diagnostics.filter((d) => d.level === level).length;
   const lines = [`  policies: ${pack} with ${configFile}: ${count("mandatory")} mandatory, ${count("advisory")} advisory violations`];
-  for (const d of diagnostics.filter((x) => x.level === "advisory")) lines.push(`    advisory ${d.policy}: ${d.urn}`, `      ${d.message}`);
+  const advisory = diagnostics.filter((x) => x.level === "advisory");
+  if (verbose) {
+    for (const d of advisory) lines.push(`    advisory ${d.policy}: ${d.urn}`, `      ${d.message}`);
+    return lines;
+  }
+  const byPolicy = new Map<string, number>();
+  for (const d of advisory) byPolicy.set(d.policy, (byPolicy.get(d.policy) ?? 0) + 1);
+  for (const [policy, n] of [...byPolicy].sort()) lines.push(`    advisory ${policy}: ${n} finding${n === 1 ? "" : "s"} (--verbose lists them)`);
   return lines;
 }

@@ -62,3 +62,13 @@ it("marks a replacement that keeps the resource's name as deleting first (downti
   assert.match(renamed, /- \*\*replace\*\* .*: delete and create, forced by `instanceTypes\[0\]`, `nodeGroupName`/);
   assert.doesNotMatch(renamed, /deleting first/);
 });
+
+it("counts what a replaced provider takes with it, and does not call a change of an unread type a sure update", () => {
+  const provider = (kubeconfig: string) => typed("pulumi:providers:kubernetes", "k8s", { kubeconfig });
+  const object = { ...typed("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "kubeflow" } }), provider: "urn:pulumi:s::p::pulumi:providers:kubernetes::k8s" };
+  const text = formatDiff("gcp-prod", diffPlans([provider("old"), object], [provider("new"), object]));
+  assert.match(text, /- \*\*replace\*\* `pulumi:providers:kubernetes::k8s`: delete and create, forced by `kubeconfig`\n {2}- and with it every one of the 1 resources created through this provider/);
+  const unread = "aws:ec2/launchTemplate:LaunchTemplate"; // not in the table's read sources: see engine/replacements/provider-facts.ts NOT_READ
+  const guess = formatDiff("aws-prod", diffPlans([typed(unread, "lt", { tags: { a: "1" } })], [typed(unread, "lt", { tags: { a: "2" } })]));
+  assert.match(guess, /- \*\*update\*\* `aws:ec2\/launchTemplate:LaunchTemplate::lt` \(may replace: the provider's replacement rules for this type are not in engine\/replacements\/table\.json\)/);
+});

@@ -135,7 +135,8 @@ describe("policies in the plan", () => {
     });
     assert.ok(plan.ok, plan.problems.join("\n"));
     assert.deepEqual(plan.policy!.diagnostics.map((d) => `${d.level} ${d.policy}`), ["advisory gpu-drivers-pinned", "advisory gpu-drivers-pinned"]);
-    assert.match(formatSummary(plan), /\n {4}advisory gpu-drivers-pinned: urn:pulumi:dev::kfp-platform::aws:eks\/nodeGroup:NodeGroup::gpu\n {6}\[gpu-drivers-pinned\]/);
+    assert.match(formatSummary(plan), /\n {4}advisory gpu-drivers-pinned: 2 findings \(--verbose lists them\)\n/, "collapsed to a count by default");
+    assert.match(formatSummary(plan, { verbose: true }), /\n {4}advisory gpu-drivers-pinned: urn:pulumi:dev::kfp-platform::aws:eks\/nodeGroup:NodeGroup::gpu\n {6}\[gpu-drivers-pinned\]/);
   });
 
   it("in preview, reports a policy that meets an unknown value as advisory, as the engine does", async () => {

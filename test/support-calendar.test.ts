@@ -47,7 +47,7 @@ describe("support calendar", () => {
     assert.ok(Object.keys(plans).length >= 6);
     for (const [stack, plan] of Object.entries(plans)) {
       assert.ok(plan.ok, `${stack}: ${plan.problems.join("\n")}`);
-      const summary = formatSummary(plan, TODAY);
+      const summary = formatSummary(plan, { today: TODAY });
       const section = summary.split("\n").slice(summary.split("\n").findIndex((l) => l.startsWith("  support on 2026-12-07")));
       assert.ok(section.length > 1, `${stack}: no support section`);
       const pins = planPinsInUse(plan);
@@ -73,10 +73,10 @@ describe("support calendar", () => {
   it("warns under the threshold and names the source, not before", () => {
     const plan = plans["aws-prod"];
     const end = endDate(eks.support.ends!);
-    const near = formatSummary(plan, days(end, -(SUPPORT_WARN_DAYS - 1)));
+    const near = formatSummary(plan, { today: days(end, -(SUPPORT_WARN_DAYS - 1)) });
     assert.match(near, new RegExp(`warning: eks\\.kubernetesVersion ${eks.kubernetesVersion}, EKS Kubernetes: standard support ends ${eks.support.ends}, ${SUPPORT_WARN_DAYS - 1} days left`));
     assert.ok(near.includes(eks.support.source));
-    const far = formatSummary(plan, days(end, -(SUPPORT_WARN_DAYS + 1)));
+    const far = formatSummary(plan, { today: days(end, -(SUPPORT_WARN_DAYS + 1)) });
     assert.doesNotMatch(far, /warning: eks\.kubernetesVersion/);
     assert.match(far, new RegExp(`eks\\.kubernetesVersion ${eks.kubernetesVersion}, EKS Kubernetes: standard support until ${eks.support.ends}, ${SUPPORT_WARN_DAYS + 1} days left`));
   });
@@ -112,8 +112,8 @@ describe("support calendar", () => {
     const staging = await stackViolations(on(TODAY), specs, envConfig("staging"));
     assert.equal(staging.length, 1);
     // The plan names the allowance beside the warning, and says when it has run out.
-    assert.match(formatSummary(plans["gcp-prod"], TODAY), new RegExp(`warning: cloudSqlMysql\\.databaseVersion ${cloudSqlMysql.databaseVersion}, .* ended ${cloudSqlMysql.support.ends}, .*policies/config/prod\\.json allows it until ${allowance.until}: `));
-    assert.match(formatSummary(plans["gcp-prod"], days(endDate(allowance.until), 1)), new RegExp(`prod\\.json does not allow it any more \\(its allowance ended ${allowance.until}\\)`));
+    assert.match(formatSummary(plans["gcp-prod"], { today: TODAY }), new RegExp(`warning: cloudSqlMysql\\.databaseVersion ${cloudSqlMysql.databaseVersion}, .* ended ${cloudSqlMysql.support.ends}, .*policies/config/prod\\.json allows it until ${allowance.until}: `));
+    assert.match(formatSummary(plans["gcp-prod"], { today: days(endDate(allowance.until), 1) }), new RegExp(`prod\\.json does not allow it any more \\(its allowance ended ${allowance.until}\\)`));
   });
 
   it("the plan fails a stack whose environment does not allow a pin past its end", async () => {

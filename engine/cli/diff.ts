@@ -1,7 +1,8 @@
 // npm run diff -- <base-rev> [--head <rev>] [stack...]
 // Plans the stacks at <base-rev> and at <head-rev> (default: the working tree), each with its own code,
-// and prints a Markdown summary of the differences for a pull-request comment. Exit 0 when both plans
-// ran (whatever the differences), 1 when either failed, 2 on bad usage.
+// and prints a Markdown summary of the differences for a pull-request comment. Exit 0 when the new plans
+// ran (whatever the differences; a base plan that failed is shown with its error), 1 when a new plan
+// failed, 2 on bad usage.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +40,33 @@ function plan(tree: string, stacks: string[]): { ok: boolean; output: string; re
   return { ok: r.status === 0, output: r.stdout + r.stderr, resources };
 }
 
+/**
+ * Why a stack has no plan at the base revision: the stack did not exist there (everything is new), or
+ * its plan failed, whose error the reviewer must see rather than a list of creations.
+ */
+function baseMissing(stack: string, base: string, before: ReturnType<typeof plan>, baseDir: string): string {
+  if (!existsSync(join(baseDir, "stacks", `Pulumi.${stack}.yaml`))) return `### Stack \`${stack}\`: new at this revision (no stack file at ${base}): everything is created`;
+  return [
+    `### Stack \`${stack}\`: the plan at the base revision ${base} FAILED, so there is nothing to compare with`,
+    "",
+    "```",
+    planSection(before.output, stack).trim(),
+    "```",
+  ].join("\n");
+}
+
+/** The part of a multi-stack plan's output that concerns `stack` (the whole output when it cannot tell). */
+function planSection(output: string, stack: string): string {
+  const start = output.search(new RegExp(`^stack ${stack}:`, "m"));
+  if (start < 0) return output;
+  let rest = output.slice(start);
+  const next = rest.slice(1).search(/^stack \S+:/m);
+  if (next >= 0) rest = rest.slice(0, next + 1);
+  // A failed check lists its problems after "result: FAILED"; the resource counts before it are noise.
+  const failed = rest.search(/^ {2}result: FAILED/m);
+  return failed < 0 ? rest : `${rest.split("\n")[0]}\n${rest.slice(failed)}`;
+}
+
 function run(argv: string[]): number {
   const [base, ...rest] = argv;
   if (!base || base.startsWith("-")) {
@@ -66,7 +94,7 @@ function run(argv: string[]): number {
       const b = before.resources.get(stack);
       const a = after.resources.get(stack);
       if (!a) console.log(`### Stack \`${stack}\`: the new plan FAILED\n\n\`\`\`\n${after.output.trim()}\n\`\`\``);
-      else console.log(formatDiff(stack, diffPlans(b ?? [], a)) + (b ? "" : "\n\n(no plan at the base revision: everything is new)"));
+      else console.log(b ? formatDiff(stack, diffPlans(b, a)) : baseMissing(stack, base, before, baseTree.dir));
       console.log("");
     }
     return after.ok ? 0 : 1;

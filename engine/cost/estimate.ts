@@ -1,0 +1,120 @@
+// An estimated monthly bill for a plan, at the node groups' minimum and maximum sizes, from the dated
+// price table engine/cost/prices.json (on-demand list prices; no discounts, no traffic, no storage).
+// What the table has no price for is named, never guessed: `npm run prices` fills it.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RecordedResource } from "../harness";
+
+export interface PriceEntry {
+  usdPerHour: number;
+  source: string;
+  read: string;
+}
+export interface PriceTable {
+  comment: string;
+  hoursPerMonth: number;
+  prices: Record<string, PriceEntry>;
+}
+
+export const PRICE_FILE = join(__dirname, "prices.json");
+export const loadPrices = (): PriceTable => JSON.parse(readFileSync(PRICE_FILE, "utf8"));
+
+/** One billed thing: how many run at the minimum and at the maximum, and the price keys it may use. */
+export interface CostItem {
+  what: string;
+  min: number;
+  max: number;
+  /** Alternative price keys (a node group may launch any of its instance types): cheapest at min, dearest at max. */
+  keys: string[];
+}
+
+type Inputs = Record<string, any>;
+
+/** The billed items of a plan. The region comes from the provider the resource uses. */
+export function costItems(resources: readonly RecordedResource[]): CostItem[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const region = (r: RecordedResource): string => {
+    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    return String((provider?.inputs as Inputs | undefined)?.region ?? (r.inputs as Inputs).region ?? (r.inputs as Inputs).location ?? "unknown");
+  };
+  const items: CostItem[] = [];
+  for (const r of resources) {
+    const i = r.inputs as Inputs;
+    const at = region(r);
+    switch (r.type) {
+      case "aws:eks/cluster:Cluster":
+        items.push({ what: `EKS control plane ${i.name ?? r.name}`, min: 1, max: 1, keys: ["aws:eks:cluster"] });
+        break;
+      case "aws:eks/nodeGroup:NodeGroup": {
+        const s = (i.scalingConfig ?? {}) as Inputs;
+        items.push({ what: `node group ${i.nodeGroupName ?? r.name} (${(i.instanceTypes ?? []).join("|")}, ${s.minSize}-${s.maxSize} nodes)`, min: s.minSize ?? 0, max: s.maxSize ?? 0, keys: (i.instanceTypes ?? []).map((t: string) => `aws:ec2:${at}:${t}`) });
+        break;
+      }
+      case "aws:ec2/natGateway:NatGateway":
+        items.push({ what: `NAT gateway ${r.name}`, min: 1, max: 1, keys: [`aws:natgw:${at}`] });
+        break;
+      case "aws:rds/instance:Instance":
+        items.push({ what: `RDS ${i.identifier ?? r.name} (${i.instanceClass}${i.multiAz ? ", Multi-AZ" : ""})`, min: 1, max: 1, keys: [`aws:rds:${at}:${i.instanceClass}:${i.multiAz ? "multi-az" : "single-az"}`] });
+        break;
+      case "gcp:container/cluster:Cluster":
+        items.push({ what: `GKE cluster management ${i.name ?? r.name}${i.releaseChannel?.channel === "EXTENDED" ? " (plus the extended-support fee once the minor is in extended support, not priced)" : ""}`, min: 1, max: 1, keys: ["gcp:gke:cluster"] });
+        break;
+      case "gcp:container/nodePool:NodePool": {
+        const a = (i.autoscaling ?? {}) as Inputs;
+        const min = a.totalMinNodeCount ?? a.minNodeCount ?? i.nodeCount ?? i.initialNodeCount ?? 0;
+        const max = a.totalMaxNodeCount ?? a.maxNodeCount ?? min;
+        items.push({ what: `node pool ${i.name ?? r.name} (${i.nodeConfig?.machineType}, ${min}-${max} nodes)`, min, max, keys: [`gcp:gce:${at}:${i.nodeConfig?.machineType}`] });
+        break;
+      }
+      default:
+    }
+  }
+  return items;
+}
+
+export interface CostEstimate {
+  /** USD per month at minimum and maximum sizes, over the priced items. */
+  min: number;
+  max: number;
+  priced: { item: CostItem; min: number; max: number }[];
+  unpriced: CostItem[];
+  /** The price entries used, for citing. */
+  used: Map<string, PriceEntry>;
+}
+
+export function estimate(resources: readonly RecordedResource[], table: PriceTable = loadPrices()): CostEstimate {
+  const result: CostEstimate = { min: 0, max: 0, priced: [], unpriced: [], used: new Map() };
+  for (const item of costItems(resources)) {
+    const known = item.keys.filter((k) => table.prices[k]);
+    if (known.length === 0 || known.length < item.keys.length) {
+      result.unpriced.push(item);
+      continue;
+    }
+    known.forEach((k) => result.used.set(k, table.prices[k]));
+    const rates = known.map((k) => table.prices[k].usdPerHour);
+    const min = item.min * Math.min(...rates) * table.hoursPerMonth;
+    const max = item.max * Math.max(...rates) * table.hoursPerMonth;
+    result.priced.push({ item, min, max });
+    result.min += min;
+    result.max += max;
+  }
+  return result;
+}
+
+const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+
+/** The summary's cost lines: the range, what it covers, what it leaves out, and where the prices come from. */
+export function costLines(resources: readonly RecordedResource[], verbose: boolean, table: PriceTable = loadPrices()): string[] {
+  const e = estimate(resources, table);
+  if (e.priced.length + e.unpriced.length === 0) return [];
+  const lines = [
+    `  cost: ${usd(e.min)}–${usd(e.max)} per month at minimum–maximum node counts (on-demand list prices, ${table.hoursPerMonth} h/month; ${e.priced.length} of ${e.priced.length + e.unpriced.length} billed items priced)`,
+  ];
+  if (verbose) for (const p of e.priced) lines.push(`    ${usd(p.min)}–${usd(p.max)}  ${p.item.what}`);
+  if (e.unpriced.length > 0) {
+    lines.push(`    not in the price table (so not in the range): ${e.unpriced.map((u) => u.what).join("; ")}; npm run prices adds them (needs cloud credentials)`);
+  }
+  const reads = [...new Set([...e.used.values()].map((p) => p.read))].sort();
+  if (reads.length > 0) lines.push(`    prices: engine/cost/prices.json, read ${reads.join(", ")}${verbose ? `: ${[...e.used].map(([k, p]) => `${k} ${p.source}`).join("; ")}` : ""}`);
+  return lines;
+}

@@ -1,0 +1,91 @@
+// The plan summary a reviewer reads: names grouped by component, protected resources, what is reachable
+// from outside and by whom, a cost range from the dated price table, advisory findings collapsed; and
+// the price-API parsers on recorded responses shaped as the APIs document them.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { costItems, estimate, type PriceTable } from "../engine/cost/estimate";
+import { awsOnDemandHourly, googleSkuPrices, singleHourlyPrice } from "../engine/cost/price-list";
+import type { RecordedResource } from "../engine/harness";
+import { planStack } from "../engine/plan";
+import { endpointLines } from "../engine/review/endpoints";
+import { formatSummary } from "../engine/summary";
+import { REPO_ROOT } from "./helpers";
+
+const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures/prices", name), "utf8"));
+const resource = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource =>
+  ({ urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, remote: false, parent: null, provider: null, dependsOn: [], propertyDependencies: {}, protect: false, ignoreChanges: [], additionalSecretOutputs: [], inputs, outputs: {}, wireInputs: {}, wireOutputs: {}, ...extra }) as RecordedResource;
+
+describe("plan summary for reviewers", () => {
+  it("shows aws-prod's names, protected resources, endpoints and a cost range, advisories collapsed", { timeout: 120_000 }, async () => {
+    const plan = await planStack("aws-prod", { root: REPO_ROOT, outDir: null });
+    assert.ok(plan.ok, plan.problems.join("\n"));
+    const text = formatSummary(plan);
+    const groups = plan.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
+    assert.match(text, new RegExp(`\\n      NodeGroup ×${groups.length}: ${groups.map((g) => g.name.replace(/^platform-/, "")).slice(0, 4).join(", ")}`));
+    assert.match(text, /\n  creates \d+ resources .*\n {4}backup \(DatabaseBackup\): \d+\n/);
+    for (const r of plan.resources.filter((x) => x.protect && x.custom)) assert.ok(text.includes(`${r.type.split(":").pop()} ${r.name}`), `protected ${r.name} listed`);
+    const cluster = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.aws-prod.yaml"), "utf8")).config["kfp-platform:cluster"];
+    assert.match(text, new RegExp(`EKS API ${cluster.name}: public endpoint, reachable from ${cluster.publicAccessCidrs.join(", ").replace(/[./]/g, "\\$&")}\\n`));
+    assert.match(text, /\n  cost: \$[\d,]+–\$[\d,]+ per month at minimum–maximum node counts .*\n {4}not in the price table .*node group kfp-prod-system \(m6i\.xlarge, 3-6 nodes\)/);
+    assert.match(text, /\n {4}prices: engine\/cost\/prices\.json, read \d{4}-\d\d-\d\d/);
+    const advisories = plan.policy?.diagnostics.filter((d) => d.level === "advisory") ?? [];
+    assert.ok(advisories.length > 10, "aws-prod has digest advisories to collapse");
+    assert.doesNotMatch(text, /\n {4}advisory image-digests: urn:/);
+    assert.match(text, new RegExp(`\\n {4}advisory image-digests: ${advisories.filter((d) => d.policy === "image-digests").length} findings \\(--verbose lists them\\)`));
+    const verbose = formatSummary(plan, { verbose: true });
+    assert.equal(verbose.split("\n").filter((l) => /^ {4}advisory \S+: urn:/.test(l)).length, advisories.length);
+  });
+
+  it("names what anyone may reach: a default EKS endpoint, a LoadBalancer, a public database", () => {
+    const lines = endpointLines([
+      resource("aws:eks/cluster:Cluster", "eks", { name: "c", vpcConfig: { subnetIds: [] } }),
+      resource("kubernetes:core/v1:Service", "ui", { metadata: { name: "ui", namespace: "kubeflow" }, spec: { type: "LoadBalancer" } }),
+      resource("aws:rds/instance:Instance", "db", { identifier: "db", publiclyAccessible: true }),
+      resource("aws:s3/bucket:Bucket", "b", { bucket: "open" }),
+    ]).join("\n");
+    assert.match(lines, /EKS API c: public endpoint, reachable from ANYONE \(0\.0\.0\.0\/0\)/, "EKS defaults publicAccessCidrs to 0.0.0.0/0");
+    assert.match(lines, /Service kubeflow\/ui: LoadBalancer, reachable from ANYONE/);
+    assert.match(lines, /RDS db: PUBLICLY ACCESSIBLE/);
+    assert.match(lines, /S3 bucket open: no public access block/);
+  });
+
+  it("prices node groups at their minimum with the cheapest type and at their maximum with the dearest", () => {
+    const provider = resource("pulumi:providers:aws", "aws", { region: "eu-west-1" });
+    const group = resource("aws:eks/nodeGroup:NodeGroup", "gpu", { nodeGroupName: "gpu", instanceTypes: ["x.small", "x.large"], scalingConfig: { minSize: 1, maxSize: 4 } }, { provider: provider.urn });
+    const unpriced = resource("aws:eks/nodeGroup:NodeGroup", "cpu", { nodeGroupName: "cpu", instanceTypes: ["y.medium"], scalingConfig: { minSize: 2, maxSize: 3 } }, { provider: provider.urn });
+    const table: PriceTable = {
+      comment: "test",
+      hoursPerMonth: 730,
+      prices: {
+        "aws:ec2:eu-west-1:x.small": { usdPerHour: 1, source: "test", read: "2026-12-07" },
+        "aws:ec2:eu-west-1:x.large": { usdPerHour: 3, source: "test", read: "2026-12-07" },
+      },
+    };
+    const e = estimate([provider, group, unpriced], table);
+    assert.equal(e.min, 1 * 1 * 730);
+    assert.equal(e.max, 4 * 3 * 730);
+    assert.deepEqual(e.unpriced.map((u) => u.keys), [["aws:ec2:eu-west-1:y.medium"]]);
+    assert.deepEqual(costItems([provider, group]).map((i) => i.keys), [["aws:ec2:eu-west-1:x.small", "aws:ec2:eu-west-1:x.large"]], "the region is the provider's");
+  });
+});
+
+describe("price-API parsers", () => {
+  it("read the on-demand hourly USD price from a GetProducts response", () => {
+    const prices = awsOnDemandHourly(fixture("aws-get-products.json"));
+    assert.deepEqual(prices.map((p) => [p.sku, p.attributes.capacitystatus, p.usdPerHour]), [["FIXTURESKU1", "Used", 1.2345], ["FIXTURESKU2", "UnusedCapacityReservation", 0]]);
+    assert.equal(singleHourlyPrice(fixture("aws-get-products.json"), "m6i.xlarge"), 1.2345);
+    assert.throws(() => singleHourlyPrice(fixture("aws-get-products-ambiguous.json"), "m6i.xlarge"), /expected one on-demand hourly price, found 1\.2345, 2\.5/);
+  });
+
+  it("read Cloud Billing Catalog SKUs: units plus nanos, on-demand only, in the region", () => {
+    const prices = googleSkuPrices(fixture("google-skus.json").skus, "europe-west4");
+    assert.deepEqual([...prices], [
+      ["Regional Kubernetes Clusters fixture cluster management fee", { usd: 0.123, unit: "h" }],
+      ["Fixture Instance Core running in Netherlands", { usd: 1.5, unit: "h" }],
+    ]);
+    assert.deepEqual([...googleSkuPrices(fixture("google-skus.json").skus, "us-central1").keys()], ["Regional Kubernetes Clusters fixture cluster management fee"]);
+  });
+});
