@@ -132,7 +132,7 @@ export async function main() {
     ? new Monitoring("monitoring", {
         settings: config.monitoring,
         platformNamespace: foundation.namespace,
-        kfp: config.kfp.argo,
+        kfp: { ...config.kfp.argo, workflowTtlSeconds: config.kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish },
         gpuPools: foundation.gpuPools,
         database,
         minio: foundation.objectStore.kind === "minio",

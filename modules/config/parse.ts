@@ -2,6 +2,7 @@
 // or a ConfigError whose every line names the stack file, the key, what was found and what is allowed.
 import { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors";
+import { withKfpProfile } from "./kfp";
 import { FOREIGN_NAMESPACES, PROJECT, SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema";
 
 type JsonSchema = {
@@ -60,8 +61,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, file: st
       });
     }
   }
-  const result = stackConfigSchema.safeParse(ours, { reportInput: true });
-  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, ours)));
+  // The KFP profile's values (by environment, or kfp.profile) go under the stack's own before validation.
+  const profiled = withKfpProfile(ours);
+  const result = stackConfigSchema.safeParse(profiled, { reportInput: true });
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, profiled)));
   if (problems.length > 0) throw new ConfigError(file, problems);
   return result.data as StackConfig;
 }
