@@ -22,6 +22,7 @@ import {
   retainedWorkflows,
   runsWithin,
   upstreamSarRuns,
+  workflowObjectsBound,
 } from "../modules/config/sizing";
 import { CONFIG_CHECKSUM_ANNOTATION } from "../modules/kfp/argo";
 import { SYSTEM_POOL_TAINT } from "../modules/k8s/placement";
@@ -193,6 +194,11 @@ describe("plans", () => {
 });
 
 describe("docs/scaling.md", () => {
+  it("and the runbook and monitoring pages quote the alert's bound the arithmetic gives", () => {
+    const bound = workflowObjectsBound(ASSUMPTIONS.productionRuns, WORKFLOW_TTL_SECONDS).toLocaleString("en-US");
+    for (const page of ["docs/runbook.md", "docs/monitoring.md"]) assert.ok(readFileSync(join(REPO_ROOT, page), "utf8").includes(`${bound} at the production profile`), page);
+  });
+
   it("holds the tables the arithmetic and the stack files give (npm run docs writes them)", () => {
     const text = readFileSync(join(REPO_ROOT, "docs/scaling.md"), "utf8");
     assert.equal(text, renderScalingDoc(text, scalingBlocks(REPO_ROOT)), "docs/scaling.md is stale: run npm run docs");
