@@ -9,6 +9,7 @@ import { before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { planStack, type PlanResult } from "../engine/plan";
 import { renderScalingDoc, scalingBlocks } from "../engine/scaling-doc";
+import { formatSummary } from "../engine/summary";
 import { loadStackFile } from "../engine/stack-file";
 import { PROFILE_VALUES, WORKFLOW_TTL_SECONDS } from "../modules/config/kfp";
 import { parseStackConfig } from "../modules/config/parse";
@@ -142,6 +143,15 @@ describe("plans", () => {
     }
     assert.deepEqual(budgets(plans.local), [], "single replicas: no budgets");
     assert.equal(deployment(plans.local, "ml-pipeline").spec.replicas, 1);
+  });
+
+  it("prints each prod stack's derived sizes in the plan summary", () => {
+    for (const stack of ["aws-prod", "gcp-prod"]) {
+      const text = formatSummary(plans[stack]);
+      const limit = deployment(plans[stack], "ml-pipeline-persistenceagent").spec.template.spec.containers[0].resources.limits.memory;
+      assert.match(text, /\n  control plane \(sizes from docs\/scaling\.md\):\n    ml-pipeline: 2 x 1 CPU \/ 1Gi \(limit 2Gi\), disruption budget\n/);
+      assert.ok(text.includes(`ml-pipeline-persistenceagent: 1 x 500m CPU / ${limit} (limit ${limit}), NUM_WORKERS=${agentWorkers(ASSUMPTIONS.productionRuns)}`), text);
+    }
   });
 
   it("sets the sizes the arithmetic gives, in the plan", () => {
