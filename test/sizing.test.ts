@@ -11,7 +11,7 @@ import { planStack, type PlanResult } from "../engine/plan";
 import { renderScalingDoc, scalingBlocks } from "../engine/scaling-doc";
 import { formatSummary } from "../engine/summary";
 import { loadStackFile } from "../engine/stack-file";
-import { PROFILE_VALUES, WORKFLOW_TTL_SECONDS } from "../modules/config/kfp";
+import { PROFILE_VALUES, SMALL_PROFILE_PARALLELISM, WORKFLOW_TTL_SECONDS } from "../modules/config/kfp";
 import { parseStackConfig } from "../modules/config/parse";
 import { parseQuantity } from "../modules/config/quantities";
 import {
@@ -204,6 +204,18 @@ describe("plans", () => {
 });
 
 describe("docs/scaling.md", () => {
+  it("quotes the defaults the arithmetic gives in its settings table", () => {
+    const text = readFileSync(join(REPO_ROOT, "docs/scaling.md"), "utf8");
+    const { qps, burst } = apiServerClientQps(ASSUMPTIONS.productionRuns);
+    for (const quoted of [
+      `**${ASSUMPTIONS.productionRuns}** (production), ${SMALL_PROFILE_PARALLELISM} (small)`,
+      `(${qps}, ${burst} at ${ASSUMPTIONS.productionRuns})`,
+      `${agentWorkers(ASSUMPTIONS.productionRuns)} at ${ASSUMPTIONS.productionRuns}, ${agentWorkers(SMALL_PROFILE_PARALLELISM)} at ${SMALL_PROFILE_PARALLELISM}`,
+      `~${Math.round(reportsPerSecond(ASSUMPTIONS.productionRuns))}/s at ${ASSUMPTIONS.productionRuns} runs`,
+    ])
+      assert.ok(text.includes(quoted), quoted);
+  });
+
   it("and the runbook and monitoring pages quote the alert's bound the arithmetic gives", () => {
     const bound = workflowObjectsBound(ASSUMPTIONS.productionRuns, WORKFLOW_TTL_SECONDS).toLocaleString("en-US");
     for (const page of ["docs/runbook.md", "docs/monitoring.md"]) assert.ok(readFileSync(join(REPO_ROOT, page), "utf8").includes(`${bound} at the production profile`), page);
