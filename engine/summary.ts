@@ -52,7 +52,7 @@ export function formatSummary(plan: PlanResult, options: SummaryOptions = {}): s
   for (const [component, n] of [...byComponent].sort()) lines.push(`    ${String(n).padStart(4)}  ${component}`);
   lines.push("  by type:");
   for (const [type, n] of [...byType].sort()) lines.push(`    ${String(n).padStart(4)}  ${type}`);
-  lines.push(...runCapLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...supportLines(plan, options.today ?? new Date()), ...deployTimeLines(plan.resources));
+  lines.push(...runCapLines(plan), ...controlPlaneLines(plan), ...podSecurityLines(plan), ...alertingLines(plan), ...gkeHoldLines(plan), ...gpuPoolLines(plan), ...accessLines(plan), ...imageSourceLines(plan), ...supportLines(plan, options.today ?? new Date()), ...deployTimeLines(plan.resources));
   lines.push(...reviewLines(plan, options.verbose ?? false));
   lines.push(...policyLines(plan, options.verbose ?? false));
   if (plan.ok) lines.push(`  result: ok`);
@@ -68,6 +68,26 @@ function runCapLines(plan: PlanResult): string[] {
   if (!config?.data) return [];
   const cap = (value: string | undefined, what: string) => (Number(value ?? 0) > 0 ? `at most ${value} ${what}` : `no cap ${what}`);
   return [`  runs: ${cap(config.data.parallelism, "running at once")}, ${cap(config.data.namespaceParallelism, "per namespace")} (Argo parallelism; more wait Pending)`];
+}
+
+/** The control plane's derived sizes (docs/scaling.md), as the plan renders them: replicas, requests, limits, budgets and knobs. */
+function controlPlaneLines(plan: PlanResult): string[] {
+  const sized = ["ml-pipeline", "workflow-controller", "ml-pipeline-persistenceagent", "ml-pipeline-scheduledworkflow"];
+  const budgets = new Set(plan.objects.filter((o) => o.object.kind === "PodDisruptionBudget").map((o) => `${o.object.metadata.namespace}/${o.object.metadata.name}`));
+  const lines: string[] = [];
+  for (const name of sized) {
+    const d = plan.objects.find((o) => o.object.kind === "Deployment" && o.object.metadata.name === name)?.object as any;
+    if (!d) continue;
+    const c = d.spec.template.spec.containers[0];
+    const env = Object.fromEntries(((c.env ?? []) as { name: string; value?: string }[]).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    const knobs = ["NUM_WORKERS", "TTL_SECONDS_AFTER_WORKFLOW_FINISH", "CLIENTQPS", "CLIENTBURST"].filter((k) => k in env).map((k) => `${k}=${env[k]}`);
+    const r = c.resources ?? {};
+    lines.push(
+      `    ${name}: ${d.spec.replicas ?? 1} x ${r.requests?.cpu ?? "-"} CPU / ${r.requests?.memory ?? "-"} (limit ${r.limits?.memory ?? "none"})` +
+        `${budgets.has(`${d.metadata.namespace}/${name}`) ? ", disruption budget" : ""}${knobs.length > 0 ? `, ${knobs.join(" ")}` : ""}`,
+    );
+  }
+  return lines.length > 0 ? ["  control plane (sizes from docs/scaling.md):", ...lines] : [];
 }
 
 /** Where alerts go, and a warning when nowhere: Alertmanager then drops every alert. */

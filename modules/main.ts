@@ -154,7 +154,7 @@ async function build(config: StackConfig, reading: { keys: string[] }) {
     ? new Monitoring("monitoring", {
         settings: config.monitoring,
         platformNamespace: foundation.namespace,
-        kfp: config.kfp.argo,
+        kfp: { ...config.kfp.argo, workflowTtlSeconds: config.kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish },
         gpuPools: foundation.gpuPools,
         database,
         minio: foundation.objectStore.kind === "minio",

@@ -2,6 +2,16 @@
 // alert fires on the series that should page and stays silent on look-alikes. The series use the
 // exporters' real names and labels (modules/monitoring/metrics.ts). `value` is the alert's value, for
 // summaries that print it. absent() over a comparison carries no labels of its own (promtool shows it).
+import { WORKFLOW_TTL_SECONDS } from "../modules/config/kfp";
+import { workflowObjectsBound } from "../modules/config/sizing";
+
+/** ArgoWorkflowObjectsHigh's cases for a stack's bound (config/sizing.ts: its cap and KFP's TTL), crossed by 100 either way. */
+export function workflowObjectsCases(bound: number): AlertCase[] {
+  return [
+    { name: "100 workflows above the bound", series: { 'argo_workflows_gauge{status="Succeeded"}': `${bound - 400}x30`, 'argo_workflows_gauge{status="Running"}': "500x30" }, at: 20, fires: {}, value: bound + 100 },
+    { name: "100 workflows below the bound", series: { 'argo_workflows_gauge{status="Succeeded"}': `${bound - 600}x30`, 'argo_workflows_gauge{status="Running"}': "500x30" }, at: 20 },
+  ];
+}
 
 export interface AlertCase {
   readonly name: string;
@@ -89,8 +99,7 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
     { name: "no errors", series: { 'argo_workflows_error_count{cause="OperationPanic"}': "0x10" }, at: 5 },
   ],
   ArgoWorkflowObjectsHigh: [
-    { name: "1600 workflows held", series: { 'argo_workflows_gauge{status="Succeeded"}': "1000x30", 'argo_workflows_gauge{status="Running"}': "600x30" }, at: 20, fires: {}, value: 1600 },
-    { name: "1400 workflows held", series: { 'argo_workflows_gauge{status="Succeeded"}': "1000x30", 'argo_workflows_gauge{status="Running"}': "400x30" }, at: 20 },
+    ...workflowObjectsCases(workflowObjectsBound(500, WORKFLOW_TTL_SECONDS)),
   ],
   PodOOMKilled: [
     { name: "a step killed (no restart)", series: { [`kube_pod_container_status_terminated_reason{${pod},reason="OOMKilled"}`]: "1x5" }, at: 2, fires: { namespace: "team-vision", pod: "train-abc", container: "main" } },

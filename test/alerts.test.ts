@@ -13,7 +13,9 @@ import { anchor, platformAlerts } from "../modules/monitoring/alerts";
 import { ALERTS_RULE } from "../modules/monitoring";
 import { KNOWN_METRICS, metricNames } from "../modules/monitoring/metrics";
 import type { RuleGroup } from "../modules/monitoring/rules";
-import { ALERT_CASES, inputCases, type AlertCase } from "./alert-cases";
+import { ALERT_CASES, inputCases, workflowObjectsCases, type AlertCase } from "./alert-cases";
+import { workflowObjectsBound } from "../modules/config/sizing";
+import { CONTROLLER_CONFIG } from "../modules/foundation/names";
 import { findObject, REPO_ROOT } from "./helpers";
 import { skipWithout, toolMissing } from "./system-tools";
 
@@ -25,6 +27,13 @@ before(async () => {
   for (const stack of ["local", "aws-prod"]) plans[stack] = await planStack(stack, { root: REPO_ROOT, outDir: null, policyConfig: false });
 });
 
+/** The bound config/sizing.ts gives the plan's own cap (controller ConfigMap) and KFP's TTL (the agent's env). */
+function workflowBoundOf(plan: PlanResult): number {
+  const parallelism = Number((findObject(plan, "ConfigMap", CONTROLLER_CONFIG) as any).data.parallelism);
+  const agent = findObject(plan, "Deployment", "ml-pipeline-persistenceagent") as any;
+  const ttl = Number(agent.spec.template.spec.containers[0].env.find((e: any) => e.name === "TTL_SECONDS_AFTER_WORKFLOW_FINISH").value);
+  return workflowObjectsBound(parallelism, ttl);
+}
 const groupsOf = (plan: PlanResult): RuleGroup[] => (findObject(plan, "PrometheusRule", ALERTS_RULE) as any).spec.groups;
 const rulesOf = (plan: PlanResult) => groupsOf(plan).flatMap((g) => g.rules);
 
@@ -81,7 +90,7 @@ describe("alert rules", { skip: skipWithout(promtoolMissing) }, () => {
 
   // Which exporter each alert reads (every alert the kit has, GPU and MinIO ones included).
   const sources = new Map(
-    platformAlerts({ platformNamespace: "kubeflow", parallelism: 500, workflowWorkers: 32, gpuPools: [{ name: "a10g", driverVersion: "x" }], gpuPendingMinutes: 20, minio: true }).map((a) => [a.name, a.source]),
+    platformAlerts({ platformNamespace: "kubeflow", parallelism: 500, workflowTtlSeconds: 3600, workflowWorkers: 32, gpuPools: [{ name: "a10g", driverVersion: "x" }], gpuPendingMinutes: 20, minio: true }).map((a) => [a.name, a.source]),
   );
 
   // aws-prod has the GPU alerts, local the MinIO one: together every alert.
@@ -94,7 +103,9 @@ describe("alert rules", { skip: skipWithout(promtoolMissing) }, () => {
       }
       const cases: [string, AlertCase][] = [];
       for (const rule of rules) {
-        const own = ALERT_CASES[rule.alert] ?? [];
+        // ArgoWorkflowObjectsHigh's bound follows the stack's cap and KFP's TTL: the one config/sizing.ts computes.
+        const own = rule.alert === "ArgoWorkflowObjectsHigh" ? workflowObjectsCases(workflowBoundOf(plans[stack])) : (ALERT_CASES[rule.alert] ?? []);
+        if (rule.alert === "ArgoWorkflowObjectsHigh") assert.ok(rule.expr.endsWith(`> ${workflowBoundOf(plans[stack])}`), rule.expr);
         assert.ok(own.some((c) => c.fires) && own.some((c) => !c.fires), `${rule.alert} needs a firing and a silent case`);
         const source = sources.get(rule.alert);
         assert.ok(source, `${rule.alert} names the exporter it reads`);

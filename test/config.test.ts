@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../modules/config";
 import { parseStackConfig } from "../modules/config/parse";
+import { WORKFLOW_TTL_SECONDS } from "../modules/config/kfp";
+import { parseQuantity } from "../modules/config/quantities";
+import { runsWithin } from "../modules/config/sizing";
 
 const FILE = "stacks/Pulumi.test.yaml";
 const base = { "kfp-platform:environment": "dev", "kfp-platform:cluster": JSON.stringify({ target: "existing" }) };
@@ -119,14 +122,20 @@ describe("stack config", () => {
     assert.match(lines.find((l) => l.includes("digests"))!, /kfp-platform:images\.digests\.kfpApiServr: unknown key; allowed here: mysql, .*\(did you mean .kfpApiServer.\?\)/);
     assert.match(
       lines.find((l) => l.includes("secondsAfterCompletion"))!,
-      /kfp-platform:kfp\.argo\.secondsAfterCompletion: found 600; must be at least persistenceAgent\.ttlSecondsAfterWorkflowFinish \+ 7 days \(691200\)/,
+      new RegExp(String.raw`kfp-platform:kfp\.argo\.secondsAfterCompletion: found 600; must be at least persistenceAgent\.ttlSecondsAfterWorkflowFinish \+ 7 days \(${WORKFLOW_TTL_SECONDS + 7 * 86400}\)`),
     );
   });
 
   it("defaults every KFP component's resources and Argo's scale knobs", () => {
     const c = parseStackConfig(base, FILE);
     assert.deepEqual(c.kfp.resources.apiServer, { requests: { cpu: "250m", memory: "500Mi" }, limits: { memory: "1Gi" } });
-    assert.equal(c.kfp.argo.parallelism, 500, "docs/scaling.md sizes the defaults for 500 concurrent runs");
+    assert.equal(c.kfp.profile, "small", "a dev stack gets the small profile");
+    // The small profile's cap is what its controllers' memory limits hold (config/sizing.ts), not a round number.
+    const held = (["scheduledWorkflow", "persistenceAgent", "workflowController"] as const).map((k) =>
+      runsWithin(k, parseQuantity(c.kfp.resources[k].limits.memory)!, c.kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish),
+    );
+    assert.equal(c.kfp.argo.parallelism, Math.floor(Math.min(...held) / 10) * 10);
+    assert.ok(c.kfp.argo.parallelism > 0 && c.kfp.argo.parallelism < 500);
     assert.equal(c.kfp.argo.podGC.strategy, "OnPodSuccess");
     assert.equal(c.kfp.argo.nodeStatusOffload, false);
     assert.equal(c.kfp.argo.archive, false);

@@ -12,6 +12,7 @@ import { LEFT_OUT_RBAC } from "../modules/kfp/rbac-facts";
 import { images, releases } from "../modules/versions";
 import { UPSTREAM_CONTAINERS, UPSTREAM_OBJECTS, UPSTREAM_SERVICE_PORTS } from "./fixtures/kfp-2.14.0";
 import { containersOf, findObject, REPO_ROOT } from "./helpers";
+import { SMALL_PROFILE_PARALLELISM, WORKFLOW_TTL_SECONDS } from "../modules/config/kfp";
 
 describe("KFP 2.14.0 parity (local stack)", () => {
   let plan: PlanResult;
@@ -89,7 +90,7 @@ describe("KFP 2.14.0 parity (local stack)", () => {
   it("writes no Argo persistence by default, so the controller never needs MySQL to start", () => {
     const cm = (findObject(plan, "ConfigMap", "workflow-controller-configmap") as any).data;
     assert.equal(cm.persistence, undefined);
-    assert.equal(cm.parallelism, "500");
+    assert.equal(cm.parallelism, String(SMALL_PROFILE_PARALLELISM), "the local stack's cap: what the small profile's limits hold");
   });
 
   it("leaves deleting finished Workflows to KFP, which deletes only recorded ones: no Argo TTL by default", () => {
@@ -98,7 +99,7 @@ describe("KFP 2.14.0 parity (local stack)", () => {
     assert.equal(defaults.spec.ttlStrategy, undefined, "Argo's TTL deletes Workflows whether the persistence agent recorded them or not");
     assert.deepEqual(defaults.spec.podGC, { strategy: "OnPodSuccess", deleteDelayDuration: "5m" });
     const agent = (findObject(plan, "Deployment", "ml-pipeline-persistenceagent") as any).spec.template.spec.containers[0];
-    assert.equal(agent.env.find((e: any) => e.name === "TTL_SECONDS_AFTER_WORKFLOW_FINISH").value, "86400");
+    assert.equal(agent.env.find((e: any) => e.name === "TTL_SECONDS_AFTER_WORKFLOW_FINISH").value, String(WORKFLOW_TTL_SECONDS), "an hour, not upstream's day: every controller caches what it keeps (docs/scaling.md)");
   });
 
   it("lists every image the stack pulls, pipeline-time images included, all from the versions table", () => {

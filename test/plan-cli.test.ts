@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runPlanCli, stackYaml, tempRoot } from "./helpers";
+import { SMALL_PROFILE_PARALLELISM } from "../modules/config/kfp";
 
 /** Plans `stack` in a root holding `files`, after planting a stale out/<stack>/ to prove it is removed. */
 function planBad(files: Record<string, string>, stack: string) {
@@ -30,7 +31,8 @@ describe("plan CLI", () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /stack ok: \d+ resources, \d+ Kubernetes objects/);
     assert.match(r.stdout, /kubernetes:apps\/v1:Deployment/);
-    assert.match(r.stdout, /\n  runs: at most 500 running at once, no cap per namespace \(Argo parallelism; more wait Pending\)\n/);
+    assert.match(r.stdout, new RegExp(`\\n  runs: at most ${SMALL_PROFILE_PARALLELISM} running at once, no cap per namespace \\(Argo parallelism; more wait Pending\\)\\n`));
+    assert.match(r.stdout, /\n  control plane \(sizes from docs\/scaling\.md\):\n    ml-pipeline: 1 x 250m CPU \/ 500Mi \(limit 1Gi\)\n/);
     const resources = JSON.parse(readFileSync(join(root, "out/ok/resources.json"), "utf8"));
     assert.ok(resources.length > 10);
     assert.match(readFileSync(join(root, "out/ok/manifests.yaml"), "utf8"), /^---\napiVersion: v1\nkind: Namespace/);

@@ -14,6 +14,7 @@ import { kitMeta } from "../k8s/metadata";
 import { CRON_JOB_DEFAULTS } from "../k8s/script-job";
 import { RUNTIME_DEFAULT_SECCOMP } from "../k8s/workload";
 import { downloadScript, dumpScript, loadScript, uploadScript } from "./scripts";
+import { SYSTEM_POOL_TOLERATIONS } from "../k8s/placement";
 
 export const BACKUP_NAME = "kfp-db-backup";
 export const RESTORE_NAME = "kfp-db-restore";
@@ -145,6 +146,7 @@ function backupParts(name: string, args: BackupCommon, identity: BackupIdentity,
   const pod = (initContainers: k8s.types.input.core.v1.Container[], containers: k8s.types.input.core.v1.Container[]): k8s.types.input.core.v1.PodSpec => ({
     serviceAccountName: serviceAccount.metadata.name,
     restartPolicy: "Never",
+    tolerations: SYSTEM_POOL_TOLERATIONS,
     // The AWS CLI writes its cache under HOME; fsGroup lets both steps use the shared directory.
     securityContext: { fsGroup: 65532, ...RUNTIME_DEFAULT_SECCOMP },
     volumes: [

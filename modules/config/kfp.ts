@@ -1,8 +1,10 @@
 // Config of the KFP control plane and Argo: sizes of every container and the scale knobs. Part of the
-// one stack schema (schema.ts). Defaults fit a laptop cluster; docs/scaling.md has the prod arithmetic.
+// one stack schema (schema.ts). The schema's own defaults are the `small` profile (a dev cluster); the
+// `production` profile, the default where environment is prod, is derived from sizing.ts (docs/scaling.md).
 import { z } from "zod";
 import { containerResources, cpuQuantity, memoryQuantity, parseQuantity } from "./quantities";
 import type { ContainerResources } from "../k8s/workload";
+import { agentWorkers, apiServerClientQps, ASSUMPTIONS, CONTROLLERS, type Controller, controllerMemoryBytes, memoryQuantityOf, runsWithin } from "./sizing";
 
 const size = (cpu: string, memory: string, limit: string): ContainerResources => ({
   requests: { cpu, memory },
@@ -27,6 +29,76 @@ const COMPONENT_SIZES = {
 
 export type KfpComponent = keyof typeof COMPONENT_SIZES;
 
+/**
+ * KFP deletes a finished Workflow this long after its persistence agent recorded it (upstream 86400).
+ * Every finished Workflow stays in etcd and in the three controllers' caches until then: at a day, ~24
+ * finished Workflows per concurrently running one-hour run; at an hour, ~1 (sizing.ts retainedWorkflows).
+ * The run stays in KFP's database and its logs in the object store; only `kubectl get wf` loses it.
+ */
+export const WORKFLOW_TTL_SECONDS = 3600;
+
+/** Concurrent runs the small profile's memory limits hold (sizing.ts, high estimate), rounded down to tens. */
+export function runsHeldBy(limits: Record<Controller, number>, ttlSeconds: number): number {
+  return Math.floor(Math.min(...(Object.keys(CONTROLLERS) as Controller[]).map((c) => runsWithin(c, limits[c], ttlSeconds))) / 10) * 10;
+}
+export const SMALL_PROFILE_PARALLELISM = runsHeldBy(
+  Object.fromEntries((Object.keys(CONTROLLERS) as Controller[]).map((c) => [c, parseQuantity(COMPONENT_SIZES[c][1].limits.memory)!])) as Record<Controller, number>,
+  WORKFLOW_TTL_SECONDS,
+);
+
+export const KFP_PROFILES = ["small", "production"] as const;
+export type KfpProfile = (typeof KFP_PROFILES)[number];
+
+/** A controller's memory at the production profile's runs: request = limit, from sizing.ts. */
+const sized = (controller: Controller, cpu: string) => {
+  const memory = memoryQuantityOf(controllerMemoryBytes(controller, ASSUMPTIONS.productionRuns, WORKFLOW_TTL_SECONDS));
+  return { requests: { cpu, memory }, limits: { memory } };
+};
+
+/**
+ * What each profile sets under `kfp`, as a stack file would write it; a stack's own values win key by
+ * key. `small` is the schema's defaults. `production` (the default where environment is prod) holds
+ * ASSUMPTIONS.productionRuns concurrent runs: the three caching controllers sized from sizing.ts, two
+ * API servers and two Argo controllers (one leads, one waits) so a restart or a node drain stops no run.
+ */
+export const PROFILE_VALUES: Record<KfpProfile, Record<string, unknown>> = {
+  small: {},
+  production: {
+    replicas: { apiServer: 2, workflowController: 2 },
+    argo: { parallelism: ASSUMPTIONS.productionRuns },
+    resources: {
+      // The API server caches no Workflows; ListRuns loads each listed run's manifests (storage/run_store.go).
+      apiServer: size("1", "1Gi", "2Gi"),
+      persistenceAgent: sized("persistenceAgent", "500m"),
+      scheduledWorkflow: sized("scheduledWorkflow", "100m"),
+      workflowController: sized("workflowController", "1"),
+    },
+  },
+};
+
+/** The profile a stack gets: kfp.profile, else production where environment is prod, else small. */
+export function kfpProfileOf(raw: Record<string, unknown>): KfpProfile {
+  const kfp = raw.kfp as Record<string, unknown> | undefined;
+  const chosen = kfp && typeof kfp === "object" ? kfp.profile : undefined;
+  if (typeof chosen === "string" && (KFP_PROFILES as readonly string[]).includes(chosen)) return chosen as KfpProfile;
+  return raw.environment === "prod" ? "production" : "small";
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** `over` laid on `under` key by key (plain objects merge, anything else replaces). */
+function layered(under: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...under };
+  for (const [key, value] of Object.entries(over)) out[key] = isPlain(value) && isPlain(under[key]) ? layered(under[key] as Record<string, unknown>, value) : value;
+  return out;
+}
+
+/** A stack's raw config with its profile's values under its own `kfp` (before validation, so every rule judges the result). */
+export function withKfpProfile(raw: Record<string, unknown>): Record<string, unknown> {
+  if (raw.kfp !== undefined && !isPlain(raw.kfp)) return raw;
+  const profile = kfpProfileOf(raw);
+  return { ...raw, kfp: layered({ ...PROFILE_VALUES[profile], profile }, (raw.kfp as Record<string, unknown> | undefined) ?? {}) };
+}
+
 const componentResources = z
   .strictObject(
     Object.fromEntries(
@@ -46,8 +118,8 @@ const argoSettings = z
   .strictObject({
     parallelism: count(
       0,
-      500,
-      "Most workflows (pipeline runs) running at once; 0 is unlimited. Further runs wait Pending in the controller instead of loading etcd. Read at controller start: a change restarts the controller (docs/scaling.md).",
+      SMALL_PROFILE_PARALLELISM,
+      `Most workflows (pipeline runs) running at once; 0 is unlimited. Further runs wait Pending in the controller instead of loading etcd. Default: what the profile's memory limits hold (small ${SMALL_PROFILE_PARALLELISM}, production ${ASSUMPTIONS.productionRuns}); a value above what the three controllers' limits hold is refused. Read at controller start: the kit restarts the controller when it changes (docs/scaling.md).`,
     ),
     namespaceParallelism: count(0, 0, "Most running workflows per namespace; 0 is unlimited."),
     workflowWorkers: count(1, 64, "Controller `--workflow-workers` (reconcile concurrency; upstream 32, raised for 500 concurrent runs)."),
@@ -113,6 +185,26 @@ export const stepDefaults = z
 
 export const kfpSettings = z
   .strictObject({
+    profile: z
+      .enum(KFP_PROFILES)
+      .optional()
+      .describe(
+        "Sizes of the control plane: `small` (the defaults below: one replica each, limits for a dev cluster) or `production` (two API servers and two Argo controllers, the caching controllers sized for 500 concurrent runs; docs/scaling.md). Default: production where environment is prod, else small. Keys set here win over the profile's.",
+      ),
+    replicas: z
+      .strictObject({
+        apiServer: count(1, 1, "KFP API server replicas (Deployment ml-pipeline); with 2 or more, a PodDisruptionBudget and a spread across zones. It has no leader election and needs none (docs/scaling.md)."),
+        workflowController: count(1, 1, "Argo workflow controller replicas: one leads (Lease workflow-controller), the others wait to take over; with 2 or more, a PodDisruptionBudget."),
+      })
+      .prefault({})
+      .describe("Replicas of the control plane's replicable parts (the persistence agent and scheduled-workflow controller have no leader election in KFP 2.14.0: one each)."),
+    apiServerClient: z
+      .strictObject({
+        qps: z.number().positive().optional().describe("The API server's Kubernetes client QPS (CLIENTQPS; upstream 5). Default: from argo.parallelism's SubjectAccessReview rate in multi-user mode."),
+        burst: z.number().int().min(1).optional().describe("Its burst (CLIENTBURST; upstream 10). Default: twice the QPS."),
+      })
+      .prefault({})
+      .describe("Multi-user: every API call, status reports included, is authorized with a SubjectAccessReview through this client (docs/scaling.md)."),
     resources: componentResources.describe("Requests and limits of every KFP and Argo control-plane container."),
     argo: argoSettings.describe("Argo Workflows controller settings (scale and defaults of every run)."),
     stepDefaults: stepDefaults.describe(
@@ -121,8 +213,17 @@ export const kfpSettings = z
     ),
     persistenceAgent: z
       .strictObject({
-        ttlSecondsAfterWorkflowFinish: count(60, 86400, "Persistence agent TTL_SECONDS_AFTER_WORKFLOW_FINISH (upstream 86400)."),
-        numWorkers: count(1, 2, "Persistence agent NUM_WORKERS (upstream 2)."),
+        ttlSecondsAfterWorkflowFinish: count(
+          60,
+          WORKFLOW_TTL_SECONDS,
+          "Persistence agent TTL_SECONDS_AFTER_WORKFLOW_FINISH (upstream 86400): KFP deletes a finished Workflow this long after recording it. Every controller caches the Workflows kept meanwhile (docs/scaling.md).",
+        ),
+        numWorkers: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe("Persistence agent NUM_WORKERS (upstream 2). Default: from argo.parallelism's report rate (docs/scaling.md)."),
       })
       .prefault({}),
     pipelineRootPath: z
@@ -192,6 +293,34 @@ export const kfpSettings = z
         message: `must be at least persistenceAgent.ttlSecondsAfterWorkflowFinish + 7 days (${floor}): Argo deletes finished Workflows whether KFP recorded them or not, and KFP deletes recorded ones itself; leave it unset unless you want a backstop`,
       });
     }
+    // The three controllers cache every Workflow: a cap their memory limits cannot hold means OOM kills
+    // under load, each one a cold restart that re-lists every Workflow (sizing.ts).
+    const parallelism = kfp.argo.parallelism;
+    for (const controller of Object.keys(CONTROLLERS) as Controller[]) {
+      const limit = parseQuantity(kfp.resources[controller].limits.memory)!;
+      const held = runsWithin(controller, limit, kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish);
+      if (parallelism > 0 && held < parallelism) {
+        const need = memoryQuantityOf(controllerMemoryBytes(controller, parallelism, kfp.persistenceAgent.ttlSecondsAfterWorkflowFinish));
+        ctx.addIssue({
+          code: "custom",
+          path: ["resources", controller, "limits", "memory"],
+          input: kfp.resources[controller].limits.memory,
+          message: `holds ${held} concurrent runs of the ${CONTROLLERS[controller].label}'s Workflow cache (docs/scaling.md, high estimate), below argo.parallelism ${parallelism}: set at least ${need}, lower argo.parallelism or persistenceAgent.ttlSecondsAfterWorkflowFinish, or use profile: production`,
+        });
+      }
+    }
+  })
+  .transform((kfp) => {
+    // Derived from the cap unless set: the agent's workers and the API server's client QPS (sizing.ts).
+    const runs = kfp.argo.parallelism > 0 ? kfp.argo.parallelism : ASSUMPTIONS.productionRuns;
+    const client = apiServerClientQps(runs);
+    const qps = kfp.apiServerClient.qps ?? client.qps;
+    return {
+      ...kfp,
+      profile: kfp.profile ?? ("small" as KfpProfile),
+      persistenceAgent: { ...kfp.persistenceAgent, numWorkers: kfp.persistenceAgent.numWorkers ?? agentWorkers(runs) },
+      apiServerClient: { qps, burst: kfp.apiServerClient.burst ?? (kfp.apiServerClient.qps === undefined ? client.burst : Math.ceil(2 * qps)) },
+    };
   });
 
 export type KfpSettings = z.output<typeof kfpSettings>;

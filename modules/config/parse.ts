@@ -2,6 +2,7 @@
 // or a ConfigError whose every line names the stack file, the key, what was found and what is allowed.
 import { z } from "zod";
 import { ConfigError, unexpected, type ConfigProblem } from "./errors";
+import { withKfpProfile } from "./kfp";
 import { FOREIGN_NAMESPACES, PROJECT, SECRET_KEYS, stackConfigSchema, type StackConfig } from "./schema";
 
 type JsonSchema = {
@@ -63,12 +64,15 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, file: st
   // Own properties even for a key such as __proto__, which the schema then refuses as unknown.
   const ours: Record<string, unknown> = Object.fromEntries(entries);
   let result: ReturnType<typeof stackConfigSchema.safeParse>;
+  // The KFP profile's values (by environment, or kfp.profile) go under the stack's own before validation.
+  let profiled: Record<string, unknown> = ours;
   try {
-    result = stackConfigSchema.safeParse(ours, { reportInput: true });
+    profiled = withKfpProfile(ours);
+    result = stackConfigSchema.safeParse(profiled, { reportInput: true });
   } catch (e) {
     throw new ConfigError(file, [...problems, unexpected(culprits(ours), e)]);
   }
-  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, ours)));
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, profiled)));
   if (problems.length > 0) throw new ConfigError(file, problems);
   return result.data as StackConfig;
 }

@@ -12,6 +12,7 @@ import type { ImageResolver } from "../images";
 import { GPU_POOL_TAINTS } from "../foundation/gpu-pools";
 import { charts, type ImageName } from "../versions";
 import { DCGM_COUNTERS } from "./daemons";
+import { SYSTEM_POOL_TOLERATIONS } from "../k8s/placement";
 
 /** The release's namespace, where the operator also runs its DaemonSets. */
 export const OPERATOR_NAMESPACE = "gpu-operator";
@@ -72,7 +73,9 @@ export function operatorValues(args: OperatorValuesArgs) {
   // The subchart composes "repository:tag" (charts/node-feature-discovery/templates/worker.yaml).
   const nfd = args.images.pinned("nodeFeatureDiscovery");
   return {
-    operator: image(c.operator),
+    // The operator's Deployment: the chart's control-plane toleration, plus the system pool's, where the
+    // platform's controllers run (modules/k8s/placement.ts); values.yaml operator.tolerations.
+    operator: { ...image(c.operator), tolerations: [CONTROL_PLANE_TOLERATION, ...SYSTEM_POOL_TOLERATIONS] },
     validator: image(c.validator),
     // Exactly the pinned driver: the chart's default changes with each release. No digest: the operator
     // appends each node's OS to this tag unless it holds one (oc.go resolveDriverTag).
@@ -105,6 +108,9 @@ export function operatorValues(args: OperatorValuesArgs) {
       // The operator deploys only to nodes NFD labels with an NVIDIA PCI device, so the worker must reach
       // every GPU node; this list replaces the chart's (control plane, nvidia.com/gpu).
       worker: { tolerations: [CONTROL_PLANE_TOLERATION, ...tolerations] },
+      // NFD's master and garbage collector are Deployments: beside the operator.
+      master: { tolerations: [CONTROL_PLANE_TOLERATION, ...SYSTEM_POOL_TOLERATIONS] },
+      gc: { tolerations: [CONTROL_PLANE_TOLERATION, ...SYSTEM_POOL_TOLERATIONS] },
     },
   };
 }

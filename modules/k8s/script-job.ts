@@ -4,6 +4,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "./workload";
+import { SYSTEM_POOL_TOLERATIONS } from "./placement";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Volume = k8s.types.input.core.v1.Volume;
@@ -42,6 +43,7 @@ export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodSpec 
     ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
     restartPolicy: "Never",
     automountServiceAccountToken: false,
+    tolerations: SYSTEM_POOL_TOLERATIONS,
     securityContext: { runAsNonRoot: true, runAsUser: args.runAs.user, runAsGroup: args.runAs.group, seccompProfile: { type: "RuntimeDefault" } },
     volumes: [{ name: "scripts", configMap: { name: args.scripts, defaultMode: 0o555 } }, ...extra.map((v) => v.volume)],
     containers: [

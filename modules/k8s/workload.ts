@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { objectMeta, selectorLabels } from "./metadata";
+import { spreadOverZones, SYSTEM_POOL_TOLERATIONS } from "./placement";
 
 /** Requests and limits of one container, as Kubernetes spells them. */
 export interface ContainerResources {
@@ -33,6 +34,11 @@ export interface WorkloadSpec {
   readonly container: Omit<Container, "resources">;
   readonly resources: ContainerResources;
   readonly replicas?: number;
+  /**
+   * With replicas >= 2: a PodDisruptionBudget allowing one pod down at a time, and the replicas spread
+   * over zones and nodes. Never on one replica: its budget would block every node drain.
+   */
+  readonly highlyAvailable?: boolean;
   readonly recreate?: boolean;
   /** Upstream marks most control-plane pods evictable by the cluster autoscaler. */
   readonly safeToEvict?: boolean;
@@ -46,12 +52,14 @@ export interface WorkloadSpec {
 
 export function kfpDeployment(resourceName: string, namespace: string, spec: WorkloadSpec, opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
   const selector = selectorLabels(spec.select);
-  return new k8s.apps.v1.Deployment(
+  const replicas = spec.replicas ?? 1;
+  const ha = spec.highlyAvailable === true && replicas >= 2;
+  const deployment = new k8s.apps.v1.Deployment(
     resourceName,
     {
       metadata: objectMeta(spec.name, namespace, spec.labels ?? spec.select),
       spec: {
-        replicas: spec.replicas ?? 1,
+        replicas,
         ...(spec.recreate ? { strategy: { type: "Recreate" } } : {}),
         selector: { matchLabels: selector },
         template: {
@@ -63,7 +71,9 @@ export function kfpDeployment(resourceName: string, namespace: string, spec: Wor
           },
           spec: {
             securityContext: RUNTIME_DEFAULT_SECCOMP,
+            ...(ha ? { topologySpreadConstraints: spreadOverZones(selector) } : {}),
             ...spec.pod,
+            tolerations: [...SYSTEM_POOL_TOLERATIONS, ...(spec.pod?.tolerations as k8s.types.input.core.v1.Toleration[] | undefined ?? [])],
             ...(spec.initContainers ? { initContainers: spec.initContainers } : {}),
             containers: [{ ...spec.container, resources: spec.resources }],
           },
@@ -72,6 +82,19 @@ export function kfpDeployment(resourceName: string, namespace: string, spec: Wor
     },
     opts,
   );
+  if (ha) {
+    // One pod down at a time; a pod that is not Ready may always be evicted, so a crash-looping replica
+    // never blocks a drain (policy/v1 unhealthyPodEvictionPolicy, GA in Kubernetes 1.31).
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${resourceName}-pdb`,
+      {
+        metadata: objectMeta(spec.name, namespace, spec.labels ?? spec.select),
+        spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selector } },
+      },
+      { ...opts, dependsOn: undefined },
+    );
+  }
+  return deployment;
 }
 
 export interface ServicePort {

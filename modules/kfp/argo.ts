@@ -8,6 +8,7 @@
 // merges them key by key under each step's container, and KFP's podSpecPatch carries only what the
 // pipeline set, so a default memory limit plus a larger requested memory makes an invalid pod. Step
 // defaults come from a LimitRange instead (modules/k8s/step-defaults.ts).
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -20,6 +21,8 @@ import type { ChildOptions, KfpPartArgs } from "./options";
 import { kfpDeployment } from "../k8s/workload";
 
 const PRIORITY_CLASS = "workflow-controller";
+/** Pod annotation carrying the controller ConfigMap's checksum. */
+export const CONFIG_CHECKSUM_ANNOTATION = "kfp-platform/config-checksum";
 /** The controller's ServiceAccount (KFP 2.14.0's Argo install): the identity that creates every step pod. */
 export const ARGO_SERVICE_ACCOUNT = "argo";
 
@@ -74,9 +77,10 @@ export type ArgoArgs = KfpPartArgs;
 export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<ChildOptions>) {
   const { namespace, settings, opts } = args;
   const argo = settings.argo;
+  const data = controllerConfig(argo, args.database, args.wiring);
   const config = new k8s.core.v1.ConfigMap(
     `${prefix}-controller-config`,
-    { metadata: objectMeta(CONTROLLER_CONFIG, namespace), data: controllerConfig(argo, args.database, args.wiring) },
+    { metadata: objectMeta(CONTROLLER_CONFIG, namespace), data },
     opts(),
   );
   const priority = new k8s.scheduling.v1.PriorityClass(
@@ -84,6 +88,11 @@ export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<Chi
     { metadata: objectMeta(PRIORITY_CLASS, undefined), value: 1000000 },
     opts(),
   );
+  // Argo reloads most of its ConfigMap live, but builds its parallelism throttler once at start
+  // (workflow/controller/controller.go:231 at v3.6.7): a checksum of the data rolls the controller.
+  const checksum = pulumi
+    .all(data)
+    .apply((resolved) => createHash("sha256").update(JSON.stringify(Object.entries(resolved).sort(([a], [b]) => a.localeCompare(b)))).digest("hex"));
   const controller = kfpDeployment(
     `${prefix}-controller`,
     namespace,
@@ -91,6 +100,11 @@ export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<Chi
       name: "workflow-controller",
       select: { app: "workflow-controller" },
       labels: {},
+      // Leader election is on (LEADER_ELECTION_IDENTITY below; cmd/workflow-controller/main.go:119-175):
+      // extra replicas wait on the Lease and take over within its 15 s, so two ride out a drain.
+      replicas: settings.replicas.workflowController,
+      highlyAvailable: true,
+      podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum },
       resources: settings.resources.workflowController,
       pod: {
         serviceAccountName: ARGO_SERVICE_ACCOUNT,

@@ -56,7 +56,14 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
     {
       name: "ml-pipeline",
       select: { app: "ml-pipeline" },
-      safeToEvict: true,
+      // Not safe-to-evict (upstream marks it so): a driver fails its task when its cache call to the API
+      // server fails (v2/driver/cache.go:103-106), so the API server leaves a node only through its
+      // PodDisruptionBudget, one replica at a time. Replicas need no leader: at boot each runs gorm's
+      // idempotent migrations, LoadSamples (a duplicate is a warning, config/config.go:141-152) and, single-
+      // user, CreateDefaultExperiment, which two first starts can race into one restart of one replica
+      // (unique idx_name_namespace, main.go:182-186); docs/scaling.md.
+      replicas: settings.replicas.apiServer,
+      highlyAvailable: true,
       resources: r.apiServer,
       pod: { serviceAccountName: "ml-pipeline", securityContext: RUNTIME_DEFAULT_SECCOMP },
       container: {
@@ -87,6 +94,12 @@ export function createControlPlane(prefix: string, args: ControlPlaneArgs, dataR
           literal("V2_DRIVER_IMAGE", images.ref("kfpDriver")),
           literal("V2_LAUNCHER_IMAGE", images.ref("kfpLauncher")),
           ...mode.apiServerEnv,
+          // Multi-user: one SubjectAccessReview per API call, through a client at viper keys ClientQPS /
+          // ClientBurst (client_manager.go:76-77, 290-295; env CLIENTQPS/CLIENTBURST via AutomaticEnv,
+          // main.go:390-394), upstream 5/10: sized from the report rate (config/sizing.ts).
+          ...(mode.multiUser
+            ? [literal("CLIENTQPS", String(settings.apiServerClient.qps)), literal("CLIENTBURST", String(settings.apiServerClient.burst))]
+            : []),
         ],
         ports: [
           { name: "http", containerPort: 8888 },

@@ -1,6 +1,7 @@
 // The platform's alerts, one typed source: each is rendered into a PrometheusRule (rules.ts), unit-tested
 // with promtool (test/alerts.test.ts) and explained in docs/runbook.md under its own heading. Metric
 // names are the pinned exporters' (metrics.ts); thresholds that follow from the stack are derived here.
+import { workflowObjectsBound } from "../config/sizing";
 
 export type Severity = "critical" | "warning";
 
@@ -42,6 +43,8 @@ export interface AlertContext {
   readonly platformNamespace: string;
   /** Argo's cap on running workflows (0: none). */
   readonly parallelism: number;
+  /** KFP's TTL of finished Workflows (persistenceAgent.ttlSecondsAfterWorkflowFinish). */
+  readonly workflowTtlSeconds: number;
   /** Argo's reconcile workers. */
   readonly workflowWorkers: number;
   /** GPU pools and the driver each is pinned to; none: no GPU alerts. */
@@ -55,14 +58,8 @@ export interface AlertContext {
 /** Success rate below which pipelines page, and the fewest finished runs in the window to judge it. */
 export const SUCCESS_RATE = { min: 0.85, window: "1h", minRuns: 5 } as const;
 
-/**
- * Workflow objects the controller holds (running plus finished ones awaiting their TTL) before it pages:
- * three times the running cap, 1500 at the default 500. At docs/scaling.md's upper size estimate (375 KiB
- * per Workflow) that is about 550 MiB, a quarter of etcd's default 2 GiB quota. Without a cap, 1500.
- */
-export function workflowObjectsBound(parallelism: number): number {
-  return 3 * (parallelism > 0 ? parallelism : 500);
-}
+/** Workflow objects above which ArgoWorkflowObjectsHigh fires: config/sizing.ts, from the cap and KFP's TTL. */
+export { workflowObjectsBound };
 
 /** A Markdown heading's GitHub anchor. */
 export function anchor(heading: string): string {
@@ -168,10 +165,10 @@ export function platformAlerts(ctx: AlertContext): Alert[] {
     {
       name: "ArgoWorkflowObjectsHigh",
       group: "argo",
-      expr: `sum(argo_workflows_gauge) > ${workflowObjectsBound(ctx.parallelism)}`,
+      expr: `sum(argo_workflows_gauge) > ${workflowObjectsBound(ctx.parallelism, ctx.workflowTtlSeconds)}`,
       for: "15m",
       severity: "warning",
-      summary: `More than ${workflowObjectsBound(ctx.parallelism)} Workflow objects are in etcd ({{ $value }}): etcd's quota is at risk.`,
+      summary: `More than ${workflowObjectsBound(ctx.parallelism, ctx.workflowTtlSeconds)} Workflow objects are in etcd ({{ $value }}), more than the cap and KFP's TTL keep (docs/scaling.md): finished Workflows are not being deleted, or the cap was lifted.`,
       runbook: "ArgoWorkflowObjectsHigh",
       source: JOBS.argoController,
     },

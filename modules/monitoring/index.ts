@@ -31,7 +31,7 @@ export const ALERTS_RULE = "kfp-platform-alerts";
 export interface MonitoringArgs {
   readonly settings: StackConfig["monitoring"];
   readonly platformNamespace: string;
-  readonly kfp: Pick<StackConfig["kfp"]["argo"], "parallelism" | "workflowWorkers">;
+  readonly kfp: Pick<StackConfig["kfp"]["argo"], "parallelism" | "workflowWorkers"> & { readonly workflowTtlSeconds: number };
   readonly gpuPools: readonly GpuPool[];
   readonly database: Database;
   readonly minio: boolean;
@@ -142,6 +142,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const alerts = platformAlerts({
       platformNamespace: args.platformNamespace,
       parallelism: args.kfp.parallelism,
+      workflowTtlSeconds: args.kfp.workflowTtlSeconds,
       workflowWorkers: args.kfp.workflowWorkers,
       gpuPools: args.gpuPools.map((p) => ({ name: p.name, driverVersion: p.driverVersion })),
       gpuPendingMinutes: s.gpuPendingMinutes,

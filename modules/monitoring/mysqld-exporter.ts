@@ -10,6 +10,7 @@ import { kitMeta } from "../k8s/metadata";
 import { RUNTIME_DEFAULT_SECCOMP } from "../k8s/workload";
 import { JOBS } from "./alerts";
 import type { DatabaseClient } from "../foundation/database-clients";
+import { SYSTEM_POOL_TOLERATIONS } from "../k8s/placement";
 
 const PORT = 9104;
 
@@ -43,6 +44,7 @@ export function mysqldExporter(
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
+            tolerations: SYSTEM_POOL_TOLERATIONS,
             // The image's USER is `nobody` by name; runAsNonRoot needs a number (65534 is nobody in its busybox base).
             securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, ...RUNTIME_DEFAULT_SECCOMP },
             containers: [

@@ -7,6 +7,7 @@ import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import type { ImageName } from "../versions";
 import { POOL_LABEL } from "../foundation/gpu-pools";
+import { SYSTEM_POOL_TOLERATIONS } from "../k8s/placement";
 
 export interface StackValuesArgs {
   readonly images: ImageResolver;
@@ -38,6 +39,8 @@ export function stackValues(args: StackValuesArgs) {
   const r = args.resources;
   return {
     crds: { enabled: false },
+    // Every pod of the release tolerates the system pool's taint (modules/k8s/placement.ts); node-exporter's
+    // chart default already tolerates every NoSchedule taint.
     // Control-plane targets nobody can scrape here: EKS and GKE hide the controller manager, scheduler
     // and etcd; kind, k3d and minikube bind them (and kube-proxy's metrics) to 127.0.0.1. Scraping them
     // would only page with *Down alerts, so neither they nor their default rules are installed.
@@ -53,8 +56,9 @@ export function stackValues(args: StackValuesArgs) {
     prometheusOperator: {
       image: image("prometheusOperator"),
       resources: r.operator,
+      tolerations: SYSTEM_POOL_TOLERATIONS,
       prometheusConfigReloader: { image: image("prometheusConfigReloader"), resources: r.configReloader },
-      admissionWebhooks: { patch: { image: image("webhookCertgen"), resources: r.webhookJobs } },
+      admissionWebhooks: { patch: { image: image("webhookCertgen"), resources: r.webhookJobs, tolerations: SYSTEM_POOL_TOLERATIONS } },
     },
     prometheus: {
       prometheusSpec: {
@@ -62,6 +66,7 @@ export function stackValues(args: StackValuesArgs) {
         replicas: args.replicas,
         retention: args.retention,
         resources: r.prometheus,
+        tolerations: SYSTEM_POOL_TOLERATIONS,
         // Select the kit's monitors and rules by the release label (the chart's default selectors).
         ruleSelectorNilUsesHelmValues: true,
         serviceMonitorSelectorNilUsesHelmValues: true,
@@ -78,12 +83,13 @@ export function stackValues(args: StackValuesArgs) {
       },
     },
     alertmanager: {
-      alertmanagerSpec: { image: image("alertmanager"), replicas: args.replicas, resources: r.alertmanager, useExistingSecret: true, configSecret: args.alertmanagerConfigSecret },
+      alertmanagerSpec: { image: image("alertmanager"), replicas: args.replicas, resources: r.alertmanager, tolerations: SYSTEM_POOL_TOLERATIONS, useExistingSecret: true, configSecret: args.alertmanagerConfigSecret },
     },
     grafana: {
       fullnameOverride: "grafana",
       image: image("grafana"),
       resources: r.grafana,
+      tolerations: SYSTEM_POOL_TOLERATIONS,
       admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       defaultDashboardsEnabled: true,
       sidecar: {
@@ -103,6 +109,7 @@ export function stackValues(args: StackValuesArgs) {
       // kube-state-metrics 8.4.0 composes "repository:tag@<sha>" (templates/_helpers.tpl:143-147): sha keeps its "sha256:".
       image: args.images.chartImage("kubeStateMetrics", "sha"),
       resources: r.kubeStateMetrics,
+      tolerations: SYSTEM_POOL_TOLERATIONS,
       // Node pool labels for joining GPU series to their pool's driver pin (alerts.ts POOL_NODE_LABEL).
       metricLabelsAllowlist: [`nodes=[${POOL_LABEL}]`],
     },

@@ -12,6 +12,7 @@ import { kitMeta } from "../../k8s/metadata";
 import { RUNTIME_DEFAULT_SECCOMP } from "../../k8s/workload";
 import { irsaRole, type OidcProvider } from "./irsa";
 import { POOL_LABEL } from "../../foundation/gpu-pools";
+import { SYSTEM_POOL_TOLERATIONS } from "../../k8s/placement";
 
 const NAME = "cluster-autoscaler";
 const NAMESPACE = "kube-system";
@@ -143,6 +144,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
               priorityClassName: "system-cluster-critical",
               // On the system group, which never scales to zero, so the autoscaler cannot remove its own node.
               nodeSelector: { [POOL_LABEL]: "system" },
+              tolerations: SYSTEM_POOL_TOLERATIONS,
               securityContext: { runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, ...RUNTIME_DEFAULT_SECCOMP },
               containers: [
                 {

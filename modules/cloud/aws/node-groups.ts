@@ -12,6 +12,7 @@ import { eksDriverForRelease } from "../../facts/cuda";
 import { gpuPool, POOL_LABEL } from "../../foundation/gpu-pools";
 import type { GpuPool } from "../../foundation/contract";
 import { managedPolicy, serviceTrust } from "./iam";
+import { systemPoolTaints } from "../../k8s/placement";
 
 type AwsClusterConfig = Extract<StackConfig["cluster"], { target: "aws" }>;
 type GroupConfig = AwsClusterConfig["workerGroups"][string];
@@ -65,7 +66,8 @@ export class EksNodeGroups extends pulumi.ComponentResource {
     const gpuSpecs = Object.entries(config.gpuGroups).map(([pool, group]) => gpuSpec(pool, group));
     this.gpuPools = gpuSpecs.map((spec) => spec.pool);
     const specs: GroupSpec[] = [
-      { name: "system", amiType: AMI_TYPES.cpu, group: config.systemNodes, labels: { ...config.systemNodes.labels, [POOL_LABEL]: "system" }, taints: [] },
+      // Tainted for the control plane when steps have a CPU group to go to (modules/k8s/placement.ts).
+      { name: "system", amiType: AMI_TYPES.cpu, group: config.systemNodes, labels: { ...config.systemNodes.labels, [POOL_LABEL]: "system" }, taints: systemPoolTaints(Object.keys(config.workerGroups).length) },
       ...Object.entries(config.workerGroups).map(([name, group]) => ({ name, amiType: AMI_TYPES.cpu, group, labels: { ...group.labels, [POOL_LABEL]: name }, taints: [] })),
       ...gpuSpecs,
     ];

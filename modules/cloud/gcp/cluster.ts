@@ -15,6 +15,7 @@ import { gke } from "../../versions";
 import type { GpuPool } from "../../foundation/contract";
 import { gceGpu } from "../../facts/gce-machine-types";
 import { CAPACITY_LABEL, GPU_TAINT, gpuPool, POOL_LABEL, SPOT_TAINT } from "../../foundation/gpu-pools";
+import { systemPoolTaints } from "../../k8s/placement";
 
 type GcpClusterConfig = Extract<StackConfig["cluster"], { target: "gcp" }>;
 
@@ -137,7 +138,11 @@ export class GkeCluster extends pulumi.ComponentResource {
             // Secure Boot refuses kernel modules it cannot verify, such as the driver the operator compiles.
             shieldedInstanceConfig: { enableSecureBoot: !gpu, enableIntegrityMonitoring: true },
             labels: gpu ? { ...gpu.pool.labels, ...NO_GKE_DEVICE_PLUGIN } : { ...spec.labels, [POOL_LABEL]: poolName, [CAPACITY_LABEL]: spec.spot ? "spot" : "on-demand" },
-            taints: (gpu ? gpu.pool.taints : spec.spot ? [{ ...SPOT_TAINT }] : []).map((t) => ({ key: t.key, value: t.value, effect: EFFECTS[t.effect] })),
+            taints: [
+              ...(gpu ? gpu.pool.taints : spec.spot ? [{ ...SPOT_TAINT }] : []),
+              // The system pool, for the control plane when steps have a CPU pool to go to (modules/k8s/placement.ts).
+              ...(poolName === "system" ? systemPoolTaints(Object.keys(config.cpuPools).length) : []),
+            ].map((t) => ({ key: t.key, value: t.value, effect: EFFECTS[t.effect] })),
             ...(gpu
               ? { guestAccelerators: [{ type: gpu.accelerator.type, count: gpu.accelerator.count, gpuDriverInstallationConfig: { gpuDriverVersion: "INSTALLATION_DISABLED" } }] }
               : {}),
