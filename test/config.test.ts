@@ -98,7 +98,7 @@ describe("stack config", () => {
   it("requires backups in prod, which the in-cluster database cannot give", () => {
     const lines = problems({ ...base, "kfp-platform:environment": "prod" });
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /kfp-platform:database\.kind: found "in-cluster"; prod needs database backups/);
+    assert.match(lines[0], /kfp-platform:database\.kind: not set, so its default applies \("in-cluster"\); prod needs database backups/);
   });
 
   it("rejects an unknown config namespace with a suggestion", () => {

@@ -144,11 +144,28 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
     default:
       expectation = issue.message;
   }
+  // A refused value the stack file never wrote is a default: name the key the user can set, not an index into it.
+  const setAt = path.findIndex((_, i) => !isSet(input, path.slice(0, i + 1)));
+  if (found !== undefined && setAt >= 0) {
+    const index = path.findIndex((segment, i) => i >= setAt && typeof segment === "number");
+    const key = index >= 0 ? path.slice(0, index) : path;
+    return [{ key: keyPath(key), message: `not set, so its default applies (${show(found)}); ${expectation}. Set it in the stack file.` }];
+  }
   const message =
     found === undefined
       ? `required value is missing; ${expectation}. Add it to the stack file.`
       : `found ${show(found)}; ${expectation}${quoteHint(issue, found)}.`;
   return [{ key: keyPath(path), message }];
+}
+
+/** Whether the stack file (or the profile laid under it) holds a value at `path`. */
+function isSet(input: unknown, path: readonly PropertyKey[]): boolean {
+  let value: unknown = input;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, segment)) return false;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return true;
 }
 
 /**

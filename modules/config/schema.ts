@@ -141,7 +141,7 @@ const imageReference = z
   .superRefine((ref, ctx) => {
     if (ref.includes("@sha256:")) return;
     const floating = floatingTagReason(ref.slice(ref.lastIndexOf(":") + 1), FLOATING_TAGS, MIN_VERSION_PARTS);
-    if (floating) ctx.addIssue({ code: "custom", input: ref, message: `uses ${floating}, which pins nothing (the images-pinned policy refuses it); pin an exact version tag here, or add @sha256:<digest>` });
+    if (floating) ctx.addIssue({ code: "custom", input: ref, message: `uses ${floating}: it pins nothing (the images-pinned policy refuses it); pin an exact version tag here, or add @sha256:<digest>` });
   });
 
 const imageSettings = z
