@@ -110,7 +110,7 @@ describe("profiles", () => {
     const lines = configProblems({ cluster: LOCAL_CLUSTER, kfp: { argo: { parallelism: 500 } } }, "stacks/Pulumi.x.yaml");
     const line = lines.find((l) => l.includes("scheduledWorkflow.limits.memory"));
     assert.ok(line, lines.join("\n"));
-    assert.match(line!, /^stacks\/Pulumi\.x\.yaml: kfp-platform:kfp\.resources\.scheduledWorkflow\.limits\.memory: found "512Mi"; holds \d+ concurrent runs .* below argo\.parallelism 500: set at least \d+(Mi|Gi)/);
+    assert.match(line!, /^stacks\/Pulumi\.x\.yaml: kfp-platform:kfp\.resources\.scheduledWorkflow\.limits\.memory: not set, so its default applies \("512Mi"\); holds \d+ concurrent runs .* below argo\.parallelism 500: set at least \d+(Mi|Gi)/);
   });
 });
 
