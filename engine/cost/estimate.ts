@@ -108,7 +108,7 @@ export function costLines(resources: readonly RecordedResource[], verbose: boole
   const e = estimate(resources, table);
   if (e.priced.length + e.unpriced.length === 0) return [];
   const lines = [
-    `  cost: ${usd(e.min)}–${usd(e.max)} per month at minimum–maximum node counts (on-demand list prices, ${table.hoursPerMonth} h/month; ${e.priced.length} of ${e.priced.length + e.unpriced.length} billed items priced)`,
+    `  cost: ${usd(e.min)}–${usd(e.max)} per month at minimum–maximum node counts (on-demand list prices, ${table.hoursPerMonth} h/month; ${e.priced.length} of ${e.priced.length + e.unpriced.length} billed items priced)${e.unpriced.length > 0 ? `: a lower bound, not an estimate, until the rest are priced` : ""}`,
   ];
   if (verbose) for (const p of e.priced) lines.push(`    ${usd(p.min)}–${usd(p.max)}  ${p.item.what}`);
   if (e.unpriced.length > 0) {
