@@ -72,7 +72,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, file: st
   } catch (e) {
     throw new ConfigError(file, [...problems, unexpected(culprits(ours), e)]);
   }
-  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, profiled)));
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, profiled, ours)));
   if (problems.length > 0) throw new ConfigError(file, problems);
   return result.data as StackConfig;
 }
@@ -110,7 +110,8 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): ConfigProblem[] {
+/** `input` is what the schema read (the profile laid under the stack file); `written`, the stack file alone. */
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>, written: Record<string, unknown>): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeysAt(issue.path, input);
     return issue.keys.map((k) => ({
@@ -144,8 +145,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
     default:
       expectation = issue.message;
   }
-  // A refused value the stack file never wrote is a default: name the key the user can set, not an index into it.
-  const setAt = path.findIndex((_, i) => !isSet(input, path.slice(0, i + 1)));
+  // A refused value the stack file never wrote (the schema's or the profile's) is a default: name the key the user can set, not an index into it.
+  const setAt = path.findIndex((_, i) => !isSet(written, path.slice(0, i + 1)));
   if (found !== undefined && setAt >= 0) {
     const index = path.findIndex((segment, i) => i >= setAt && typeof segment === "number");
     const key = index >= 0 ? path.slice(0, index) : path;
@@ -158,7 +159,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
   return [{ key: keyPath(path), message }];
 }
 
-/** Whether the stack file (or the profile laid under it) holds a value at `path`. */
+/** Whether the stack file holds a value at `path`. */
 function isSet(input: unknown, path: readonly PropertyKey[]): boolean {
   let value: unknown = input;
   for (const segment of path) {
