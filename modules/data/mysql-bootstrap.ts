@@ -6,10 +6,10 @@
 //
 // It runs in a namespace of its own: the admin password must not sit in the platform namespace,
 // where KFP's service accounts (pipeline steps' `pipeline-runner` among them) may read Secrets.
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { contentChecksum } from "../k8s/checksum";
 import type { ContainerResources } from "../k8s/workload";
 import type { ImageResolver } from "../images";
 import { fromSecret, literal } from "../k8s/env";
@@ -93,7 +93,7 @@ export class MysqlBootstrap extends pulumi.ComponentResource {
     // A Job's pod template is immutable: any change of script, SQL or password replaces the Job, which
     // runs it again. The checksum of the passwords is not a password (they are 32-character random strings).
     const checksum = pulumi.unsecret(
-      pulumi.all([args.kfpPassword, monitorPassword]).apply(([kfp, monitor]) => createHash("sha256").update(`${script}\n${sql}\n${kfp}\n${monitor}`).digest("hex")),
+      pulumi.all([args.kfpPassword, monitorPassword]).apply(([kfp, monitor]) => contentChecksum({ script, sql, kfp, monitor })),
     );
     const secretEnv = (key: string) => fromSecret(key, BOOTSTRAP_NAME, key);
     this.job = new k8s.batch.v1.Job(

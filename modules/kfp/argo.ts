@@ -8,12 +8,12 @@
 // merges them key by key under each step's container, and KFP's podSpecPatch carries only what the
 // pipeline set, so a default memory limit plus a larger requested memory makes an invalid pod. Step
 // defaults come from a LimitRange instead (modules/k8s/step-defaults.ts).
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { Database } from "../foundation/contract";
 import type { KfpSettings } from "../config/kfp";
+import { contentChecksum } from "../k8s/checksum";
 import { objectMeta } from "../k8s/metadata";
 import { CONTROLLER_CONFIG } from "../foundation/names";
 import type { ObjectStoreWiring } from "./object-store";
@@ -90,9 +90,7 @@ export function createArgo(prefix: string, args: ArgoArgs, after: Parameters<Chi
   );
   // Argo reloads most of its ConfigMap live, but builds its parallelism throttler once at start
   // (workflow/controller/controller.go:231 at v3.6.7): a checksum of the data rolls the controller.
-  const checksum = pulumi
-    .all(data)
-    .apply((resolved) => createHash("sha256").update(JSON.stringify(Object.entries(resolved).sort(([a], [b]) => a.localeCompare(b)))).digest("hex"));
+  const checksum = pulumi.all(data).apply(contentChecksum);
   const controller = kfpDeployment(
     `${prefix}-controller`,
     namespace,

@@ -15,12 +15,12 @@
 // columns it indexes, then creates each index only when none by its name or on the same leading columns
 // exists (information_schema.statistics, the check gorm's own AddIndex makes), online (InnoDB
 // ALGORITHM=INPLACE, LOCK=NONE: reports and lookups go on while a large table is indexed).
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Database } from "../foundation/contract";
 import type { DatabaseClient } from "../foundation/database-clients";
 import type { ImageResolver } from "../images";
+import { contentChecksum } from "../k8s/checksum";
 import { fromSecret, literal } from "../k8s/env";
 import { kitMeta } from "../k8s/metadata";
 import { scriptPod } from "../k8s/script-job";
@@ -161,7 +161,7 @@ export function createDbIndexJob(prefix: string, args: DbIndexJobArgs): k8s.batc
   const files = { "indexes.sh": indexScript(), "wait.sql": waitSql(), "indexes.sql": indexSql() };
   const scripts = new k8s.core.v1.ConfigMap(`${prefix}-scripts`, { metadata: kitMeta(DB_INDEXES_NAME, namespace), data: files }, opts);
   // A Job's pod template is immutable: a change of script or SQL changes the checksum, which replaces the Job.
-  const checksum = createHash("sha256").update(Object.values(files).join("\n")).digest("hex");
+  const checksum = contentChecksum(files);
   const labels = { "app.kubernetes.io/name": DB_INDEXES_NAME };
   return new k8s.batch.v1.Job(
     `${prefix}-job`,

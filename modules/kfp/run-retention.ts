@@ -20,10 +20,10 @@
 //
 // The script runs on Node from KFP's own frontend image (node:22.13-alpine at 2.14.0, frontend/Dockerfile),
 // already pinned in the versions table: fetch and URLSearchParams, no dependencies.
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ImageResolver } from "../images";
+import { contentChecksum } from "../k8s/checksum";
 import { literal } from "../k8s/env";
 import { kitMeta } from "../k8s/metadata";
 import { CRON_JOB_DEFAULTS, scriptPod } from "../k8s/script-job";
@@ -187,7 +187,7 @@ export function createRunRetention(prefix: string, args: RunRetentionArgs): k8s.
     );
   }
   const labels = { "app.kubernetes.io/name": RUN_RETENTION_NAME };
-  const checksum = createHash("sha256").update(script).digest("hex");
+  const checksum = contentChecksum({ script });
   const env = [
     // `ml-pipeline` is the API in single-user mode and the gateway's API door in multi-user mode.
     literal("KFP_API", `http://ml-pipeline.${namespace}:${API_PORTS.http}`),

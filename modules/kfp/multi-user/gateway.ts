@@ -2,11 +2,11 @@
 // and API. Service `ml-pipeline` (what KFP's pods and the SDK dial) points at nginx, which strips the
 // identity header; users reach the UI through Service `kfp-gateway`, where nginx sets the header from the
 // login. Both run restricted, read-only, sized.
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { KfpSettings } from "../../config/kfp";
+import { contentChecksum } from "../../k8s/checksum";
 import type { ContainerResources } from "../../k8s/workload";
 import type { ImageResolver } from "../../images";
 import { fromSecret } from "../../k8s/env";
@@ -113,7 +113,7 @@ export class KfpGateway extends pulumi.ComponentResource {
     });
     const files = { "nginx.conf": config, [DASHBOARD_LIB_PATH.slice(1)]: dashboardLib() };
     const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: objectMeta(GATEWAY, ns), data: files }, k8sOpts());
-    const checksum = createHash("sha256").update(JSON.stringify(files)).digest("hex");
+    const checksum = contentChecksum(files);
     const gateway = kfpDeployment(
       `${name}-deployment`,
       ns,
