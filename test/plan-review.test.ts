@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { costItems, estimate, type PriceTable } from "../engine/cost/estimate";
+import { costItems, costLines, estimate, itemKeys, loadPrices, type PriceTable } from "../engine/cost/estimate";
 import { awsOnDemandHourly, googleSkuPrices, singleHourlyPrice } from "../engine/cost/price-list";
 import type { RecordedResource } from "../engine/harness";
 import { planStack } from "../engine/plan";
@@ -30,7 +30,7 @@ describe("plan summary for reviewers", () => {
     const cluster = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.aws-prod.yaml"), "utf8")).config["kfp-platform:cluster"];
     assert.match(text, new RegExp(`EKS API ${cluster.name}: public endpoint, reachable from ${cluster.publicAccessCidrs.join(", ").replace(/[./]/g, "\\$&")}\\n`));
     assert.match(text, /\n  cost: \$[\d,]+–\$[\d,]+ per month at minimum–maximum node counts .*: a lower bound, not an estimate, until the rest are priced\n {4}not in the price table .*node group kfp-prod-system \(m6i\.xlarge, 3-6 nodes\)/);
-    assert.match(text, /\n {4}prices: engine\/cost\/prices\.json, read \d{4}-\d\d-\d\d/);
+    assert.match(text, /\n {4}prices: engine\/cost\/prices\.json, as of \d{4}-\d\d-\d\d/);
     const advisories = plan.policy?.diagnostics.filter((d) => d.level === "advisory") ?? [];
     assert.ok(advisories.length > 10, "aws-prod has digest advisories to collapse");
     assert.doesNotMatch(text, /\n {4}advisory image-digests: urn:/);
@@ -67,8 +67,39 @@ describe("plan summary for reviewers", () => {
     const e = estimate([provider, group, unpriced], table);
     assert.equal(e.min, 1 * 1 * 730);
     assert.equal(e.max, 4 * 3 * 730);
-    assert.deepEqual(e.unpriced.map((u) => u.keys), [["aws:ec2:eu-west-1:y.medium"]]);
-    assert.deepEqual(costItems([provider, group]).map((i) => i.keys), [["aws:ec2:eu-west-1:x.small", "aws:ec2:eu-west-1:x.large"]], "the region is the provider's");
+    assert.deepEqual(e.unpriced.map(itemKeys), [["aws:ec2:eu-west-1:y.medium"]]);
+    assert.deepEqual(costItems([provider, group]).map(itemKeys), [["aws:ec2:eu-west-1:x.small", "aws:ec2:eu-west-1:x.large"]], "the region is the provider's");
+  });
+  it("prices a Cloud SQL custom tier as its vCPUs plus its memory at the regional rates, other tiers by name", () => {
+    const sql = (tier: string, availabilityType: string) => resource("gcp:sql/databaseInstance:DatabaseInstance", `db-${tier}`, { name: "db", region: "europe-west4", settings: { tier, availabilityType } });
+    const table: PriceTable = {
+      comment: "test",
+      hoursPerMonth: 730,
+      prices: {
+        "gcp:sql:europe-west4:vcpu:regional": { usdPerHour: 0.1, source: "test", read: "2026-12-07" },
+        "gcp:sql:europe-west4:ram-gib:regional": { usdPerHour: 0.01, source: "test", read: "2026-12-07" },
+      },
+    };
+    const e = estimate([sql("db-custom-4-15360", "REGIONAL"), sql("db-custom-2-7680", "ZONAL"), sql("db-f1-micro", "REGIONAL")], table);
+    assert.equal(Math.round(e.min * 100) / 100, Math.round((4 * 0.1 + 15 * 0.01) * 730 * 100) / 100, "4 vCPUs and 15 GiB at the regional rates");
+    assert.deepEqual(e.unpriced.map(itemKeys), [["gcp:sql:europe-west4:vcpu:zonal", "gcp:sql:europe-west4:ram-gib:zonal"], ["gcp:sql:europe-west4:db-f1-micro:regional"]]);
+  });
+
+  it("calls a fully priced stack's range an estimate, dated by its prices", { timeout: 120_000 }, async () => {
+    const plan = await planStack("gcp-dev", { root: REPO_ROOT, outDir: null, policyConfig: false });
+    const lines = costLines(plan.resources, false).join("\n");
+    assert.match(lines, /^ {2}cost: \$[\d,]+–\$[\d,]+ per month at minimum–maximum node counts \(on-demand list prices, 730 h\/month; (\d+) of \1 billed items priced\)$/m);
+    assert.doesNotMatch(lines, /lower bound|not in the price table/);
+    assert.match(lines, /prices: engine\/cost\/prices\.json, as of 2025-03-06, 2026-12-07/, "the GCE prices carry their source's date");
+  });
+
+  it("cites every price: a source, the day it was read, and no date after it", () => {
+    const table = loadPrices();
+    for (const [key, p] of Object.entries(table.prices)) {
+      assert.ok(p.usdPerHour > 0 && p.source.length > 20, `${key}: a positive price with its source`);
+      assert.match(p.read, /^\d{4}-\d\d-\d\d$/, key);
+      if (p.asOf) assert.ok(p.asOf <= p.read, `${key}: prices from ${p.asOf} cannot be read on ${p.read}`);
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { costItems, loadPrices, PRICE_FILE, type PriceTable } from "../cost/estimate";
+import { costItems, itemKeys, loadPrices, PRICE_FILE, type PriceTable } from "../cost/estimate";
 import { singleHourlyPrice, googleSkuPrices, type AwsGetProductsResponse, type GoogleSku } from "../cost/price-list";
 import { planStack } from "../plan";
 import { listStacks } from "../stack-file";
@@ -81,7 +81,7 @@ async function run(argv: string[]): Promise<number> {
   const keys = new Set<string>();
   for (const stack of stacks) {
     const plan = await planStack(stack, { root, outDir: null, policyConfig: false });
-    for (const item of costItems(plan.resources)) item.keys.forEach((k) => keys.add(k));
+    for (const item of costItems(plan.resources)) itemKeys(item).forEach((k) => keys.add(k));
   }
   const table = loadPrices();
   refreshAws([...keys].filter((k) => k.startsWith("aws:")), table);
