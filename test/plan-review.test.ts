@@ -18,6 +18,12 @@ const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtu
 const resource = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource =>
   ({ urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, remote: false, parent: null, provider: null, dependsOn: [], propertyDependencies: {}, protect: false, ignoreChanges: [], additionalSecretOutputs: [], inputs, outputs: {}, wireInputs: {}, wireOutputs: {}, ...extra }) as RecordedResource;
 
+const testPrices = (usdPerHour: Record<string, number>): PriceTable => ({
+  comment: "test",
+  hoursPerMonth: 730,
+  prices: Object.fromEntries(Object.entries(usdPerHour).map(([key, usd]) => [key, { usdPerHour: usd, source: "test", read: "2026-12-07" }])),
+});
+
 describe("plan summary for reviewers", () => {
   it("shows aws-prod's names, protected resources, endpoints and a cost range, advisories collapsed", { timeout: 120_000 }, async () => {
     const plan = await planStack("aws-prod", { root: REPO_ROOT, outDir: null });
@@ -56,30 +62,17 @@ describe("plan summary for reviewers", () => {
     const provider = resource("pulumi:providers:aws", "aws", { region: "eu-west-1" });
     const group = resource("aws:eks/nodeGroup:NodeGroup", "gpu", { nodeGroupName: "gpu", instanceTypes: ["x.small", "x.large"], scalingConfig: { minSize: 1, maxSize: 4 } }, { provider: provider.urn });
     const unpriced = resource("aws:eks/nodeGroup:NodeGroup", "cpu", { nodeGroupName: "cpu", instanceTypes: ["y.medium"], scalingConfig: { minSize: 2, maxSize: 3 } }, { provider: provider.urn });
-    const table: PriceTable = {
-      comment: "test",
-      hoursPerMonth: 730,
-      prices: {
-        "aws:ec2:eu-west-1:x.small": { usdPerHour: 1, source: "test", read: "2026-12-07" },
-        "aws:ec2:eu-west-1:x.large": { usdPerHour: 3, source: "test", read: "2026-12-07" },
-      },
-    };
+    const table = testPrices({ "aws:ec2:eu-west-1:x.small": 1, "aws:ec2:eu-west-1:x.large": 3 });
     const e = estimate([provider, group, unpriced], table);
     assert.equal(e.min, 1 * 1 * 730);
     assert.equal(e.max, 4 * 3 * 730);
     assert.deepEqual(e.unpriced.map(itemKeys), [["aws:ec2:eu-west-1:y.medium"]]);
     assert.deepEqual(costItems([provider, group]).map(itemKeys), [["aws:ec2:eu-west-1:x.small", "aws:ec2:eu-west-1:x.large"]], "the region is the provider's");
   });
+
   it("prices a Cloud SQL custom tier as its vCPUs plus its memory at the regional rates, other tiers by name", () => {
     const sql = (tier: string, availabilityType: string) => resource("gcp:sql/databaseInstance:DatabaseInstance", `db-${tier}`, { name: "db", region: "europe-west4", settings: { tier, availabilityType } });
-    const table: PriceTable = {
-      comment: "test",
-      hoursPerMonth: 730,
-      prices: {
-        "gcp:sql:europe-west4:vcpu:regional": { usdPerHour: 0.1, source: "test", read: "2026-12-07" },
-        "gcp:sql:europe-west4:ram-gib:regional": { usdPerHour: 0.01, source: "test", read: "2026-12-07" },
-      },
-    };
+    const table = testPrices({ "gcp:sql:europe-west4:vcpu:regional": 0.1, "gcp:sql:europe-west4:ram-gib:regional": 0.01 });
     const e = estimate([sql("db-custom-4-15360", "REGIONAL"), sql("db-custom-2-7680", "ZONAL"), sql("db-f1-micro", "REGIONAL")], table);
     assert.equal(Math.round(e.min * 100) / 100, Math.round((4 * 0.1 + 15 * 0.01) * 730 * 100) / 100, "4 vCPUs and 15 GiB at the regional rates");
     assert.deepEqual(e.unpriced.map(itemKeys), [["gcp:sql:europe-west4:vcpu:zonal", "gcp:sql:europe-west4:ram-gib:zonal"], ["gcp:sql:europe-west4:db-f1-micro:regional"]]);
