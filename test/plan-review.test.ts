@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { costItems, costLines, estimate, itemKeys, loadPrices, type PriceTable } from "../engine/cost/estimate";
-import { awsOnDemandHourly, googleSkuPrices, singleHourlyPrice } from "../engine/cost/price-list";
+import { awsOnDemandHourly, gceMachineHourly, gceShape, googleSkuPrices, singleHourlyPrice } from "../engine/cost/price-list";
+import { FIXED_GPU_MACHINES } from "../modules/facts/gce-machine-types";
 import type { RecordedResource } from "../engine/harness";
 import { planStack } from "../engine/plan";
 import { endpointLines } from "../engine/review/endpoints";
@@ -111,5 +112,23 @@ describe("price-API parsers", () => {
       ["Fixture Instance Core running in Netherlands", { usd: 1.5, unit: "h" }],
     ]);
     assert.deepEqual([...googleSkuPrices(fixture("google-skus.json").skus, "us-central1").keys()], ["Regional Kubernetes Clusters fixture cluster management fee"]);
+  });
+
+  it("compose a machine type's price from its family's core and RAM SKUs and its GPUs, on-demand and in the region only", () => {
+    const skus = fixture("google-compute-skus.json").skus;
+    const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} = ${b}`);
+    near(gceMachineHourly(skus, "europe-west4", "e2-standard-8"), 8 * 0.02 + 32 * 0.003);
+    near(gceMachineHourly(skus, "europe-west4", "g2-standard-8"), 8 * 0.025 + 32 * 0.004 + 1 * 0.5);
+    assert.throws(() => gceMachineHourly(skus, "europe-west4", "a2-highgpu-8g"), /expected one GPU SKU "Nvidia Tesla A100 GPU running…", found 0/);
+    assert.throws(() => gceMachineHourly(skus, "europe-west1", "e2-standard-8"), /expected one RAM SKU/);
+    assert.throws(() => gceMachineHourly(skus, "europe-west4", "n1-highmem-8"), /shape not known/);
+  });
+
+  it("derive GPU counts from machine names as the GKE GPU check knows them", () => {
+    for (const [machine, spec] of Object.entries(FIXED_GPU_MACHINES)) {
+      const shape = gceShape(machine);
+      if (shape) assert.equal(shape.gpu?.count, spec.count, machine);
+    }
+    assert.deepEqual(gceShape("a2-highgpu-8g"), { family: "A2", vcpus: 96, ramGiB: 680, gpu: { sku: "Nvidia Tesla A100 GPU running", count: 8 } });
   });
 });

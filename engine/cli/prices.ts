@@ -1,13 +1,14 @@
 // npm run prices -- [stack...]
 // Refreshes engine/cost/prices.json for what the stacks bill: EC2 instance types, NAT gateways and RDS
 // classes from the AWS Price List Query API (the aws CLI, when `aws sts get-caller-identity` works), and
-// the GKE cluster fee from the Cloud Billing Catalog API (when GOOGLE_API_KEY is set). Without
+// the GKE cluster fee and Compute Engine machine types (composed from their vCPU, memory and GPU SKUs) from
+// the Cloud Billing Catalog API (when GOOGLE_API_KEY is set). Without
 // credentials it says what it skipped and leaves the table as it is. Each entry records its source and date.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { costItems, itemKeys, loadPrices, PRICE_FILE, type PriceTable } from "../cost/estimate";
-import { singleHourlyPrice, googleSkuPrices, type AwsGetProductsResponse, type GoogleSku } from "../cost/price-list";
+import { gceMachineHourly, googleSkuPrices, singleHourlyPrice, type AwsGetProductsResponse, type GoogleSku } from "../cost/price-list";
 import { planStack } from "../plan";
 import { listStacks } from "../stack-file";
 
@@ -53,27 +54,43 @@ function refreshAws(keys: string[], table: PriceTable): void {
   }
 }
 
-async function refreshGoogle(table: PriceTable): Promise<void> {
-  const key = process.env.GOOGLE_API_KEY;
-  if (!key) {
+async function refreshGoogle(keys: string[], table: PriceTable): Promise<void> {
+  const apiKey = process.env.GOOGLE_API_KEY;
+  if (!apiKey) {
     console.log("prices: GOOGLE_API_KEY unset: Google prices not refreshed");
     return;
   }
-  const get = async (url: string) => (await fetch(`${url}${url.includes("?") ? "&" : "?"}key=${key}`)).json() as Promise<any>;
+  const get = async (url: string) => (await fetch(`${url}${url.includes("?") ? "&" : "?"}key=${apiKey}`)).json() as Promise<any>;
   const services = (await get("https://cloudbilling.googleapis.com/v1/services")).services as { serviceId: string; displayName: string }[];
-  const gke = services.find((s) => s.displayName === "Kubernetes Engine");
-  if (!gke) return console.log("prices: no Kubernetes Engine service in the catalog");
-  const skus: GoogleSku[] = [];
-  for (let page = "", first = true; first || page; first = false) {
-    const body = await get(`https://cloudbilling.googleapis.com/v1/services/${gke.serviceId}/skus${page ? `?pageToken=${page}` : ""}`);
-    skus.push(...(body.skus ?? []));
-    page = body.nextPageToken ?? "";
+  const skusOf = async (displayName: string): Promise<GoogleSku[]> => {
+    const service = services.find((s) => s.displayName === displayName);
+    if (!service) throw new Error(`no ${displayName} service in the catalog`);
+    const skus: GoogleSku[] = [];
+    for (let page = "", first = true; first || page; first = false) {
+      const body = await get(`https://cloudbilling.googleapis.com/v1/services/${service.serviceId}/skus${page ? `?pageToken=${page}` : ""}`);
+      skus.push(...(body.skus ?? []));
+      page = body.nextPageToken ?? "";
+    }
+    return skus;
+  };
+  const fee = [...googleSkuPrices(await skusOf("Kubernetes Engine"), "global")].find(([d]) => /cluster management fee/i.test(d) && !/autopilot|extended/i.test(d));
+  if (fee) {
+    table.prices["gcp:gke:cluster"] = { usdPerHour: fee[1].usd, source: `Cloud Billing Catalog API, Kubernetes Engine SKU "${fee[0]}" (${fee[1].unit})`, read: today() };
+    console.log(`prices: gcp:gke:cluster = $${fee[1].usd}/h`);
+  } else console.log("prices: no GKE cluster management fee SKU found");
+  const machines = keys.filter((k) => k.startsWith("gcp:gce:"));
+  const compute = machines.length > 0 ? await skusOf("Compute Engine") : [];
+  for (const key of machines) {
+    const [, , region, machineType] = key.split(":");
+    try {
+      const usdPerHour = Math.round(gceMachineHourly(compute, region, machineType) * 1e9) / 1e9;
+      table.prices[key] = { usdPerHour, source: `Cloud Billing Catalog API, Compute Engine SKUs for ${machineType}: vCPUs, memory and GPUs (engine/cost/price-list.ts gceMachineHourly)`, read: today() };
+      console.log(`prices: ${key} = $${usdPerHour}/h`);
+    } catch (e) {
+      console.log(`prices: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  const fee = [...googleSkuPrices(skus, "global")].find(([d]) => /cluster management fee/i.test(d) && !/autopilot|extended/i.test(d));
-  if (!fee) return console.log("prices: no GKE cluster management fee SKU found");
-  table.prices["gcp:gke:cluster"] = { usdPerHour: fee[1].usd, source: `Cloud Billing Catalog API, Kubernetes Engine SKU "${fee[0]}" (${fee[1].unit})`, read: today() };
-  // Compute Engine prices a machine type as per-vCPU and per-GB SKUs (and GPUs apart): not composed here yet.
-  console.log(`prices: gcp:gke:cluster = $${fee[1].usd}/h; GCE machine types are not composed from their vCPU and RAM SKUs yet`);
+  for (const key of keys.filter((k) => k.startsWith("gcp:sql:"))) console.log(`prices: ${key}: Cloud SQL SKUs are not read by this command yet; enter it from cloud.google.com/sql/pricing with its source`);
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -85,7 +102,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const table = loadPrices();
   refreshAws([...keys].filter((k) => k.startsWith("aws:")), table);
-  await refreshGoogle(table);
+  await refreshGoogle([...keys].filter((k) => k.startsWith("gcp:")), table);
   writeFileSync(PRICE_FILE, `${JSON.stringify(table, null, 1)}\n`);
   const missing = [...keys].filter((k) => !table.prices[k]);
   console.log(`prices: ${keys.size - missing.length} of ${keys.size} price keys known${missing.length ? `; missing: ${missing.join(", ")}` : ""}`);

@@ -60,3 +60,46 @@ export function googleSkuPrices(skus: readonly GoogleSku[], region: string): Map
   }
   return out;
 }
+
+/**
+ * A Compute Engine machine type's shape: vCPUs, GiB of memory and fixed GPUs, for the predefined types whose
+ * shape follows from the name (Compute Engine docs, machine families: `<e2|n2|n2d|c3|g2>-standard-N` is N
+ * vCPUs with 4 GiB each; `a2-highgpu-Kg` is K A100 40GB with 12 vCPUs and 85 GiB each). Other types: undefined.
+ */
+export function gceShape(machineType: string): { family: string; vcpus: number; ramGiB: number; gpu?: { sku: string; count: number } } | undefined {
+  const standard = /^(e2|n2|n2d|c3|g2)-standard-(\d+)$/.exec(machineType);
+  if (standard) {
+    const vcpus = Number(standard[2]);
+    // G2 carries one L4 up to 32 vCPUs, then 2, 4, 8 (FIXED_GPU_MACHINES in modules/facts/gce-machine-types.ts).
+    const l4 = standard[1] === "g2" ? ({ 24: 2, 48: 4, 96: 8 } as Record<number, number>)[vcpus] ?? 1 : 0;
+    return { family: standard[1].toUpperCase(), vcpus, ramGiB: 4 * vcpus, ...(l4 ? { gpu: { sku: "Nvidia L4 GPU running", count: l4 } } : {}) };
+  }
+  const a2 = /^a2-highgpu-(\d+)g$/.exec(machineType);
+  if (a2) {
+    const gpus = Number(a2[1]);
+    return { family: "A2", vcpus: 12 * gpus, ramGiB: 85 * gpus, gpu: { sku: "Nvidia Tesla A100 GPU running", count: gpus } };
+  }
+  return undefined;
+}
+
+/**
+ * A machine type's on-demand hourly price in `region` from Compute Engine SKUs: vCPUs times the family's
+ * core SKU, GiB times its RAM SKU, plus its GPUs. SKUs are matched as Cyclenerd/google-cloud-pricing-cost-
+ * calculator's build/mapping.csv maps them (resource group CPU/RAM with description `<FAMILY> Instance%`,
+ * group GPU with `Nvidia L4 GPU running%` and so on). Throws when a SKU is missing or ambiguous.
+ */
+export function gceMachineHourly(skus: readonly GoogleSku[], region: string, machineType: string): number {
+  const shape = gceShape(machineType);
+  if (!shape) throw new Error(`${machineType}: shape not known from its name; add it to gceShape`);
+  const inRegion = skus.filter((s) => (s.category?.usageType ?? "OnDemand") === "OnDemand" && (s.serviceRegions ?? []).includes(region));
+  const price = (group: string, prefix: string): number => {
+    const found = [...googleSkuPrices(inRegion.filter((s) => s.category?.resourceGroup === group && s.description.startsWith(prefix)), region).values()];
+    const distinct = [...new Set(found.map((f) => f.usd))];
+    if (distinct.length !== 1) throw new Error(`${machineType} in ${region}: expected one ${group} SKU "${prefix}…", found ${distinct.length}`);
+    return distinct[0];
+  };
+  const core = price("CPU", `${shape.family} Instance Core`);
+  const ram = price("RAM", `${shape.family} Instance Ram`);
+  const gpu = shape.gpu ? shape.gpu.count * price("GPU", shape.gpu.sku) : 0;
+  return shape.vcpus * core + shape.ramGiB * ram + gpu;
+}
