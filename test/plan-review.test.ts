@@ -36,7 +36,13 @@ describe("plan summary for reviewers", () => {
     for (const r of plan.resources.filter((x) => x.protect && x.custom)) assert.ok(text.includes(`${r.type.split(":").pop()} ${r.name}`), `protected ${r.name} listed`);
     const cluster = parse(readFileSync(join(REPO_ROOT, "stacks/Pulumi.aws-prod.yaml"), "utf8")).config["kfp-platform:cluster"];
     assert.match(text, new RegExp(`EKS API ${cluster.name}: public endpoint, reachable from ${cluster.publicAccessCidrs.join(", ").replace(/[./]/g, "\\$&")}\\n`));
-    assert.match(text, /\n  cost: \$[\d,]+–\$[\d,]+ per month at minimum–maximum node counts .*: a lower bound, not an estimate, until the rest are priced\n {4}not in the price table .*node group kfp-prod-system \(m6i\.xlarge, 3-6 nodes\)/);
+    const cost = estimate(plan.resources);
+    assert.ok(cost.priced.length >= 5, "the EKS fee, the NAT gateway and the CPU and L4/A10G node groups are priced");
+    assert.match(text, new RegExp(`\\n  cost: \\$[\\d,]+–\\$[\\d,]+ per month at minimum–maximum node counts \\(on-demand list prices, 730 h/month; ${cost.priced.length} of ${cost.priced.length + cost.unpriced.length} billed items priced\\)`));
+    if (cost.unpriced.length > 0) {
+      assert.match(text, /: a lower bound, not an estimate, until the rest are priced\n {4}not in the price table/);
+      for (const u of cost.unpriced) assert.ok(text.includes(u.what), `unpriced ${u.what} named`);
+    }
     assert.match(text, /\n {4}prices: engine\/cost\/prices\.json, as of \d{4}-\d\d-\d\d/);
     const advisories = plan.policy?.diagnostics.filter((d) => d.level === "advisory") ?? [];
     assert.ok(advisories.length > 10, "aws-prod has digest advisories to collapse");
@@ -92,7 +98,8 @@ describe("plan summary for reviewers", () => {
     for (const [key, p] of Object.entries(table.prices)) {
       assert.ok(p.usdPerHour > 0 && p.source.length > 20, `${key}: a positive price with its source`);
       assert.match(p.read, /^\d{4}-\d\d-\d\d$/, key);
-      if (p.asOf) assert.ok(p.asOf <= p.read, `${key}: prices from ${p.asOf} cannot be read on ${p.read}`);
+      if (p.asOf && p.asOf !== "undated") assert.ok(/^\d{4}-\d\d-\d\d$/.test(p.asOf) && p.asOf <= p.read, `${key}: prices from ${p.asOf} cannot be read on ${p.read}`);
+      if (p.asOf === "undated") assert.match(p.source, /not verified|undated|no date/i, `${key}: an undated source says so`);
     }
   });
 });

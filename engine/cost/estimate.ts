@@ -10,7 +10,10 @@ export interface PriceEntry {
   source: string;
   /** When the kit read the source. */
   read: string;
-  /** When the source's prices were generated, where that is older than `read`: the date a reviewer should see. */
+  /**
+   * When the source's prices were generated, where that is older than `read`: the date a reviewer should see;
+   * "undated" where the source carries no date (the summary says so).
+   */
   asOf?: string;
 }
 export interface PriceTable {
@@ -151,6 +154,8 @@ export function costLines(resources: readonly RecordedResource[], verbose: boole
     lines.push(`    not in the price table (so not in the range): ${e.unpriced.map((u) => u.what).join("; ")}; npm run prices adds them (needs cloud credentials)`);
   }
   const dates = [...new Set([...e.used.values()].map((p) => p.asOf ?? p.read))].sort();
-  if (dates.length > 0) lines.push(`    prices: engine/cost/prices.json, as of ${dates.join(", ")}${verbose ? `: ${[...e.used].map(([k, p]) => `${k} ${p.source}`).join("; ")}` : ""}`);
+  const dated = dates.filter((d) => d !== "undated");
+  const undated = [...e.used.values()].filter((p) => p.asOf === "undated").length;
+  if (dates.length > 0) lines.push(`    prices: engine/cost/prices.json, as of ${dated.join(", ")}${undated > 0 ? ` (${undated} from an undated source${verbose ? "" : ": --verbose cites them"})` : ""}${verbose ? `: ${[...e.used].map(([k, p]) => `${k} ${p.source}`).join("; ")}` : ""}`);
   return lines;
 }
