@@ -68,7 +68,17 @@ it("counts what a replaced provider takes with it, and does not call a change of
   const object = { ...typed("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "kubeflow" } }), provider: "urn:pulumi:s::p::pulumi:providers:kubernetes::k8s" };
   const text = formatDiff("gcp-prod", diffPlans([provider("old"), object], [provider("new"), object]));
   assert.match(text, /- \*\*replace\*\* `pulumi:providers:kubernetes::k8s`: delete and create, forced by `kubeconfig`\n {2}- and with it every one of the 1 resources created through this provider/);
-  const unread = "aws:ec2/launchTemplate:LaunchTemplate"; // not in the table's read sources: see engine/replacements/provider-facts.ts NOT_READ
-  const guess = formatDiff("aws-prod", diffPlans([typed(unread, "lt", { tags: { a: "1" } })], [typed(unread, "lt", { tags: { a: "2" } })]));
-  assert.match(guess, /- \*\*update\*\* `aws:ec2\/launchTemplate:LaunchTemplate::lt` \(may replace: the provider's replacement rules for this type are not in engine\/replacements\/table\.json\)/);
+  const unread = "aws:foo/bar:Bar"; // a type the table has no entry for, as a type nobody has read yet
+  const guess = formatDiff("aws-prod", diffPlans([typed(unread, "fb", { tags: { a: "1" } })], [typed(unread, "fb", { tags: { a: "2" } })]));
+  assert.match(guess, /- \*\*update\*\* `aws:foo\/bar:Bar::fb` \(may replace: the provider's replacement rules for this type are not in engine\/replacements\/table\.json\)/);
+});
+
+it("uses the launch template's read rules: a new name replaces it, a new version of its contents does not", () => {
+  const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+  const template = (name: string, volumeSize: number) => typed(LT, "lt", { name, blockDeviceMappings: [{ ebs: { volumeSize } }] });
+  const renamed = formatDiff("aws-prod", diffPlans([template("nodes-a", 20)], [template("nodes-b", 20)]));
+  assert.match(renamed, /- \*\*replace\*\* `aws:ec2\/launchTemplate:LaunchTemplate::lt`: delete and create, forced by `name`/);
+  const resized = formatDiff("aws-prod", diffPlans([template("nodes-a", 20)], [template("nodes-a", 40)]));
+  assert.match(resized, /- \*\*update\*\* `aws:ec2\/launchTemplate:LaunchTemplate::lt`\n/);
+  assert.doesNotMatch(resized, /may replace/);
 });

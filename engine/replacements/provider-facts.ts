@@ -9,7 +9,10 @@ export interface Fact {
 }
 
 const TF_AWS = "hashicorp/terraform-provider-aws";
-const aws = (file: string, commit: string, replaceOn: string[]): Fact => ({ replaceOn, source: `${TF_AWS} ${file}@${commit.slice(0, 12)} ForceNew (read 2026-12-07)` });
+const aws = (file: string, commit: string, replaceOn: string[], note = ""): Fact => ({
+  replaceOn,
+  source: `${TF_AWS} ${file}@${commit.slice(0, 12)} ForceNew${note ? `; ${note}` : ""} (read 2026-12-07)`,
+});
 const awsEarlier = (file: string, replaceOn: string[]): Fact => ({ replaceOn, source: `${TF_AWS} ${file} ForceNew (read for engine/stateful.ts before 2026-12-07)` });
 
 /** aws:* types whose schema was read, file by file. */
@@ -57,6 +60,17 @@ export const AWS_FACTS: Readonly<Record<string, Fact>> = {
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": aws(
     "internal/service/s3/bucket_lifecycle_configuration.go", "01606926a0c0ab9174aec440f976a48b0baee722", ["bucket", "expectedBucketOwner"],
   ),
+  // Only name and name_prefix are ForceNew; any other change is a new template version (Update: CreateLaunchTemplateVersion).
+  // CustomizeDiff only marks default_version/latest_version computed. The newer aws-sdk-go-v2 version of the
+  // file the index holds (no commit shown) marks the same two fields.
+  "aws:ec2/launchTemplate:LaunchTemplate": aws("internal/service/ec2/ec2_launch_template.go", "025e4f81cab8553cb052aebfcc5987e2aa8c702a", ["name", "namePrefix"]),
+  // CustomizeDiff also forces new on private_dns_enabled when it changes and vpc_endpoint_type is not
+  // Interface: the kit's endpoint is a Gateway (modules/cloud/aws/network.ts), so it is listed.
+  "aws:ec2/vpcEndpoint:VpcEndpoint": aws("internal/service/ec2/vpc_endpoint.go", "008db85aad5e56627b1eecab8830464a282552ed", [
+    "dnsOptions.privateDnsPreference", "dnsOptions.privateDnsSpecifiedDomains", "privateDnsEnabled", "resourceConfigurationArn",
+    "serviceName", "serviceNetworkArn", "serviceRegion", "vpcEndpointType", "vpcId",
+  ], "CustomizeDiff ForceNew on privateDnsEnabled only when vpcEndpointType is not Interface"),
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": aws("internal/service/s3/bucket_replication_configuration.go", "e96a78948f415f154c6adf85d9ed83ef49e7e373", ["bucket"]),
   "aws:rds/instance:Instance": awsEarlier("internal/service/rds/instance.go", [
     "availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId",
     "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username",
@@ -111,15 +125,33 @@ export function kubernetesFact(type: string): Fact {
   return { replaceOn: ["metadata.name", "metadata.namespace", ...(KUBERNETES_KINDS[`${group}/${kind}`] ?? [])], source: KUBERNETES_SOURCE };
 }
 
+// pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go at 59de6c661df1 (tag v3.136.0; read 2026-12-07):
+// configDiffer.DiffConfig turns a changed config key into a replacement only when the provider's
+// Config SchemaInfo for it sets ForcesProviderReplace (and the old inputs held the key); anything else
+// is an update. pkg/pf/tfbridge/provider_diffconfig.go reuses it for plugin-framework providers.
+const BRIDGE_DIFFCONFIG = "pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go@59de6c661df1 (v3.136.0) configDiffer.DiffConfig";
+
 /**
  * Provider resources: replacing one replaces everything created through it. The Kubernetes provider's
  * DiffConfig replaces it when the active cluster of its kubeconfig changes (provider.go DiffConfig:
- * kubeconfig, context, cluster; or clusterIdentifier when set).
+ * kubeconfig, context, cluster; or clusterIdentifier when set). The bridged aws and gcp providers set
+ * ForcesProviderReplace on no config key, so no config change replaces them. Read at the commits named,
+ * not at the installed @pulumi/aws 7.48.0 / @pulumi/gcp 9.37.0 tags, which the stored copies lack.
  */
 export const PROVIDER_FACTS: Readonly<Record<string, Fact>> = {
   "pulumi:providers:kubernetes": {
     replaceOn: ["kubeconfig", "context", "cluster", "clusterIdentifier"],
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go@94977969d641 DiffConfig (read 2026-12-07)",
+  },
+  // v7 sends a provider region change to each regional resource's own `region` input instead
+  // (provider/region.go applyRegion); whether that replaces the resource is its own entry's rule.
+  "pulumi:providers:aws": {
+    replaceOn: [],
+    source: `${BRIDGE_DIFFCONFIG}; pulumi/pulumi-aws provider/resources.go@0c5f6583ebfb (v7) Config: no ForcesProviderReplace (read 2026-12-07)`,
+  },
+  "pulumi:providers:gcp": {
+    replaceOn: [],
+    source: `${BRIDGE_DIFFCONFIG}; pulumi/pulumi-gcp provider/resources.go@ed6078aacc64 (after v9.35.0, bridge v3.137.0) Config: no ForcesProviderReplace (read 2026-12-07)`,
   },
 };
 
@@ -127,10 +159,4 @@ export const PROVIDER_FACTS: Readonly<Record<string, Fact>> = {
  * Types whose provider source has not been read here yet: their entry says so, and the diff marks their
  * changes "update?" instead of claiming an in-place update. Read the file, then move the type up.
  */
-export const NOT_READ: Readonly<Record<string, string>> = {
-  "aws:ec2/launchTemplate:LaunchTemplate": "internal/service/ec2/ec2_launch_template.go",
-  "aws:ec2/vpcEndpoint:VpcEndpoint": "internal/service/ec2/vpc_endpoint.go",
-  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "internal/service/s3/bucket_replication_configuration.go",
-  "pulumi:providers:aws": "pulumi-terraform-bridge DiffConfig for the aws provider",
-  "pulumi:providers:gcp": "pulumi-terraform-bridge DiffConfig for the gcp provider",
-};
+export const NOT_READ: Readonly<Record<string, string>> = {};
