@@ -44,7 +44,24 @@ function changedPaths(before: unknown, after: unknown, path: string, out: Resour
   out.push({ path, before, after });
 }
 
-export function diffPlans(before: readonly PlannedResource[], after: readonly PlannedResource[]): PlanDiff {
+/**
+ * pulumi-aws v7 writes its provider's `region` into each Region-aware resource that sets none (provider/
+ * region.go), so a provider region change reaches the resources, where the table says `region` replaces.
+ */
+function withProviderRegion(plan: readonly PlannedResource[]): PlannedResource[] {
+  const regions = new Map(plan.filter((r) => r.type === "pulumi:providers:aws").map((r) => [r.urn, (r.inputs as Record<string, unknown>).region]));
+  return plan.map((r) => {
+    const inputs = r.inputs as Record<string, unknown>;
+    const providerUrn = r.provider?.split("::").slice(0, 4).join("::");
+    const region = providerUrn ? regions.get(providerUrn) : undefined;
+    if (!r.type.startsWith("aws:") || region === undefined || inputs.region !== undefined || !replacingPaths(r.type, ["region"]).length) return r;
+    return { ...r, inputs: { ...inputs, region } };
+  });
+}
+
+export function diffPlans(planBefore: readonly PlannedResource[], planAfter: readonly PlannedResource[]): PlanDiff {
+  const before = withProviderRegion(planBefore);
+  const after = withProviderRegion(planAfter);
   const old = new Map(before.map((r) => [r.urn, r]));
   const now = new Map(after.map((r) => [r.urn, r]));
   const diff: PlanDiff = { added: [], removed: [], changed: [] };

@@ -82,3 +82,16 @@ it("uses the launch template's read rules: a new name replaces it, a new version
   assert.match(resized, /- \*\*update\*\* `aws:ec2\/launchTemplate:LaunchTemplate::lt`\n/);
   assert.doesNotMatch(resized, /may replace/);
 });
+
+it("carries the aws provider's region down: a new region replaces every regional resource through it, not the global ones", () => {
+  const provider = (region: string) => typed("pulumi:providers:aws", "aws", { region });
+  const through = (r: ReturnType<typeof typed>) => ({ ...r, provider: "urn:pulumi:s::p::pulumi:providers:aws::aws::04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+  const vpc = through(typed("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }));
+  const role = through(typed("aws:iam/role:Role", "role", { name: "r" }));
+  const pinned = through(typed("aws:s3/bucket:Bucket", "replica", { bucket: "b", region: "eu-central-1" }));
+  const text = formatDiff("aws-prod", diffPlans([provider("eu-west-1"), vpc, role, pinned], [provider("eu-west-2"), vpc, role, pinned]));
+  assert.match(text, /- \*\*replace\*\* `aws:ec2\/vpc:Vpc::vpc`: delete and create, forced by `region`\n {2}- `region`: "eu-west-1" → "eu-west-2"/);
+  assert.doesNotMatch(text, /iam\/role/, "IAM is global: the region does not reach it");
+  assert.doesNotMatch(text, /bucket:Bucket::replica/, "a resource that sets its own region keeps it");
+  assert.match(text, /- \*\*update\*\* `pulumi:providers:aws::aws`/);
+});

@@ -125,6 +125,10 @@ export function kubernetesFact(type: string): Fact {
   return { replaceOn: ["metadata.name", "metadata.namespace", ...(KUBERNETES_KINDS[`${group}/${kind}`] ?? [])], source: KUBERNETES_SOURCE };
 }
 
+/** Why `region` replaces every Region-aware aws type (added by buildTable where the SDK has the input). */
+export const AWS_REGION_FACT =
+  "hashicorp/terraform-provider-aws website/docs/guides/enhanced-region-support.html.markdown@0cb788ce0d5a: the top-level region is Optional and Computed, defaults to the provider's, and changing it forces resource replacement (read 2026-12-07)";
+
 // pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go at 59de6c661df1 (tag v3.136.0; read 2026-12-07):
 // configDiffer.DiffConfig turns a changed config key into a replacement only when the provider's
 // Config SchemaInfo for it sets ForcesProviderReplace (and the old inputs held the key); anything else
@@ -144,7 +148,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, Fact>> = {
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go@94977969d641 DiffConfig (read 2026-12-07)",
   },
   // v7 sends a provider region change to each regional resource's own `region` input instead
-  // (provider/region.go applyRegion); whether that replaces the resource is its own entry's rule.
+  // (provider/region.go applyRegion), which replaces it: plan-diff.ts carries the provider's region down.
   "pulumi:providers:aws": {
     replaceOn: [],
     source: `${BRIDGE_DIFFCONFIG}; pulumi/pulumi-aws provider/resources.go@0c5f6583ebfb (v7) Config: no ForcesProviderReplace (read 2026-12-07)`,

@@ -5,7 +5,7 @@
 // provider's forceNew table. test/replacements.test.ts fails when it is stale or misses a planned type.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AWS_FACTS, kubernetesFact, NOT_READ, PROVIDER_FACTS } from "./provider-facts";
+import { AWS_FACTS, AWS_REGION_FACT, kubernetesFact, NOT_READ, PROVIDER_FACTS } from "./provider-facts";
 import { readSdkDocs } from "./sdk-docs";
 
 export interface TableEntry {
@@ -68,6 +68,12 @@ export function buildTable(root: string, types: readonly string[], snapshot: Ter
       fact.replaceOn.forEach(add);
       sources.push(fact.source);
       known = true;
+    }
+    // Terraform AWS provider v6 (under pulumi-aws v7) gives every Region-aware resource a `region` input whose
+    // change forces replacement; global types (IAM and the like) have no such input in the SDK.
+    if (type.startsWith("aws:") && docs.args.get(type)?.includes("region")) {
+      paths.add("region");
+      sources.push(AWS_REGION_FACT);
     }
     if (!known && NOT_READ[type]) sources.push(`not read yet: ${NOT_READ[type]}`);
     table.types[type] = { replaceOn: [...paths].sort(), complete: known, sources };
